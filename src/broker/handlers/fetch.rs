@@ -1,0 +1,118 @@
+//! Fetch: consumers read up to the high watermark, followers (replica_id >= 0) up to
+//! the log end. A fetch with data answers at once; an empty one waits for a
+//! notification from its partitions, up to `max_wait_ms`.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use kafka_protocol::messages::fetch_response::{FetchableTopicResponse, PartitionData};
+use kafka_protocol::messages::{FetchRequest, FetchResponse};
+use tokio::sync::Notify;
+use tokio::time::Instant;
+
+use crate::broker::Broker;
+use crate::protocol::error_code::ResponseError;
+use crate::replication::ReadLimit;
+
+pub async fn handle(broker: &Broker, version: i16, req: FetchRequest) -> FetchResponse {
+    // log_start_offset exists from v5 on.
+    let with_start = version >= 5;
+    let deadline = Instant::now() + Duration::from_millis(req.max_wait_ms.max(0) as u64);
+    let limit = if req.replica_id.0 >= 0 {
+        ReadLimit::LogEnd
+    } else {
+        ReadLimit::HighWatermark
+    };
+    let min_bytes = req.min_bytes.max(0) as usize;
+    let max_bytes = if req.max_bytes <= 0 {
+        usize::MAX
+    } else {
+        req.max_bytes as usize
+    };
+    loop {
+        let notify = Arc::new(Notify::new());
+        let mut total = 0usize;
+        let mut any_error = false;
+        let mut topics = Vec::with_capacity(req.topics.len());
+        for t in &req.topics {
+            let name = t.topic.0.as_str();
+            let mut parts = Vec::with_capacity(t.partitions.len());
+            for p in &t.partitions {
+                let mut out = PartitionData::default()
+                    .with_partition_index(p.partition)
+                    .with_aborted_transactions(Some(Vec::new()));
+                match broker.replicas.get(name, p.partition) {
+                    None => {
+                        let known = broker
+                            .controller
+                            .image()
+                            .partition(name, p.partition)
+                            .is_some();
+                        out.error_code = if known {
+                            ResponseError::NotLeaderOrFollower
+                        } else {
+                            ResponseError::UnknownTopicOrPartition
+                        }
+                        .code();
+                        out.high_watermark = -1;
+                        any_error = true;
+                    }
+                    Some(part) => {
+                        part.add_waiter(&notify);
+                        let budget = if total >= max_bytes {
+                            0
+                        } else {
+                            (p.partition_max_bytes.max(0) as usize).min(max_bytes - total)
+                        };
+                        if budget == 0 {
+                            out.high_watermark = part.high_watermark();
+                            out.last_stable_offset = out.high_watermark;
+                            if with_start {
+                                out.log_start_offset = part.log_start_offset();
+                            }
+                            out.records = Some(Default::default());
+                        } else {
+                            match part.read(p.fetch_offset, budget, limit, p.current_leader_epoch) {
+                                Ok(data) => {
+                                    total += data.records.len();
+                                    out.high_watermark = data.high_watermark;
+                                    out.last_stable_offset = data.high_watermark;
+                                    if with_start {
+                                        out.log_start_offset = data.log_start_offset;
+                                    }
+                                    out.records = Some(data.records);
+                                }
+                                Err(e) => {
+                                    any_error = true;
+                                    out.error_code = e.code().code();
+                                    out.high_watermark = part.high_watermark();
+                                    out.last_stable_offset = out.high_watermark;
+                                    if with_start {
+                                        out.log_start_offset = part.log_start_offset();
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+                parts.push(out);
+            }
+            topics.push(
+                FetchableTopicResponse::default()
+                    .with_topic(t.topic.clone())
+                    .with_topic_id(t.topic_id)
+                    .with_partitions(parts),
+            );
+        }
+        let done = min_bytes == 0 || total >= min_bytes || any_error || req.topics.is_empty();
+        if done || Instant::now() >= deadline {
+            return FetchResponse::default().with_responses(topics);
+        }
+        if tokio::time::timeout_at(deadline, notify.notified())
+            .await
+            .is_err()
+        {
+            return FetchResponse::default().with_responses(topics);
+        }
+    }
+}

@@ -1,0 +1,137 @@
+//! Metadata: brokers, cluster id, controller and topics from the image; topic
+//! auto-creation when the request and `auto.create.topics.enable` allow it.
+
+use kafka_protocol::messages::metadata_response::{
+    MetadataResponseBroker, MetadataResponsePartition, MetadataResponseTopic,
+};
+use kafka_protocol::messages::{BrokerId, MetadataRequest, MetadataResponse, TopicName};
+use uuid::Uuid;
+
+use super::topics::auto_create;
+use crate::broker::Broker;
+use crate::controller::TopicImage;
+use crate::protocol::error_code::ResponseError;
+use crate::protocol::sb;
+
+pub async fn handle(broker: &Broker, version: i16, req: MetadataRequest) -> MetadataResponse {
+    let mut image = broker.controller.image();
+    let allow_create = version < 4 || req.allow_auto_topic_creation;
+    let requested: Option<Vec<(Option<String>, Uuid)>> = match req.topics {
+        None => None,
+        Some(ts) if ts.is_empty() && version == 0 => None,
+        Some(ts) => Some(
+            ts.into_iter()
+                .map(|t| (t.name.map(|n| n.0.to_string()), t.topic_id))
+                .collect(),
+        ),
+    };
+    let mut created = Vec::new();
+    if let Some(list) = &requested {
+        let missing: Vec<&String> = list
+            .iter()
+            .filter_map(|(n, _)| n.as_ref())
+            .filter(|n| !image.topics.contains_key(*n))
+            .collect();
+        if allow_create && broker.config.auto_create_topics && !missing.is_empty() {
+            for name in missing {
+                if auto_create(broker, name).await {
+                    created.push(name.clone());
+                }
+            }
+            image = broker.controller.image();
+        }
+    }
+    let topics: Vec<MetadataResponseTopic> = match requested {
+        None => image
+            .topics
+            .values()
+            .map(|t| topic_entry(broker, version, t))
+            .collect(),
+        Some(list) => list
+            .into_iter()
+            .map(|(name, id)| {
+                let found = match &name {
+                    Some(n) => image.topic(n),
+                    None => image.topic_by_id(id),
+                };
+                match found {
+                    // Kafka answers a topic created by this very request with
+                    // LEADER_NOT_AVAILABLE; clients retry and then see it whole.
+                    Some(t) if created.contains(&t.name) => {
+                        let mut e = topic_entry(broker, version, t);
+                        e.error_code = ResponseError::LeaderNotAvailable.code();
+                        e.partitions.clear();
+                        e
+                    }
+                    Some(t) => topic_entry(broker, version, t),
+                    None => {
+                        let code = if name.is_some() {
+                            ResponseError::UnknownTopicOrPartition
+                        } else {
+                            ResponseError::UnknownTopicId
+                        };
+                        MetadataResponseTopic::default()
+                            .with_error_code(code.code())
+                            .with_name(Some(TopicName(sb(name.unwrap_or_default()))))
+                            .with_topic_id(if version >= 10 { id } else { Uuid::nil() })
+                    }
+                }
+            })
+            .collect(),
+    };
+    MetadataResponse::default()
+        .with_brokers(
+            image
+                .brokers
+                .values()
+                .map(|b| {
+                    MetadataResponseBroker::default()
+                        .with_node_id(BrokerId(b.node_id))
+                        .with_host(sb(b.host.clone()))
+                        .with_port(b.port)
+                })
+                .collect(),
+        )
+        .with_cluster_id(Some(sb(image.cluster_id.clone())))
+        .with_controller_id(BrokerId(image.controller_id))
+        .with_topics(topics)
+}
+
+/// Fields newer than `version` keep their defaults: the crate refuses to encode them.
+fn topic_entry(broker: &Broker, version: i16, t: &TopicImage) -> MetadataResponseTopic {
+    let image = broker.controller.image();
+    let partitions = t
+        .partitions
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            let offline: Vec<BrokerId> = p
+                .replicas
+                .iter()
+                .filter(|r| !image.brokers.contains_key(r))
+                .map(|r| BrokerId(*r))
+                .collect();
+            MetadataResponsePartition::default()
+                .with_error_code(if p.leader < 0 {
+                    ResponseError::LeaderNotAvailable.code()
+                } else {
+                    0
+                })
+                .with_partition_index(i as i32)
+                .with_leader_id(BrokerId(p.leader))
+                .with_leader_epoch(if version >= 7 { p.leader_epoch } else { -1 })
+                .with_replica_nodes(p.replicas.iter().map(|r| BrokerId(*r)).collect())
+                .with_isr_nodes(p.isr.iter().map(|r| BrokerId(*r)).collect())
+                .with_offline_replicas(if version >= 5 { offline } else { Vec::new() })
+        })
+        .collect();
+    MetadataResponseTopic::default()
+        .with_name(Some(TopicName(sb(t.name.clone()))))
+        .with_topic_id(if version >= 10 {
+            t.topic_id
+        } else {
+            Uuid::nil()
+        })
+        .with_is_internal(t.is_internal())
+        .with_partitions(partitions)
+}

@@ -1,0 +1,12 @@
+//! One file per API family. Handlers check requests against the metadata image,
+//! call one part per partition and build the response; per-partition failures become
+//! per-partition error codes.
+
+pub mod api_versions;
+pub mod configs;
+pub mod fetch;
+pub mod list_offsets;
+pub mod metadata;
+pub mod produce;
+pub mod producer_id;
+pub mod topics;

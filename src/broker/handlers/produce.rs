@@ -1,0 +1,132 @@
+//! Produce: validate and append each partition's batches through its leader replica;
+//! acks=all waits (bounded by `timeout_ms`) for the high watermark to pass them.
+//! acks=0 gets no response at all, as in Kafka.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use kafka_protocol::messages::produce_response::{PartitionProduceResponse, TopicProduceResponse};
+use kafka_protocol::messages::{ProduceRequest, ProduceResponse};
+use tokio::sync::Notify;
+use tokio::time::Instant;
+use tracing::debug;
+
+use super::topics::auto_create;
+use crate::broker::Broker;
+use crate::protocol::error_code::ResponseError;
+use crate::protocol::sb;
+use crate::replication::partition::{self, Partition};
+
+pub async fn handle(broker: &Broker, version: i16, req: ProduceRequest) -> Option<ProduceResponse> {
+    let acks = req.acks;
+    let deadline = Instant::now() + Duration::from_millis(req.timeout_ms.max(0) as u64);
+    let mut topics = Vec::with_capacity(req.topic_data.len());
+    for t in req.topic_data {
+        let name = t.name.0.to_string();
+        let mut parts = Vec::with_capacity(t.partition_data.len());
+        for p in t.partition_data {
+            let resp = PartitionProduceResponse::default().with_index(p.index);
+            let resp = match broker.replicas.get(&name, p.index) {
+                None => {
+                    let image = broker.controller.image();
+                    let code = if image.partition(&name, p.index).is_some() {
+                        ResponseError::NotLeaderOrFollower
+                    } else {
+                        if image.topic(&name).is_none() && broker.config.auto_create_topics {
+                            auto_create(broker, &name).await;
+                        }
+                        ResponseError::UnknownTopicOrPartition
+                    };
+                    error(resp, code, None, version)
+                }
+                Some(part) => {
+                    let records = p.records.unwrap_or_default();
+                    match append(&part, &records, acks, deadline).await {
+                        Ok(info) => {
+                            let r = resp
+                                .with_base_offset(info.base_offset)
+                                .with_log_append_time_ms(-1);
+                            if version >= 5 {
+                                r.with_log_start_offset(info.log_start_offset)
+                            } else {
+                                r
+                            }
+                        }
+                        Err(e) => {
+                            debug!(partition = %part.tp, error = %e, "produce failed");
+                            error(resp, e.code(), Some(e.to_string()), version)
+                        }
+                    }
+                }
+            };
+            parts.push(resp);
+        }
+        topics.push(
+            TopicProduceResponse::default()
+                .with_name(t.name)
+                .with_partition_responses(parts),
+        );
+    }
+    if acks == 0 {
+        return None;
+    }
+    Some(ProduceResponse::default().with_responses(topics))
+}
+
+fn error(
+    r: PartitionProduceResponse,
+    code: ResponseError,
+    msg: Option<String>,
+    version: i16,
+) -> PartitionProduceResponse {
+    let r = r
+        .with_error_code(code.code())
+        .with_base_offset(-1)
+        .with_log_append_time_ms(-1)
+        .with_log_start_offset(-1);
+    // error_message exists from v8 on; setting it for older versions cannot be encoded.
+    if version >= 8 {
+        r.with_error_message(msg.map(sb))
+    } else {
+        r
+    }
+}
+
+async fn append(
+    part: &Arc<Partition>,
+    records: &[u8],
+    acks: i16,
+    deadline: Instant,
+) -> partition::Result<partition::AppendInfo> {
+    let info = part.append_as_leader(records, acks)?;
+    if acks == -1 {
+        wait_for_high_watermark(part, info.next_offset, deadline).await?;
+    }
+    Ok(info)
+}
+
+/// Wait until the partition's high watermark reaches `offset`.
+async fn wait_for_high_watermark(
+    part: &Arc<Partition>,
+    offset: i64,
+    deadline: Instant,
+) -> partition::Result<()> {
+    loop {
+        if part.high_watermark() >= offset {
+            return Ok(());
+        }
+        let notify = Arc::new(Notify::new());
+        part.add_waiter(&notify);
+        // Re-check after registering so a wake-up between the check and the
+        // registration is not lost.
+        if part.high_watermark() >= offset {
+            return Ok(());
+        }
+        if tokio::time::timeout_at(deadline, notify.notified())
+            .await
+            .is_err()
+        {
+            return Err(partition::Error::Timeout);
+        }
+    }
+}

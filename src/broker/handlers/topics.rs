@@ -1,0 +1,230 @@
+//! CreateTopics, DeleteTopics, CreatePartitions, and auto-creation. Decisions are
+//! the controller's; the handler fills in broker defaults and waits (bounded) until
+//! this node has applied the change, so a client that creates a topic can use it at
+//! once.
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use kafka_protocol::messages::create_partitions_response::CreatePartitionsTopicResult;
+use kafka_protocol::messages::create_topics_response::{
+    CreatableTopicConfigs, CreatableTopicResult,
+};
+use kafka_protocol::messages::delete_topics_response::DeletableTopicResult;
+use kafka_protocol::messages::{
+    CreatePartitionsRequest, CreatePartitionsResponse, CreateTopicsRequest, CreateTopicsResponse,
+    DeleteTopicsRequest, DeleteTopicsResponse, TopicName,
+};
+use tracing::debug;
+
+use crate::broker::Broker;
+use crate::controller::{self, NewTopic};
+use crate::protocol::error_code::ResponseError;
+use crate::protocol::sb;
+
+/// How long a create/delete waits for this node to apply the metadata change.
+const APPLY_WAIT: Duration = Duration::from_secs(10);
+
+/// Create `name` with the broker defaults. True if this call created it.
+pub async fn auto_create(broker: &Broker, name: &str) -> bool {
+    if name.starts_with("__") || controller::validate_topic_name(name).is_err() {
+        return false;
+    }
+    let t = NewTopic {
+        name: name.to_string(),
+        partitions: broker.config.num_partitions,
+        replication_factor: broker.config.default_replication_factor,
+        assignments: None,
+        configs: BTreeMap::new(),
+    };
+    match broker.controller.create_topic(t, false) {
+        Ok(offset) => {
+            broker.replicas.wait_applied(offset, APPLY_WAIT).await;
+            true
+        }
+        Err(e) => {
+            debug!(topic = name, error = %e, "auto-create failed");
+            false
+        }
+    }
+}
+
+pub async fn create(
+    broker: &Broker,
+    version: i16,
+    req: CreateTopicsRequest,
+) -> CreateTopicsResponse {
+    let mut results = Vec::with_capacity(req.topics.len());
+    let mut last_offset = 0;
+    for t in req.topics {
+        let name = t.name.0.to_string();
+        let configs: BTreeMap<String, String> = t
+            .configs
+            .iter()
+            .filter_map(|c| {
+                c.value
+                    .as_ref()
+                    .map(|v| (c.name.to_string(), v.to_string()))
+            })
+            .collect();
+        let assignments: Vec<Vec<i32>> = t
+            .assignments
+            .iter()
+            .map(|a| a.broker_ids.iter().map(|b| b.0).collect())
+            .collect();
+        let partitions = if t.num_partitions == -1 {
+            if assignments.is_empty() {
+                broker.config.num_partitions
+            } else {
+                assignments.len() as i32
+            }
+        } else {
+            t.num_partitions
+        };
+        let rf = if t.replication_factor == -1 {
+            assignments
+                .first()
+                .map_or(broker.config.default_replication_factor, |a| a.len() as i32)
+        } else {
+            t.replication_factor as i32
+        };
+        let new = NewTopic {
+            name: name.clone(),
+            partitions,
+            replication_factor: rf,
+            assignments: Some(assignments),
+            configs: configs.clone(),
+        };
+        let mut result = CreatableTopicResult::default().with_name(TopicName(sb(name.clone())));
+        match broker.controller.create_topic(new, req.validate_only) {
+            Ok(offset) => {
+                last_offset = last_offset.max(offset);
+                if let Some(img) = broker.controller.image().topic(&name) {
+                    if version >= 7 {
+                        result.topic_id = img.topic_id;
+                    }
+                }
+                if version >= 5 {
+                    result.num_partitions = partitions;
+                    result.replication_factor = rf as i16;
+                    result.configs = Some(
+                        configs
+                            .iter()
+                            .map(|(k, v)| {
+                                CreatableTopicConfigs::default()
+                                    .with_name(sb(k.clone()))
+                                    .with_value(Some(sb(v.clone())))
+                                    .with_config_source(1)
+                            })
+                            .collect(),
+                    );
+                }
+            }
+            Err(e) => {
+                result.error_code = e.code().code();
+                result.error_message = Some(sb(e.to_string()));
+            }
+        }
+        results.push(result);
+    }
+    if last_offset > 0 {
+        broker.replicas.wait_applied(last_offset, APPLY_WAIT).await;
+    }
+    CreateTopicsResponse::default().with_topics(results)
+}
+
+pub async fn delete(
+    broker: &Broker,
+    version: i16,
+    req: DeleteTopicsRequest,
+) -> DeleteTopicsResponse {
+    // v6 names topics in `topics` (by name or id); older versions in `topic_names`.
+    let targets: Vec<(Option<String>, uuid::Uuid)> = if version >= 6 {
+        req.topics
+            .iter()
+            .map(|t| (t.name.as_ref().map(|n| n.0.to_string()), t.topic_id))
+            .collect()
+    } else {
+        req.topic_names
+            .iter()
+            .map(|n| (Some(n.0.to_string()), uuid::Uuid::nil()))
+            .collect()
+    };
+    let mut results = Vec::with_capacity(targets.len());
+    let mut last_offset = 0;
+    for (name, id) in targets {
+        let image = broker.controller.image();
+        let resolved = match &name {
+            Some(n) => image.topic(n).map(|t| (t.name.clone(), t.topic_id)),
+            None => image.topic_by_id(id).map(|t| (t.name.clone(), t.topic_id)),
+        };
+        let mut r =
+            DeletableTopicResult::default().with_name(name.clone().map(|n| TopicName(sb(n))));
+        if version >= 6 {
+            r.topic_id = id;
+        }
+        match resolved {
+            None => {
+                let code = if name.is_some() {
+                    ResponseError::UnknownTopicOrPartition
+                } else {
+                    ResponseError::UnknownTopicId
+                };
+                r.error_code = code.code();
+                r.error_message = Some(sb("This server does not host this topic."));
+            }
+            Some((n, _)) if n.starts_with("__") => {
+                r.error_code = ResponseError::InvalidTopicException.code();
+                r.error_message = Some(sb(format!("Internal topic {n} cannot be deleted")));
+            }
+            Some((n, topic_id)) => {
+                r.name = Some(TopicName(sb(n.clone())));
+                if version >= 6 {
+                    r.topic_id = topic_id;
+                }
+                match broker.controller.delete_topic(&n) {
+                    Ok(offset) => last_offset = last_offset.max(offset),
+                    Err(e) => {
+                        r.error_code = e.code().code();
+                        r.error_message = Some(sb(e.to_string()));
+                    }
+                }
+            }
+        }
+        if version < 5 {
+            r.error_message = None;
+        }
+        results.push(r);
+    }
+    if last_offset > 0 {
+        broker.replicas.wait_applied(last_offset, APPLY_WAIT).await;
+    }
+    DeleteTopicsResponse::default().with_responses(results)
+}
+
+pub async fn create_partitions(
+    broker: &Broker,
+    req: CreatePartitionsRequest,
+) -> CreatePartitionsResponse {
+    let mut results = Vec::new();
+    let mut last_offset = 0;
+    for t in req.topics {
+        let name = t.name.0.to_string();
+        let mut r = CreatePartitionsTopicResult::default().with_name(t.name.clone());
+        match broker
+            .controller
+            .create_partitions(&name, t.count, req.validate_only)
+        {
+            Ok(offset) => last_offset = last_offset.max(offset),
+            Err(e) => {
+                r.error_code = e.code().code();
+                r.error_message = Some(sb(e.to_string()));
+            }
+        }
+        results.push(r);
+    }
+    if last_offset > 0 {
+        broker.replicas.wait_applied(last_offset, APPLY_WAIT).await;
+    }
+    CreatePartitionsResponse::default().with_results(results)
+}

@@ -1,0 +1,27 @@
+//! The broker: listener, one task per connection, request dispatch and thin
+//! handlers (one file per API family) that call `replication`, `controller` and
+//! (later) `group`. Handlers translate between wire types and those parts; they do
+//! no storage work themselves.
+
+pub mod config;
+mod connection;
+mod dispatch;
+mod handlers;
+pub mod listener;
+
+use std::sync::Arc;
+
+pub use config::BrokerConfig;
+
+use crate::controller::Controller;
+use crate::replication::ReplicaManager;
+
+/// Everything a request handler may use, shared by all connections of a node.
+pub struct Broker {
+    pub config: BrokerConfig,
+    pub controller: Arc<Controller>,
+    pub replicas: Arc<ReplicaManager>,
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,359 @@
+//! `kw consume`: kcat -C. Reads partitions of one topic from a start offset and
+//! prints each message with a kcat format string (-f) or as JSON (-J); end-of-
+//! partition lines go to stderr.
+
+use std::collections::{HashMap, HashSet};
+use std::io::Write;
+
+use anyhow::{anyhow, bail};
+use clap::Args;
+
+use super::props::Props;
+use crate::client::consumer::{ConsumedRecord, Consumer, Event, StartOffset};
+use crate::client::Client;
+use crate::format::{parse_delimiter, render_json, Header, MessageView, Template, TimestampType};
+use crate::protocol::TopicPartition;
+
+#[derive(Debug, Args)]
+#[command(after_help = "Examples:\n  kw consume -t demo.purchases -o end -q -f 'Part-%p => %k:%s\\n'\n  kw consume -t demo -o beginning -e -J\n  kw consume -t demo -p 0 -o -10 -e      # the last 10 messages of partition 0\n\nFormat tokens: %t topic, %p partition, %o offset, %k key, %s value, %K key length, %S value length,\n%T timestamp (ms), %h headers, %R value length (binary), %% percent; escapes \\n \\t \\r \\xHH.")]
+pub struct ConsumeArgs {
+    /// Topic to read
+    #[arg(short = 't', long = "topic")]
+    pub topic: String,
+    /// Only this partition (repeatable) [default: all]
+    #[arg(short = 'p', long = "partition")]
+    pub partitions: Vec<i32>,
+    /// Start: beginning, end, stored, N, -N (N before the end), s@MS (first at or after a time); e@MS stops at a time
+    #[arg(short = 'o', long = "offset", allow_hyphen_values = true)]
+    pub offsets: Vec<String>,
+    /// Exit when the end of every partition is reached
+    #[arg(short = 'e', long = "exit")]
+    pub exit_at_end: bool,
+    /// Exit after this many messages
+    #[arg(short = 'c', long = "count")]
+    pub count: Option<u64>,
+    /// Output format (kcat -f tokens)
+    #[arg(short = 'f', long = "format")]
+    pub format: Option<String>,
+    /// One JSON object per message (kcat -J envelope)
+    #[arg(short = 'J', long = "json")]
+    pub json: bool,
+    /// Message delimiter for the default format
+    #[arg(short = 'D', long = "delimiter", default_value = "\\n")]
+    pub delimiter: String,
+    /// Key delimiter: print key, this, then value
+    #[arg(short = 'K', long = "key-delimiter")]
+    pub key_delimiter: Option<String>,
+    /// Print NULL for null (or empty) keys and values
+    #[arg(short = 'Z', long = "null-empty")]
+    pub null_empty: bool,
+    /// Flush stdout after every message
+    #[arg(short = 'u', long = "unbuffered")]
+    pub unbuffered: bool,
+    /// No informational lines on stderr
+    #[arg(short = 'q', long = "quiet")]
+    pub quiet: bool,
+    /// Client property by librdkafka name, e.g. -X fetch.wait.max.ms=100 (repeatable)
+    #[arg(short = 'X', value_name = "KEY=VALUE")]
+    pub props: Vec<String>,
+}
+
+/// Parsed `-o` options.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OffsetSpec {
+    pub start: StartOffset,
+    pub stop_timestamp: Option<i64>,
+}
+
+pub fn parse_offsets(specs: &[String]) -> anyhow::Result<OffsetSpec> {
+    let mut out = OffsetSpec {
+        start: StartOffset::Beginning,
+        stop_timestamp: None,
+    };
+    for s in specs {
+        let s = s.trim();
+        if let Some(ts) = s.strip_prefix("e@") {
+            out.stop_timestamp = Some(ts.parse().map_err(|_| anyhow!("invalid stop timestamp in -o {s}"))?);
+            continue;
+        }
+        out.start = match s {
+            "beginning" => StartOffset::Beginning,
+            "end" => StartOffset::End,
+            "stored" => bail!("-o stored needs a consumer group: use kw consume -G GROUP (or -X group.id=...)"),
+            _ => {
+                if let Some(ts) = s.strip_prefix("s@") {
+                    StartOffset::Timestamp(ts.parse().map_err(|_| anyhow!("invalid timestamp in -o {s}"))?)
+                } else {
+                    let n: i64 = s
+                        .parse()
+                        .map_err(|_| anyhow!("invalid offset '{s}': use beginning, end, stored, N, -N, s@MS or e@MS"))?;
+                    if s.starts_with('-') {
+                        StartOffset::Tail(-n)
+                    } else {
+                        StartOffset::At(n)
+                    }
+                }
+            }
+        };
+    }
+    Ok(out)
+}
+
+/// Output side of a consumer: format, counts, stop rules. Shared with `consume -G`.
+pub struct Printer {
+    template: Template,
+    json: bool,
+    separator: Vec<u8>,
+    null_empty: bool,
+    unbuffered: bool,
+    pub quiet: bool,
+    out: std::io::BufWriter<std::io::Stdout>,
+    buf: Vec<u8>,
+    pub printed: u64,
+}
+
+impl Printer {
+    pub fn new(
+        format: Option<&str>,
+        json: bool,
+        delimiter: &str,
+        key_delimiter: Option<&str>,
+        null_empty: bool,
+        unbuffered: bool,
+        quiet: bool,
+    ) -> anyhow::Result<Printer> {
+        let delim = parse_delimiter(delimiter);
+        let kd = key_delimiter.map(parse_delimiter);
+        let template = match format {
+            Some(f) => Template::parse(f)?,
+            None => Template::default_for(&delim, kd.as_deref())?,
+        };
+        let separator = if format.is_some() {
+            template.leading_literal()
+        } else {
+            delim
+        };
+        Ok(Printer {
+            template,
+            json,
+            separator,
+            null_empty,
+            unbuffered,
+            quiet,
+            out: std::io::BufWriter::with_capacity(256 * 1024, std::io::stdout()),
+            buf: Vec::with_capacity(4096),
+            printed: 0,
+        })
+    }
+
+    pub fn print(&mut self, r: &ConsumedRecord) -> std::io::Result<()> {
+        let headers: Vec<Header> = r
+            .headers
+            .iter()
+            .map(|(k, v)| Header {
+                key: k,
+                value: v.as_deref(),
+            })
+            .collect();
+        let view = MessageView {
+            topic: &r.topic,
+            partition: r.partition,
+            offset: r.offset,
+            timestamp: (r.timestamp >= 0).then(|| {
+                (
+                    match r.timestamp_type {
+                        kafka_protocol::records::TimestampType::Creation => TimestampType::Create,
+                        kafka_protocol::records::TimestampType::LogAppend => TimestampType::LogAppend,
+                    },
+                    r.timestamp,
+                )
+            }),
+            broker: r.broker,
+            key: r.key.as_deref(),
+            value: r.value.as_deref(),
+            headers: &headers,
+        };
+        self.buf.clear();
+        if self.json {
+            render_json(&view, &mut self.buf);
+            self.buf.extend_from_slice(&self.separator);
+        } else {
+            self.template.render(&view, self.null_empty, &mut self.buf);
+        }
+        self.out.write_all(&self.buf)?;
+        self.printed += 1;
+        if self.unbuffered {
+            self.out.flush()?;
+        }
+        Ok(())
+    }
+
+    pub fn flush(&mut self) -> std::io::Result<()> {
+        self.out.flush()
+    }
+
+    /// A kcat `% ...` line on stderr, unless quiet.
+    pub fn info(&mut self, line: &str) {
+        if !self.quiet {
+            // Data first, so a terminal shows messages before the status line.
+            let _ = self.out.flush();
+            eprintln!("% {line}");
+        }
+    }
+}
+
+pub async fn shutdown_signal() {
+    use tokio::signal::unix::{signal, SignalKind};
+    let mut term = match signal(SignalKind::terminate()) {
+        Ok(t) => t,
+        Err(_) => {
+            let _ = tokio::signal::ctrl_c().await;
+            return;
+        }
+    };
+    tokio::select! {
+        _ = tokio::signal::ctrl_c() => {}
+        _ = term.recv() => {}
+    }
+}
+
+pub async fn run(bootstrap: &str, args: ConsumeArgs) -> anyhow::Result<u8> {
+    let props = Props::parse(&args.props)?;
+    let spec = parse_offsets(&args.offsets)?;
+    let consumer_config = props.consumer_config()?;
+    let mut printer = Printer::new(
+        args.format.as_deref(),
+        args.json,
+        &args.delimiter,
+        args.key_delimiter.as_deref(),
+        args.null_empty,
+        args.unbuffered,
+        args.quiet,
+    )?;
+    let client = Client::connect(props.bootstrap(bootstrap), props.client_config(false)?).await?;
+    let topic = client
+        .topic(&args.topic)
+        .await
+        .map_err(|e| anyhow!("Topic {} error: {}", args.topic, e))?;
+    let count = topic.partitions.len() as i32;
+    if count == 0 {
+        bail!("Topic {} has no partitions", args.topic);
+    }
+    let partitions: Vec<i32> = if args.partitions.is_empty() {
+        (0..count).collect()
+    } else {
+        for p in &args.partitions {
+            if *p < 0 || *p >= count {
+                bail!(
+                    "Topic {} (with partitions 0..{}): partition {p} does not exist",
+                    args.topic,
+                    count - 1
+                );
+            }
+        }
+        args.partitions.clone()
+    };
+    let tps: Vec<TopicPartition> = partitions
+        .iter()
+        .map(|p| TopicPartition::new(args.topic.clone(), *p))
+        .collect();
+    let mut consumer = Consumer::new(client, tps.clone(), spec.start, consumer_config).await?;
+    let limit = args.count.unwrap_or(u64::MAX);
+    if limit == 0 {
+        return Ok(0);
+    }
+    let mut running: HashSet<TopicPartition> = tps.into_iter().collect();
+    let mut stopped_at: HashMap<TopicPartition, i64> = HashMap::new();
+    let signal = shutdown_signal();
+    tokio::pin!(signal);
+    loop {
+        let event = tokio::select! {
+            e = consumer.next() => e,
+            _ = &mut signal => break,
+        };
+        let Some(event) = event else { break };
+        match event {
+            Event::Records(records) => {
+                for r in &records {
+                    let tp = TopicPartition::new(r.topic.to_string(), r.partition);
+                    if !running.contains(&tp) {
+                        continue;
+                    }
+                    if let Some(stop) = spec.stop_timestamp {
+                        if r.timestamp >= stop {
+                            running.remove(&tp);
+                            consumer.pause(&tp);
+                            stopped_at.insert(tp.clone(), r.offset);
+                            let last = running.is_empty();
+                            printer.info(&format!(
+                                "Reached stop timestamp for topic {} [{}] at offset {}{}",
+                                tp.topic,
+                                tp.partition,
+                                r.offset,
+                                if last { ": exiting" } else { "" }
+                            ));
+                            continue;
+                        }
+                    }
+                    printer.print(r)?;
+                    if printer.printed >= limit {
+                        printer.flush()?;
+                        return Ok(0);
+                    }
+                }
+                if running.is_empty() {
+                    break;
+                }
+                printer.flush()?;
+            }
+            Event::Eof { tp, offset } => {
+                if !running.contains(&tp) {
+                    continue;
+                }
+                let exiting = args.exit_at_end && running.len() == 1;
+                printer.info(&format!(
+                    "Reached end of topic {} [{}] at offset {}{}",
+                    tp.topic,
+                    tp.partition,
+                    offset,
+                    if exiting { ": exiting" } else { "" }
+                ));
+                if args.exit_at_end {
+                    running.remove(&tp);
+                    consumer.pause(&tp);
+                    if running.is_empty() {
+                        break;
+                    }
+                }
+            }
+            Event::Error(e) => {
+                printer.flush()?;
+                return Err(e.into());
+            }
+        }
+    }
+    printer.flush()?;
+    Ok(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn p(items: &[&str]) -> anyhow::Result<OffsetSpec> {
+        parse_offsets(&items.iter().map(|s| s.to_string()).collect::<Vec<_>>())
+    }
+
+    #[test]
+    fn offset_specs() {
+        assert_eq!(p(&[]).unwrap().start, StartOffset::Beginning);
+        assert_eq!(p(&["end"]).unwrap().start, StartOffset::End);
+        assert_eq!(p(&["42"]).unwrap().start, StartOffset::At(42));
+        assert_eq!(p(&["-10"]).unwrap().start, StartOffset::Tail(10));
+        assert_eq!(p(&["s@1000"]).unwrap().start, StartOffset::Timestamp(1000));
+        let both = p(&["s@5", "e@9"]).unwrap();
+        assert_eq!((both.start, both.stop_timestamp), (StartOffset::Timestamp(5), Some(9)));
+        assert!(p(&["stored"]).is_err());
+        assert!(p(&["bogus"]).is_err());
+    }
+}

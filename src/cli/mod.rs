@@ -1,0 +1,85 @@
+//! Command-line interface: the clap definitions (one file per subcommand) and the
+//! `run` that turns validated arguments into calls on `client` or `broker`.
+//! Data goes to stdout, logs and kcat-style `%` lines to stderr.
+
+pub mod consume;
+pub mod metadata;
+pub mod produce;
+pub mod props;
+pub mod serve;
+pub mod topics;
+
+use clap::{Parser, Subcommand};
+
+/// Kafka-compatible broker and kcat-style toolbox in one binary.
+#[derive(Debug, Parser)]
+#[command(name = "kw", version, about, propagate_version = true)]
+pub struct Cli {
+    /// Bootstrap broker(s), host:port[,host:port...]
+    #[arg(
+        short = 'b',
+        long = "bootstrap-server",
+        global = true,
+        env = "KAFKA_BOOTSTRAP_SERVERS",
+        default_value = "localhost:9092",
+        value_name = "BROKERS"
+    )]
+    pub bootstrap: String,
+
+    /// More log output on stderr (-v info, -vv debug, -vvv trace); RUST_LOG wins when set
+    #[arg(short = 'v', long = "verbose", action = clap::ArgAction::Count, global = true)]
+    pub verbose: u8,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run a broker node
+    Serve(serve::ServeArgs),
+    /// Create, delete, list and describe topics
+    Topics(topics::TopicsArgs),
+    /// Produce messages from stdin or files (like kcat -P)
+    Produce(produce::ProduceArgs),
+    /// Consume messages (like kcat -C)
+    Consume(consume::ConsumeArgs),
+    /// Show brokers, topics and partitions (like kcat -L)
+    Metadata(metadata::MetadataArgs),
+}
+
+/// Quiet by default (warnings only); `-v` adds levels; RUST_LOG overrides.
+pub fn init_logging(verbose: u8) {
+    use tracing_subscriber::EnvFilter;
+    let level = match verbose {
+        0 => "warn",
+        1 => "info",
+        2 => "debug",
+        _ => "trace",
+    };
+    let filter = EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| EnvFilter::new(format!("kw={level},warn")));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .try_init();
+}
+
+/// Run the chosen subcommand; returns the process exit code.
+pub async fn run(cli: Cli) -> anyhow::Result<u8> {
+    match cli.command {
+        Command::Serve(args) => serve::run(args).await,
+        Command::Topics(args) => topics::run(&cli.bootstrap, args).await,
+        Command::Produce(args) => produce::run(&cli.bootstrap, args).await,
+        Command::Consume(args) => consume::run(&cli.bootstrap, args).await,
+        Command::Metadata(args) => metadata::run(&cli.bootstrap, args).await,
+    }
+}
+
+/// True when the error is a closed stdout (e.g. `kw consume | head`): not a failure.
+pub fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| {
+        c.downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
+}

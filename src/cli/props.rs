@@ -1,0 +1,248 @@
+//! `-X key=value` client properties, by librdkafka's names, parsed once into typed
+//! settings. Unknown names are refused as kcat refuses them.
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use anyhow::{anyhow, bail};
+use kafka_protocol::records::Compression;
+
+use crate::client::consumer::ConsumerConfig;
+use crate::client::partitioner::Partitioner;
+use crate::client::producer::ProducerConfig;
+use crate::client::ClientConfig;
+
+/// Every property name accepted, with the canonical name it maps to.
+const ALIASES: &[(&str, &str)] = &[
+    ("acks", "acks"),
+    ("request.required.acks", "acks"),
+    ("linger.ms", "linger.ms"),
+    ("queue.buffering.max.ms", "linger.ms"),
+    ("batch.size", "batch.size"),
+    ("compression.type", "compression.codec"),
+    ("compression.codec", "compression.codec"),
+    ("enable.idempotence", "enable.idempotence"),
+    ("partitioner", "partitioner"),
+    ("message.timeout.ms", "message.timeout.ms"),
+    ("delivery.timeout.ms", "message.timeout.ms"),
+    ("request.timeout.ms", "request.timeout.ms"),
+    ("max.in.flight", "max.in.flight"),
+    ("max.in.flight.requests.per.connection", "max.in.flight"),
+    ("queue.buffering.max.messages", "queue.buffering.max.messages"),
+    ("retry.backoff.ms", "retry.backoff.ms"),
+    ("client.id", "client.id"),
+    ("bootstrap.servers", "bootstrap.servers"),
+    ("metadata.broker.list", "bootstrap.servers"),
+    ("allow.auto.create.topics", "allow.auto.create.topics"),
+    ("auto.offset.reset", "auto.offset.reset"),
+    ("group.id", "group.id"),
+    ("session.timeout.ms", "session.timeout.ms"),
+    ("heartbeat.interval.ms", "heartbeat.interval.ms"),
+    ("enable.auto.commit", "enable.auto.commit"),
+    ("auto.commit.interval.ms", "auto.commit.interval.ms"),
+    ("partition.assignment.strategy", "partition.assignment.strategy"),
+    ("fetch.wait.max.ms", "fetch.wait.max.ms"),
+    ("fetch.max.bytes", "fetch.max.bytes"),
+    ("max.partition.fetch.bytes", "max.partition.fetch.bytes"),
+    ("socket.timeout.ms", "socket.timeout.ms"),
+    ("enable.partition.eof", "enable.partition.eof"),
+    ("security.protocol", "security.protocol"),
+    ("debug", "debug"),
+];
+
+#[derive(Debug, Clone, Default)]
+pub struct Props {
+    values: BTreeMap<String, String>,
+}
+
+impl Props {
+    pub fn parse(items: &[String]) -> anyhow::Result<Props> {
+        let mut values = BTreeMap::new();
+        for item in items {
+            let (k, v) = item.split_once('=').ok_or_else(|| {
+                anyhow!("Expected -X property=value, not {item}")
+            })?;
+            let k = k.trim().strip_prefix("topic.").unwrap_or(k.trim());
+            let canonical = ALIASES
+                .iter()
+                .find(|(a, _)| *a == k)
+                .map(|(_, c)| *c)
+                .ok_or_else(|| anyhow!("No such configuration property: \"{k}\""))?;
+            values.insert(canonical.to_string(), v.trim().to_string());
+        }
+        if let Some(p) = values.get("security.protocol") {
+            if !p.eq_ignore_ascii_case("plaintext") {
+                bail!("security.protocol={p} is not supported by kw (only plaintext)");
+            }
+        }
+        Ok(Props { values })
+    }
+
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.values.get(name).map(|s| s.as_str())
+    }
+
+    fn num<T: std::str::FromStr>(&self, name: &str) -> anyhow::Result<Option<T>> {
+        self.get(name)
+            .map(|v| {
+                v.parse::<T>()
+                    .map_err(|_| anyhow!("Invalid value \"{v}\" for configuration property \"{name}\""))
+            })
+            .transpose()
+    }
+
+    fn flag(&self, name: &str) -> anyhow::Result<Option<bool>> {
+        self.get(name)
+            .map(|v| match v {
+                "true" | "1" => Ok(true),
+                "false" | "0" => Ok(false),
+                _ => Err(anyhow!("Invalid value \"{v}\" for configuration property \"{name}\"")),
+            })
+            .transpose()
+    }
+
+    /// The bootstrap list: `-X bootstrap.servers` wins over `-b`, as in kcat.
+    pub fn bootstrap<'a>(&'a self, flag: &'a str) -> &'a str {
+        self.get("bootstrap.servers").unwrap_or(flag)
+    }
+
+    pub fn client_config(&self, allow_auto_create: bool) -> anyhow::Result<ClientConfig> {
+        let mut c = ClientConfig {
+            allow_auto_create,
+            ..ClientConfig::default()
+        };
+        if let Some(id) = self.get("client.id") {
+            c.client_id = id.to_string();
+        }
+        if let Some(b) = self.flag("allow.auto.create.topics")? {
+            c.allow_auto_create = b;
+        }
+        if let Some(ms) = self.num::<u64>("socket.timeout.ms")? {
+            c.connect_timeout = Duration::from_millis(ms);
+        }
+        Ok(c)
+    }
+
+    pub fn producer_config(&self, codec: Option<&str>) -> anyhow::Result<ProducerConfig> {
+        let mut p = ProducerConfig::default();
+        if let Some(a) = self.get("acks") {
+            p.acks = match a {
+                "all" | "-1" => -1,
+                "0" => 0,
+                "1" => 1,
+                _ => bail!("Invalid value \"{a}\" for configuration property \"acks\""),
+            };
+        }
+        if let Some(ms) = self.num::<u64>("linger.ms")? {
+            p.linger = Duration::from_millis(ms);
+        }
+        if let Some(n) = self.num::<usize>("batch.size")? {
+            p.batch_size = n.max(1);
+        }
+        if let Some(c) = codec.or(self.get("compression.codec")) {
+            p.compression = parse_codec(c)?;
+        }
+        if let Some(b) = self.flag("enable.idempotence")? {
+            p.idempotence = b;
+        }
+        if p.acks != -1 && self.get("enable.idempotence").is_none() {
+            // Idempotence requires acks=all; an explicit weaker acks turns it off.
+            p.idempotence = false;
+        }
+        if p.idempotence && p.acks != -1 {
+            bail!("enable.idempotence=true requires acks=all");
+        }
+        if let Some(s) = self.get("partitioner") {
+            p.partitioner = s
+                .parse::<Partitioner>()
+                .map_err(|_| anyhow!("Invalid value \"{s}\" for configuration property \"partitioner\""))?;
+        }
+        if let Some(ms) = self.num::<u64>("message.timeout.ms")? {
+            p.message_timeout = Duration::from_millis(ms.max(1));
+        }
+        if let Some(ms) = self.num::<u64>("request.timeout.ms")? {
+            p.request_timeout = Duration::from_millis(ms.max(1));
+        }
+        if let Some(n) = self.num::<usize>("max.in.flight")? {
+            p.max_in_flight = n.max(1);
+        }
+        if let Some(n) = self.num::<usize>("queue.buffering.max.messages")? {
+            p.buffer_max_messages = n.max(1);
+        }
+        if let Some(ms) = self.num::<u64>("retry.backoff.ms")? {
+            p.retry_backoff = Duration::from_millis(ms);
+        }
+        Ok(p)
+    }
+
+    pub fn consumer_config(&self) -> anyhow::Result<ConsumerConfig> {
+        let mut c = ConsumerConfig::default();
+        if let Some(ms) = self.num::<u64>("fetch.wait.max.ms")? {
+            c.max_wait = Duration::from_millis(ms);
+        }
+        if let Some(n) = self.num::<i32>("fetch.max.bytes")? {
+            c.max_bytes = n.max(1);
+        }
+        if let Some(n) = self.num::<i32>("max.partition.fetch.bytes")? {
+            c.partition_max_bytes = n.max(1);
+        }
+        match self.get("auto.offset.reset") {
+            None | Some("latest") | Some("largest") | Some("end") => {}
+            Some("earliest") | Some("smallest") | Some("beginning") => c.reset_to_earliest = true,
+            Some(v) => bail!("Invalid value \"{v}\" for configuration property \"auto.offset.reset\""),
+        }
+        Ok(c)
+    }
+}
+
+pub fn parse_codec(c: &str) -> anyhow::Result<Compression> {
+    Ok(match c {
+        "none" => Compression::None,
+        "gzip" => Compression::Gzip,
+        "snappy" => Compression::Snappy,
+        "lz4" => Compression::Lz4,
+        "zstd" => Compression::Zstd,
+        _ => bail!("Invalid value \"{c}\" for configuration property \"compression.codec\""),
+    })
+}
+
+/// Current time in ms since the epoch.
+pub fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or(0)
+}
+
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn props(items: &[&str]) -> anyhow::Result<Props> {
+        Props::parse(&items.iter().map(|s| s.to_string()).collect::<Vec<_>>())
+    }
+
+    #[test]
+    fn librdkafka_names_map_to_settings() {
+        let p = props(&["acks=1", "linger.ms=20", "partitioner=murmur2_random", "compression.type=lz4"]).unwrap();
+        let c = p.producer_config(None).unwrap();
+        assert_eq!(c.acks, 1);
+        assert!(!c.idempotence);
+        assert_eq!(c.linger, Duration::from_millis(20));
+        assert_eq!(c.partitioner, Partitioner::Murmur2Random);
+        assert_eq!(c.compression, Compression::Lz4);
+    }
+
+    #[test]
+    fn bad_properties_are_refused_like_kcat() {
+        assert_eq!(
+            props(&["foo=1"]).unwrap_err().to_string(),
+            "No such configuration property: \"foo\""
+        );
+        assert!(props(&["acks"]).is_err());
+        assert!(props(&["acks=7"]).unwrap().producer_config(None).is_err());
+        assert!(props(&["enable.idempotence=true", "acks=1"]).unwrap().producer_config(None).is_err());
+        assert!(parse_codec("foo").is_err());
+    }
+}

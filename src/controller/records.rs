@@ -1,0 +1,48 @@
+//! Metadata records: every cluster-wide change is one of these, appended to the
+//! metadata log and applied, in order, to every node's [`MetadataImage`](super::image::MetadataImage).
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum MetadataRecord {
+    /// The cluster id, written once when the metadata log is created.
+    Cluster {
+        cluster_id: String,
+    },
+    /// A broker announced where clients reach it.
+    RegisterBroker {
+        node_id: i32,
+        host: String,
+        port: i32,
+    },
+    /// A topic with its replica assignment (first replica = preferred leader).
+    CreateTopic {
+        name: String,
+        topic_id: String,
+        assignments: Vec<Vec<i32>>,
+        configs: BTreeMap<String, String>,
+    },
+    /// Partitions added to an existing topic.
+    CreatePartitions {
+        name: String,
+        assignments: Vec<Vec<i32>>,
+    },
+    DeleteTopic {
+        name: String,
+    },
+    /// Leader, ISR and epochs of one partition changed.
+    PartitionChange {
+        topic: String,
+        partition: i32,
+        leader: i32,
+        isr: Vec<i32>,
+        leader_epoch: i32,
+    },
+    /// Producer ids below `next_producer_id` have been handed out.
+    ProducerIds {
+        next_producer_id: i64,
+    },
+}

@@ -1,0 +1,364 @@
+//! Record batch (magic 2) header access: parse the fixed 61-byte header, check the
+//! CRC-32C, and rewrite the fields a broker owns (base offset, partition leader epoch).
+//! Records themselves are never decoded here: the produce and fetch paths move batch
+//! bytes as they are. Pure functions over byte slices.
+
+/// Size of the fixed part of a v2 record batch.
+pub const HEADER_LEN: usize = 61;
+/// Bytes before `batchLength` ends: baseOffset (8) + batchLength (4).
+pub const LOG_OVERHEAD: usize = 12;
+
+const CRC_OFFSET: usize = 17;
+const ATTRIBUTES_OFFSET: usize = 21;
+
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum BatchError {
+    #[error("record batch at byte {at} is truncated: {have} of {need} bytes")]
+    Truncated { at: usize, have: usize, need: usize },
+    #[error("record batch at byte {at} has magic {magic}; only magic 2 is supported")]
+    UnsupportedMagic { at: usize, magic: i8 },
+    #[error("record batch at byte {at} has an invalid length {length}")]
+    BadLength { at: usize, length: i32 },
+    #[error(
+        "record batch at byte {at} fails its CRC: stored {stored:#010x}, computed {computed:#010x}"
+    )]
+    CrcMismatch {
+        at: usize,
+        stored: u32,
+        computed: u32,
+    },
+    #[error("record batch at byte {at} has {count} records but last offset delta {delta}")]
+    BadCount { at: usize, count: i32, delta: i32 },
+}
+
+/// The fixed header of one v2 record batch.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BatchHeader {
+    pub base_offset: i64,
+    pub batch_length: i32,
+    pub partition_leader_epoch: i32,
+    pub magic: i8,
+    pub crc: u32,
+    pub attributes: i16,
+    pub last_offset_delta: i32,
+    pub base_timestamp: i64,
+    pub max_timestamp: i64,
+    pub producer_id: i64,
+    pub producer_epoch: i16,
+    pub base_sequence: i32,
+    pub record_count: i32,
+}
+
+fn be_i64(b: &[u8]) -> i64 {
+    i64::from_be_bytes(b[..8].try_into().expect("slice of 8"))
+}
+fn be_i32(b: &[u8]) -> i32 {
+    i32::from_be_bytes(b[..4].try_into().expect("slice of 4"))
+}
+fn be_i16(b: &[u8]) -> i16 {
+    i16::from_be_bytes(b[..2].try_into().expect("slice of 2"))
+}
+
+impl BatchHeader {
+    /// Parse the header at the start of `buf` (which must hold at least
+    /// [`HEADER_LEN`] bytes). Checks magic and length sanity, not the CRC.
+    pub fn parse(buf: &[u8], at: usize) -> Result<BatchHeader, BatchError> {
+        if buf.len() < HEADER_LEN {
+            // A short tail may still be a legal magic-2 header start; report as truncated.
+            return Err(BatchError::Truncated {
+                at,
+                have: buf.len(),
+                need: HEADER_LEN,
+            });
+        }
+        let magic = buf[16] as i8;
+        if magic != 2 {
+            return Err(BatchError::UnsupportedMagic { at, magic });
+        }
+        let batch_length = be_i32(&buf[8..]);
+        if (batch_length as i64) < (HEADER_LEN - LOG_OVERHEAD) as i64 {
+            return Err(BatchError::BadLength {
+                at,
+                length: batch_length,
+            });
+        }
+        let h = BatchHeader {
+            base_offset: be_i64(buf),
+            batch_length,
+            partition_leader_epoch: be_i32(&buf[12..]),
+            magic,
+            crc: be_i32(&buf[17..]) as u32,
+            attributes: be_i16(&buf[21..]),
+            last_offset_delta: be_i32(&buf[23..]),
+            base_timestamp: be_i64(&buf[27..]),
+            max_timestamp: be_i64(&buf[35..]),
+            producer_id: be_i64(&buf[43..]),
+            producer_epoch: be_i16(&buf[51..]),
+            base_sequence: be_i32(&buf[53..]),
+            record_count: be_i32(&buf[57..]),
+        };
+        if h.last_offset_delta < 0 || h.record_count < 0 {
+            return Err(BatchError::BadCount {
+                at,
+                count: h.record_count,
+                delta: h.last_offset_delta,
+            });
+        }
+        Ok(h)
+    }
+
+    /// Whole batch size in bytes, including offset and length fields.
+    pub fn total_len(&self) -> usize {
+        self.batch_length as usize + LOG_OVERHEAD
+    }
+
+    pub fn last_offset(&self) -> i64 {
+        self.base_offset + self.last_offset_delta as i64
+    }
+
+    pub fn next_offset(&self) -> i64 {
+        self.last_offset() + 1
+    }
+
+    /// Sequence number of the last record, wrapping as Kafka does.
+    pub fn last_sequence(&self) -> i32 {
+        if self.base_sequence < 0 {
+            return -1;
+        }
+        let last = self.base_sequence as i64 + self.last_offset_delta as i64;
+        if last > i32::MAX as i64 {
+            (last - i32::MAX as i64 - 1) as i32
+        } else {
+            last as i32
+        }
+    }
+
+    pub fn compression(&self) -> i16 {
+        self.attributes & 0x7
+    }
+
+    pub fn is_transactional(&self) -> bool {
+        self.attributes & 0x10 != 0
+    }
+
+    pub fn is_control(&self) -> bool {
+        self.attributes & 0x20 != 0
+    }
+
+    pub fn has_producer_id(&self) -> bool {
+        self.producer_id >= 0
+    }
+}
+
+/// CRC-32C over the part of a batch the CRC covers (attributes to the end).
+pub fn compute_crc(batch: &[u8]) -> u32 {
+    crc32c::crc32c(&batch[ATTRIBUTES_OFFSET..])
+}
+
+/// Walk a buffer of concatenated batches. Each item is (byte position, header).
+/// Stops with an error at the first malformed batch; a clean end yields `None`.
+pub struct BatchIter<'a> {
+    buf: &'a [u8],
+    pos: usize,
+    base: usize,
+}
+
+impl<'a> BatchIter<'a> {
+    /// `base` is added to positions in errors so callers can report file offsets.
+    pub fn new(buf: &'a [u8], base: usize) -> Self {
+        BatchIter { buf, pos: 0, base }
+    }
+
+    /// Bytes consumed by the batches yielded so far.
+    pub fn position(&self) -> usize {
+        self.pos
+    }
+}
+
+impl Iterator for BatchIter<'_> {
+    type Item = Result<(usize, BatchHeader), BatchError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let rest = &self.buf[self.pos..];
+        if rest.is_empty() {
+            return None;
+        }
+        let at = self.base + self.pos;
+        if rest.len() < LOG_OVERHEAD + 5 {
+            return Some(Err(BatchError::Truncated {
+                at,
+                have: rest.len(),
+                need: HEADER_LEN,
+            }));
+        }
+        let h = match BatchHeader::parse(rest, at) {
+            Ok(h) => h,
+            Err(e) => return Some(Err(e)),
+        };
+        let len = h.total_len();
+        if rest.len() < len {
+            return Some(Err(BatchError::Truncated {
+                at,
+                have: rest.len(),
+                need: len,
+            }));
+        }
+        let pos = self.pos;
+        self.pos += len;
+        Some(Ok((pos, h)))
+    }
+}
+
+/// Validate every batch in a produce request's `records` field: magic 2, sane
+/// lengths, record count matching the offset delta, CRC. Returns the headers.
+pub fn validate_batches(buf: &[u8]) -> Result<Vec<(usize, BatchHeader)>, BatchError> {
+    let mut out = Vec::with_capacity(1);
+    for item in BatchIter::new(buf, 0) {
+        let (pos, h) = item?;
+        let batch = &buf[pos..pos + h.total_len()];
+        let computed = compute_crc(batch);
+        if computed != h.crc {
+            return Err(BatchError::CrcMismatch {
+                at: pos,
+                stored: h.crc,
+                computed,
+            });
+        }
+        if h.record_count != h.last_offset_delta + 1 && h.record_count != 0 {
+            // Compaction can leave gaps, but a freshly produced batch never has them.
+            return Err(BatchError::BadCount {
+                at: pos,
+                count: h.record_count,
+                delta: h.last_offset_delta,
+            });
+        }
+        out.push((pos, h));
+    }
+    Ok(out)
+}
+
+/// Overwrite the base offset of the batch starting at `batch[0]`. Not covered by the CRC.
+pub fn set_base_offset(batch: &mut [u8], base_offset: i64) {
+    batch[0..8].copy_from_slice(&base_offset.to_be_bytes());
+}
+
+/// Overwrite the partition leader epoch. Not covered by the CRC.
+pub fn set_partition_leader_epoch(batch: &mut [u8], epoch: i32) {
+    batch[12..16].copy_from_slice(&epoch.to_be_bytes());
+}
+
+/// Recompute and store the CRC (after changing covered fields).
+pub fn refresh_crc(batch: &mut [u8]) {
+    let crc = compute_crc(batch);
+    batch[CRC_OFFSET..CRC_OFFSET + 4].copy_from_slice(&crc.to_be_bytes());
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+    use bytes::BytesMut;
+    use kafka_protocol::indexmap::IndexMap;
+    use kafka_protocol::records::{
+        Compression, Record, RecordBatchEncoder, RecordEncodeOptions, TimestampType,
+    };
+
+    pub fn make_batch(n: usize, producer_id: i64, base_sequence: i32) -> Vec<u8> {
+        let records: Vec<Record> = (0..n)
+            .map(|i| Record {
+                transactional: false,
+                control: false,
+                delete_horizon: false,
+                partition_leader_epoch: -1,
+                producer_id,
+                producer_epoch: if producer_id >= 0 { 0 } else { -1 },
+                timestamp_type: TimestampType::Creation,
+                offset: i as i64,
+                // The crate groups records into one batch only while offset - sequence is
+                // constant, so a non-idempotent batch counts up from -1.
+                sequence: if base_sequence >= 0 {
+                    base_sequence + i as i32
+                } else {
+                    i as i32 - 1
+                },
+                timestamp: 1_700_000_000_000 + i as i64,
+                key: Some(bytes::Bytes::from(format!("k{i}"))),
+                value: Some(bytes::Bytes::from(format!("value-{i}"))),
+                headers: IndexMap::new(),
+            })
+            .collect();
+        let mut buf = BytesMut::new();
+        RecordBatchEncoder::encode(
+            &mut buf,
+            records.iter(),
+            &RecordEncodeOptions {
+                version: 2,
+                compression: Compression::None,
+            },
+        )
+        .unwrap();
+        buf.to_vec()
+    }
+
+    #[test]
+    fn parses_a_crate_encoded_batch() {
+        let b = make_batch(3, 42, 7);
+        let hs = validate_batches(&b).unwrap();
+        assert_eq!(hs.len(), 1);
+        let h = hs[0].1;
+        assert_eq!(h.record_count, 3);
+        assert_eq!(h.last_offset_delta, 2);
+        assert_eq!(h.producer_id, 42);
+        assert_eq!(h.base_sequence, 7);
+        assert_eq!(h.last_sequence(), 9);
+        assert_eq!(h.total_len(), b.len());
+    }
+
+    #[test]
+    fn detects_flipped_bit() {
+        let mut b = make_batch(2, -1, -1);
+        let last = b.len() - 1;
+        b[last] ^= 1;
+        assert!(matches!(
+            validate_batches(&b),
+            Err(BatchError::CrcMismatch { .. })
+        ));
+    }
+
+    #[test]
+    fn base_offset_and_epoch_rewrite_keep_crc_valid() {
+        let mut b = make_batch(2, -1, -1);
+        set_base_offset(&mut b, 1234);
+        set_partition_leader_epoch(&mut b, 9);
+        let h = validate_batches(&b).unwrap()[0].1;
+        assert_eq!(h.base_offset, 1234);
+        assert_eq!(h.partition_leader_epoch, 9);
+        assert_eq!(h.next_offset(), 1236);
+    }
+
+    #[test]
+    fn truncated_and_garbage_inputs_are_errors() {
+        let b = make_batch(2, -1, -1);
+        assert!(matches!(
+            validate_batches(&b[..b.len() - 3]),
+            Err(BatchError::Truncated { .. })
+        ));
+        assert!(validate_batches(&[0u8; 5]).is_err());
+        let mut bad = b.clone();
+        bad[16] = 1;
+        assert!(matches!(
+            validate_batches(&bad),
+            Err(BatchError::UnsupportedMagic { .. })
+        ));
+        let mut neg = b.clone();
+        neg[8..12].copy_from_slice(&(-5i32).to_be_bytes());
+        assert!(validate_batches(&neg).is_err());
+    }
+
+    #[test]
+    fn sequence_wraps() {
+        let mut b = make_batch(3, 1, 0);
+        b[53..57].copy_from_slice(&(i32::MAX - 1).to_be_bytes());
+        let h = BatchHeader::parse(&b, 0).unwrap();
+        assert_eq!(h.last_sequence(), 0);
+    }
+}

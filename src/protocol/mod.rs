@@ -1,0 +1,38 @@
+//! Kafka wire protocol helpers shared by the broker and the client: framing,
+//! the table of API versions kw speaks, record-batch header access and error codes.
+//! Wraps the `kafka-protocol` crate. No sockets, no state, no tokio, nothing of ours.
+
+pub mod batch;
+pub mod error_code;
+pub mod frame;
+pub mod versions;
+
+pub use kafka_protocol::messages;
+pub use kafka_protocol::protocol::StrBytes;
+
+/// A topic name and partition index: the address of one partition log.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct TopicPartition {
+    pub topic: String,
+    pub partition: i32,
+}
+
+impl TopicPartition {
+    pub fn new(topic: impl Into<String>, partition: i32) -> Self {
+        TopicPartition {
+            topic: topic.into(),
+            partition,
+        }
+    }
+}
+
+impl std::fmt::Display for TopicPartition {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}-{}", self.topic, self.partition)
+    }
+}
+
+/// Build a `StrBytes` from anything string-like.
+pub fn sb(s: impl Into<String>) -> StrBytes {
+    StrBytes::from_string(s.into())
+}

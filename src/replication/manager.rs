@@ -1,0 +1,235 @@
+//! Reconciles local replicas with the metadata image: opens logs for partitions
+//! assigned to this node, makes it leader where the image says so, applies topic
+//! configs, and deletes the logs of topics that are gone.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, RwLock};
+use std::time::Duration;
+
+use tokio::sync::watch;
+use tracing::{info, warn};
+use uuid::Uuid;
+
+use super::partition::{Partition, PartitionConfig};
+use crate::controller::topic_config;
+use crate::controller::{MetadataImage, TopicImage};
+use crate::protocol::TopicPartition;
+use crate::storage::LogConfig;
+
+/// File in each partition directory naming the topic id it belongs to, so a topic
+/// re-created under the same name never picks up the old data.
+const PARTITION_METADATA: &str = "partition.metadata";
+
+pub struct ReplicaManager {
+    node_id: i32,
+    data_dir: PathBuf,
+    /// Broker-level topic config defaults (Kafka topic config names).
+    defaults: BTreeMap<String, String>,
+    partitions: RwLock<HashMap<TopicPartition, Arc<Partition>>>,
+    applied: watch::Sender<u64>,
+}
+
+fn parse_i64(v: Option<&str>, fallback: i64) -> i64 {
+    v.and_then(|s| s.parse().ok()).unwrap_or(fallback)
+}
+
+impl ReplicaManager {
+    pub fn new(node_id: i32, data_dir: &Path, defaults: BTreeMap<String, String>) -> Arc<Self> {
+        let (applied, _) = watch::channel(0);
+        Arc::new(ReplicaManager {
+            node_id,
+            data_dir: data_dir.to_path_buf(),
+            defaults,
+            partitions: RwLock::new(HashMap::new()),
+            applied,
+        })
+    }
+
+    pub fn get(&self, topic: &str, partition: i32) -> Option<Arc<Partition>> {
+        let tp = TopicPartition::new(topic, partition);
+        self.partitions
+            .read()
+            .expect("partitions lock poisoned")
+            .get(&tp)
+            .cloned()
+    }
+
+    pub fn all(&self) -> Vec<Arc<Partition>> {
+        self.partitions
+            .read()
+            .expect("partitions lock poisoned")
+            .values()
+            .cloned()
+            .collect()
+    }
+
+    /// The partition settings in force for `topic`.
+    pub fn config_for(&self, topic: &TopicImage) -> PartitionConfig {
+        let get = |name: &str| topic_config::effective(&topic.configs, &self.defaults, name);
+        let flush = parse_i64(get("flush.messages"), i64::MAX);
+        PartitionConfig {
+            log: LogConfig {
+                segment_bytes: parse_i64(get("segment.bytes"), 1 << 30).max(1024) as u64,
+                index_interval_bytes: parse_i64(get("index.interval.bytes"), 4096).max(1) as u64,
+                retention_ms: parse_i64(get("retention.ms"), 604_800_000),
+                retention_bytes: parse_i64(get("retention.bytes"), -1),
+                flush_messages: if flush == i64::MAX || flush <= 0 {
+                    0
+                } else {
+                    flush as u64
+                },
+            },
+            max_message_bytes: parse_i64(get("max.message.bytes"), 1_048_588).max(1) as usize,
+            min_insync_replicas: parse_i64(get("min.insync.replicas"), 1).max(1) as usize,
+        }
+    }
+
+    fn partition_dir(&self, tp: &TopicPartition) -> PathBuf {
+        self.data_dir.join(format!("{}-{}", tp.topic, tp.partition))
+    }
+
+    fn open_partition(&self, tp: &TopicPartition, topic: &TopicImage) -> Option<Arc<Partition>> {
+        let dir = self.partition_dir(tp);
+        let marker = dir.join(PARTITION_METADATA);
+        let want = topic.topic_id.to_string();
+        match std::fs::read_to_string(&marker) {
+            Ok(id) if id.trim() == want => {}
+            Ok(_) => {
+                warn!(partition = %tp, "removing data of an older topic with the same name");
+                let _ = std::fs::remove_dir_all(&dir);
+            }
+            Err(_) => {}
+        }
+        if let Err(e) =
+            std::fs::create_dir_all(&dir).and_then(|_| std::fs::write(&marker, format!("{want}\n")))
+        {
+            warn!(partition = %tp, error = %e, "cannot create partition directory");
+            return None;
+        }
+        match Partition::open(
+            tp.clone(),
+            topic.topic_id,
+            &dir,
+            self.config_for(topic),
+            self.node_id,
+        ) {
+            Ok(p) => Some(p),
+            Err(e) => {
+                warn!(partition = %tp, error = %e, "cannot open partition log");
+                None
+            }
+        }
+    }
+
+    /// Bring local replicas in line with `image`.
+    pub fn apply_image(&self, image: &MetadataImage) {
+        let mut wanted: HashMap<TopicPartition, Uuid> = HashMap::new();
+        for topic in image.topics.values() {
+            for (i, p) in topic.partitions.iter().enumerate() {
+                if !p.replicas.contains(&self.node_id) {
+                    continue;
+                }
+                let tp = TopicPartition::new(topic.name.clone(), i as i32);
+                wanted.insert(tp.clone(), topic.topic_id);
+                let existing = self.get(&tp.topic, tp.partition);
+                let part = match existing {
+                    Some(part) if part.topic_id == topic.topic_id => {
+                        part.set_config(self.config_for(topic));
+                        part
+                    }
+                    _ => {
+                        let Some(part) = self.open_partition(&tp, topic) else {
+                            continue;
+                        };
+                        self.partitions
+                            .write()
+                            .expect("partitions lock poisoned")
+                            .insert(tp.clone(), part.clone());
+                        part
+                    }
+                };
+                if p.leader == self.node_id
+                    && (!part.is_leader() || part.leader_epoch() != p.leader_epoch)
+                {
+                    part.become_leader(p.leader_epoch, p.isr.clone());
+                    info!(partition = %tp, leader_epoch = p.leader_epoch, "became leader");
+                }
+            }
+        }
+        let stale: Vec<Arc<Partition>> = {
+            let mut map = self.partitions.write().expect("partitions lock poisoned");
+            let gone: Vec<TopicPartition> = map
+                .iter()
+                .filter(|(tp, p)| wanted.get(*tp) != Some(&p.topic_id))
+                .map(|(tp, _)| tp.clone())
+                .collect();
+            gone.iter().filter_map(|tp| map.remove(tp)).collect()
+        };
+        for part in stale {
+            let tp = part.tp.clone();
+            if let Err(e) = part.delete() {
+                warn!(partition = %tp, error = %e, "cannot delete partition data");
+            } else {
+                info!(partition = %tp, "deleted partition data");
+            }
+        }
+        self.remove_stray_dirs(&wanted);
+        self.applied.send_replace(image.offset);
+    }
+
+    /// Directories of partitions this node no longer hosts (deleted while it was down).
+    fn remove_stray_dirs(&self, wanted: &HashMap<TopicPartition, Uuid>) {
+        let Ok(entries) = std::fs::read_dir(&self.data_dir) else {
+            return;
+        };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if !path.join(PARTITION_METADATA).exists() {
+                continue;
+            }
+            let name = entry.file_name().to_string_lossy().to_string();
+            let Some((topic, part)) = name.rsplit_once('-') else {
+                continue;
+            };
+            let Ok(partition) = part.parse::<i32>() else {
+                continue;
+            };
+            if !wanted.contains_key(&TopicPartition::new(topic, partition)) {
+                info!(dir = %path.display(), "removing data of a deleted partition");
+                let _ = std::fs::remove_dir_all(&path);
+            }
+        }
+    }
+
+    /// Follow the controller's images until the channel closes.
+    pub fn spawn(self: &Arc<Self>, mut rx: watch::Receiver<Arc<MetadataImage>>) {
+        let me = self.clone();
+        let first = rx.borrow_and_update().clone();
+        me.apply_image(&first);
+        tokio::spawn(async move {
+            while rx.changed().await.is_ok() {
+                let image = rx.borrow_and_update().clone();
+                let me = me.clone();
+                // Opening logs does file I/O; keep it off the async workers.
+                let _ = tokio::task::spawn_blocking(move || me.apply_image(&image)).await;
+            }
+        });
+    }
+
+    /// Wait until an image at least as new as `offset` has been applied locally.
+    pub async fn wait_applied(&self, offset: u64, timeout: Duration) -> bool {
+        let mut rx = self.applied.subscribe();
+        tokio::time::timeout(timeout, rx.wait_for(|v| *v >= offset))
+            .await
+            .is_ok_and(|r| r.is_ok())
+    }
+
+    pub fn flush_all(&self) {
+        for p in self.all() {
+            if let Err(e) = p.flush() {
+                warn!(partition = %p.tp, error = %e, "flush failed");
+            }
+        }
+    }
+}

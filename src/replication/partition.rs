@@ -1,0 +1,402 @@
+//! One local replica of a partition: its log, leader epoch, ISR and high watermark,
+//! the idempotent-producer state, and the waiters (long-poll fetches, acks=all
+//! produces) woken when the log or the high watermark moves.
+//!
+//! Locks are std mutexes held only for in-memory work and one `write(2)`; never
+//! across an `.await`.
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::sync::{Arc, Mutex, MutexGuard, Weak};
+
+use bytes::Bytes;
+use kafka_protocol::error::ResponseError;
+use tokio::sync::Notify;
+use uuid::Uuid;
+
+use super::producer_state::{ProducerStates, SequenceCheck};
+use crate::protocol::batch::{self, BatchError, BatchHeader};
+use crate::protocol::TopicPartition;
+use crate::storage::{self, LogConfig, PartitionLog};
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("this node is not the leader of {0}")]
+    NotLeader(TopicPartition),
+    #[error("invalid record batch: {0}")]
+    Batch(#[from] BatchError),
+    #[error("batch of {size} bytes exceeds max.message.bytes {max}")]
+    TooLarge { size: usize, max: usize },
+    #[error("out of order sequence: expected {expected}, got {got}")]
+    OutOfOrderSequence { expected: i32, got: i32 },
+    #[error("producer epoch is fenced by a newer one")]
+    InvalidProducerEpoch,
+    #[error("leader epoch {requested} is older than the current {current}")]
+    FencedLeaderEpoch { requested: i32, current: i32 },
+    #[error("leader epoch {requested} is newer than the current {current}")]
+    UnknownLeaderEpoch { requested: i32, current: i32 },
+    #[error("{isr} in-sync replicas, fewer than min.insync.replicas={min}")]
+    NotEnoughReplicas { isr: usize, min: usize },
+    #[error("timed out waiting for replication")]
+    Timeout,
+    #[error(transparent)]
+    Storage(#[from] storage::Error),
+}
+
+impl Error {
+    pub fn code(&self) -> ResponseError {
+        match self {
+            Error::NotLeader(_) => ResponseError::NotLeaderOrFollower,
+            Error::Batch(BatchError::UnsupportedMagic { .. }) => {
+                ResponseError::UnsupportedForMessageFormat
+            }
+            Error::Batch(_) => ResponseError::CorruptMessage,
+            Error::TooLarge { .. } => ResponseError::MessageTooLarge,
+            Error::OutOfOrderSequence { .. } => ResponseError::OutOfOrderSequenceNumber,
+            Error::InvalidProducerEpoch => ResponseError::InvalidProducerEpoch,
+            Error::FencedLeaderEpoch { .. } => ResponseError::FencedLeaderEpoch,
+            Error::UnknownLeaderEpoch { .. } => ResponseError::UnknownLeaderEpoch,
+            Error::NotEnoughReplicas { .. } => ResponseError::NotEnoughReplicas,
+            Error::Timeout => ResponseError::RequestTimedOut,
+            Error::Storage(storage::Error::OffsetOutOfRange { .. }) => {
+                ResponseError::OffsetOutOfRange
+            }
+            Error::Storage(storage::Error::Corrupt { .. }) => ResponseError::CorruptMessage,
+            Error::Storage(_) => ResponseError::KafkaStorageError,
+        }
+    }
+}
+
+pub type Result<T> = std::result::Result<T, Error>;
+
+/// Where a read may go: consumers stop at the high watermark, followers at the log end.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReadLimit {
+    HighWatermark,
+    LogEnd,
+}
+
+#[derive(Debug, Clone)]
+pub struct AppendInfo {
+    pub base_offset: i64,
+    /// Offset after the appended batches; acks=all waits for the HW to reach it.
+    pub next_offset: i64,
+    pub log_start_offset: i64,
+}
+
+#[derive(Debug, Clone)]
+pub struct FetchData {
+    pub records: Bytes,
+    pub high_watermark: i64,
+    pub log_start_offset: i64,
+    pub log_end_offset: i64,
+}
+
+/// Settings a partition needs from its topic's config.
+#[derive(Debug, Clone)]
+pub struct PartitionConfig {
+    pub log: LogConfig,
+    pub max_message_bytes: usize,
+    pub min_insync_replicas: usize,
+}
+
+impl Default for PartitionConfig {
+    fn default() -> Self {
+        PartitionConfig {
+            log: LogConfig::default(),
+            max_message_bytes: 1_048_588,
+            min_insync_replicas: 1,
+        }
+    }
+}
+
+struct State {
+    log: PartitionLog,
+    config: PartitionConfig,
+    leader_epoch: i32,
+    is_leader: bool,
+    isr: Vec<i32>,
+    /// Log end offsets of followers, as they reported by fetching.
+    follower_leo: HashMap<i32, i64>,
+    high_watermark: i64,
+    producers: ProducerStates,
+}
+
+pub struct Partition {
+    pub tp: TopicPartition,
+    pub topic_id: Uuid,
+    node_id: i32,
+    state: Mutex<State>,
+    waiters: Mutex<Vec<Weak<Notify>>>,
+}
+
+impl Partition {
+    /// Open the local log and rebuild producer state from it.
+    pub fn open(
+        tp: TopicPartition,
+        topic_id: Uuid,
+        dir: &Path,
+        config: PartitionConfig,
+        node_id: i32,
+    ) -> Result<Arc<Partition>> {
+        let mut producers = ProducerStates::default();
+        let log = PartitionLog::open(dir, config.log.clone(), &mut |h| producers.record(h))?;
+        // Until told otherwise, everything local is committed: a single replica is its own ISR.
+        let high_watermark = log.log_end_offset();
+        Ok(Arc::new(Partition {
+            tp,
+            topic_id,
+            node_id,
+            state: Mutex::new(State {
+                log,
+                config,
+                leader_epoch: 0,
+                is_leader: false,
+                isr: vec![node_id],
+                follower_leo: HashMap::new(),
+                high_watermark,
+                producers,
+            }),
+            waiters: Mutex::new(Vec::new()),
+        }))
+    }
+
+    fn lock(&self) -> MutexGuard<'_, State> {
+        self.state.lock().expect("partition lock poisoned")
+    }
+
+    /// Take leadership at `leader_epoch` with the given ISR.
+    pub fn become_leader(&self, leader_epoch: i32, isr: Vec<i32>) {
+        let mut st = self.lock();
+        st.is_leader = true;
+        st.leader_epoch = leader_epoch;
+        st.isr = isr;
+        st.follower_leo.retain(|id, _| *id != self.node_id);
+        Self::advance_high_watermark(&mut st, self.node_id);
+        drop(st);
+        self.wake();
+    }
+
+    pub fn set_config(&self, config: PartitionConfig) {
+        let mut st = self.lock();
+        st.log.set_config(config.log.clone());
+        st.config = config;
+    }
+
+    pub fn is_leader(&self) -> bool {
+        self.lock().is_leader
+    }
+
+    pub fn leader_epoch(&self) -> i32 {
+        self.lock().leader_epoch
+    }
+
+    pub fn high_watermark(&self) -> i64 {
+        self.lock().high_watermark
+    }
+
+    pub fn log_end_offset(&self) -> i64 {
+        self.lock().log.log_end_offset()
+    }
+
+    pub fn log_start_offset(&self) -> i64 {
+        self.lock().log.log_start_offset()
+    }
+
+    fn advance_high_watermark(st: &mut State, node_id: i32) -> bool {
+        let leo = st.log.log_end_offset();
+        let hw = st
+            .isr
+            .iter()
+            .map(|id| {
+                if *id == node_id {
+                    leo
+                } else {
+                    st.follower_leo.get(id).copied().unwrap_or(0)
+                }
+            })
+            .min()
+            .unwrap_or(leo);
+        if hw > st.high_watermark {
+            st.high_watermark = hw;
+            true
+        } else {
+            false
+        }
+    }
+
+    fn check_epoch(st: &State, current_leader_epoch: i32) -> Result<()> {
+        if current_leader_epoch < 0 || current_leader_epoch == st.leader_epoch {
+            Ok(())
+        } else if current_leader_epoch < st.leader_epoch {
+            Err(Error::FencedLeaderEpoch {
+                requested: current_leader_epoch,
+                current: st.leader_epoch,
+            })
+        } else {
+            Err(Error::UnknownLeaderEpoch {
+                requested: current_leader_epoch,
+                current: st.leader_epoch,
+            })
+        }
+    }
+
+    /// Append a produce request's batches as leader. `records` is validated here
+    /// (magic, sizes, CRC) before anything is written.
+    pub fn append_as_leader(&self, records: &[u8], acks: i16) -> Result<AppendInfo> {
+        let mut headers = batch::validate_batches(records)?;
+        let mut buf = records.to_vec();
+        let mut st = self.lock();
+        if !st.is_leader {
+            return Err(Error::NotLeader(self.tp.clone()));
+        }
+        if acks == -1 && st.isr.len() < st.config.min_insync_replicas {
+            return Err(Error::NotEnoughReplicas {
+                isr: st.isr.len(),
+                min: st.config.min_insync_replicas,
+            });
+        }
+        for (_, h) in &headers {
+            if h.total_len() > st.config.max_message_bytes {
+                return Err(Error::TooLarge {
+                    size: h.total_len(),
+                    max: st.config.max_message_bytes,
+                });
+            }
+        }
+        if let Some((_, first)) = headers.first() {
+            match st.producers.check(first) {
+                SequenceCheck::Append => {}
+                SequenceCheck::Duplicate { first_offset } => {
+                    let count: i64 = headers
+                        .iter()
+                        .map(|(_, h)| h.last_offset_delta as i64 + 1)
+                        .sum();
+                    return Ok(AppendInfo {
+                        base_offset: first_offset,
+                        next_offset: first_offset + count,
+                        log_start_offset: st.log.log_start_offset(),
+                    });
+                }
+                SequenceCheck::OutOfOrder { expected, got } => {
+                    return Err(Error::OutOfOrderSequence { expected, got })
+                }
+                SequenceCheck::FencedEpoch => return Err(Error::InvalidProducerEpoch),
+            }
+        }
+        let epoch = st.leader_epoch;
+        for (pos, _) in &headers {
+            batch::set_partition_leader_epoch(&mut buf[*pos..], epoch);
+        }
+        let (first, last) = st.log.append(&mut buf, &mut headers, true)?;
+        for (_, h) in &headers {
+            let mut h: BatchHeader = *h;
+            h.partition_leader_epoch = epoch;
+            st.producers.record(&h);
+        }
+        Self::advance_high_watermark(&mut st, self.node_id);
+        let info = AppendInfo {
+            base_offset: first,
+            next_offset: last + 1,
+            log_start_offset: st.log.log_start_offset(),
+        };
+        drop(st);
+        self.wake();
+        Ok(info)
+    }
+
+    /// Read for a consumer (up to the HW) or a follower (up to the log end).
+    pub fn read(
+        &self,
+        offset: i64,
+        max_bytes: usize,
+        limit: ReadLimit,
+        current_leader_epoch: i32,
+    ) -> Result<FetchData> {
+        let st = self.lock();
+        Self::check_epoch(&st, current_leader_epoch)?;
+        if !st.is_leader {
+            return Err(Error::NotLeader(self.tp.clone()));
+        }
+        let upto = match limit {
+            ReadLimit::HighWatermark => st.high_watermark,
+            ReadLimit::LogEnd => st.log.log_end_offset(),
+        };
+        let read = st.log.read(offset, max_bytes, upto)?;
+        Ok(FetchData {
+            records: read.records,
+            high_watermark: st.high_watermark,
+            log_start_offset: st.log.log_start_offset(),
+            log_end_offset: st.log.log_end_offset(),
+        })
+    }
+
+    /// Offsets for ListOffsets: -1 latest (HW), -2 earliest, -3 max timestamp, else
+    /// the first offset with a timestamp >= the given one. Returns (offset, timestamp).
+    pub fn list_offset(&self, timestamp: i64, current_leader_epoch: i32) -> Result<(i64, i64)> {
+        let st = self.lock();
+        Self::check_epoch(&st, current_leader_epoch)?;
+        if !st.is_leader {
+            return Err(Error::NotLeader(self.tp.clone()));
+        }
+        Ok(match timestamp {
+            -1 => (st.high_watermark, -1),
+            -2 => (st.log.log_start_offset(), -1),
+            -3 => st.log.max_timestamp()?.unwrap_or((-1, -1)),
+            ts => match st.log.offset_for_timestamp(ts)? {
+                Some((offset, ts)) if offset < st.high_watermark => (offset, ts),
+                _ => (-1, -1),
+            },
+        })
+    }
+
+    /// OffsetForLeaderEpoch: the end offset of `epoch` as this leader knows it.
+    /// With one epoch history entry per leadership this is the log end offset for the
+    /// current epoch.
+    pub fn end_offset_for_epoch(&self, epoch: i32) -> Result<(i32, i64)> {
+        let st = self.lock();
+        if !st.is_leader {
+            return Err(Error::NotLeader(self.tp.clone()));
+        }
+        if epoch > st.leader_epoch {
+            return Ok((-1, -1));
+        }
+        Ok((st.leader_epoch.min(epoch.max(0)), st.log.log_end_offset()))
+    }
+
+    pub fn flush(&self) -> Result<()> {
+        Ok(self.lock().log.flush()?)
+    }
+
+    pub fn apply_retention(&self, now_ms: i64) -> Result<usize> {
+        Ok(self.lock().log.apply_retention(now_ms)?)
+    }
+
+    /// Register interest in the next change of this partition's log or HW.
+    pub fn add_waiter(&self, notify: &Arc<Notify>) {
+        let mut w = self.waiters.lock().expect("waiters lock poisoned");
+        w.retain(|n| n.strong_count() > 0);
+        w.push(Arc::downgrade(notify));
+    }
+
+    fn wake(&self) {
+        let waiters = std::mem::take(&mut *self.waiters.lock().expect("waiters lock poisoned"));
+        for w in waiters {
+            if let Some(n) = w.upgrade() {
+                n.notify_one();
+            }
+        }
+    }
+
+    /// Close the log and remove its files.
+    pub fn delete(self: Arc<Self>) -> Result<()> {
+        let dir = self.lock().log.dir().to_path_buf();
+        self.wake();
+        drop(self);
+        match std::fs::remove_dir_all(&dir) {
+            Ok(()) => Ok(()),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+            Err(source) => Err(Error::Storage(storage::Error::Io { path: dir, source })),
+        }
+    }
+}

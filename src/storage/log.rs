@@ -1,0 +1,626 @@
+//! `PartitionLog`: the ordered list of segments of one partition.
+//!
+//! Contract: `append` returns after the bytes are handed to the kernel (`write(2)`),
+//! so a process crash (kill -9) loses nothing that was appended; `flush` makes it
+//! survive a machine crash too. Only the owner of the partition (the replication
+//! layer) calls `append` and `truncate_to`.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use bytes::Bytes;
+use tracing::warn;
+
+use super::segment::{Segment, LENGTH_PREFIX};
+use super::{io_err, Error, Result};
+use crate::protocol::batch::{self, BatchHeader, HEADER_LEN};
+
+/// Per-partition storage settings (Kafka topic config names in comments).
+#[derive(Debug, Clone)]
+pub struct LogConfig {
+    /// `segment.bytes`
+    pub segment_bytes: u64,
+    /// `index.interval.bytes`
+    pub index_interval_bytes: u64,
+    /// `retention.ms`; negative = keep forever
+    pub retention_ms: i64,
+    /// `retention.bytes`; negative = no size limit
+    pub retention_bytes: i64,
+    /// `flush.messages`: fsync after this many appended records (0 = never by count)
+    pub flush_messages: u64,
+}
+
+impl Default for LogConfig {
+    fn default() -> Self {
+        LogConfig {
+            segment_bytes: 1 << 30,
+            index_interval_bytes: 4096,
+            retention_ms: 7 * 24 * 3600 * 1000,
+            retention_bytes: -1,
+            flush_messages: 0,
+        }
+    }
+}
+
+/// Bytes read for a fetch, plus where the read ended.
+#[derive(Debug, Clone)]
+pub struct ReadResult {
+    pub records: Bytes,
+    /// Offset after the last batch returned (== start offset when empty).
+    pub next_offset: i64,
+}
+
+pub struct PartitionLog {
+    dir: PathBuf,
+    config: LogConfig,
+    segments: Vec<Segment>,
+    log_start_offset: i64,
+    unflushed_records: u64,
+}
+
+impl PartitionLog {
+    /// Open (or create) the log in `dir`. Every batch header found is passed to
+    /// `on_batch` in offset order, so callers can rebuild state such as producer
+    /// sequences. A torn or corrupt tail of the last segment is cut off.
+    pub fn open(
+        dir: &Path,
+        config: LogConfig,
+        on_batch: &mut dyn FnMut(&BatchHeader),
+    ) -> Result<PartitionLog> {
+        fs::create_dir_all(dir).map_err(io_err(dir))?;
+        let mut bases: Vec<(i64, PathBuf)> = Vec::new();
+        for entry in fs::read_dir(dir).map_err(io_err(dir))? {
+            let entry = entry.map_err(io_err(dir))?;
+            let path = entry.path();
+            let name = entry.file_name();
+            let name = name.to_string_lossy();
+            if let Some(stem) = name.strip_suffix(".log") {
+                if let Ok(base) = stem.parse::<i64>() {
+                    bases.push((base, path));
+                }
+            }
+        }
+        bases.sort();
+        let mut segments: Vec<Segment> = Vec::new();
+        let count = bases.len();
+        for (i, (base, path)) in bases.into_iter().enumerate() {
+            let last = i + 1 == count;
+            // Older segments were fsynced when they rolled; only the active one can
+            // hold a torn write, so only it pays for CRC checks.
+            let (mut seg, outcome) =
+                Segment::open(path, base, last, config.index_interval_bytes, on_batch)?;
+            if let Some(problem) = outcome.problem {
+                warn!(
+                    segment = %seg.path.display(),
+                    valid_bytes = outcome.valid_end,
+                    %problem,
+                    "truncating log after the last valid batch"
+                );
+                let next = seg.next_offset;
+                seg.truncate(outcome.valid_end, next)?;
+                if !last {
+                    // Everything after a damaged segment is unreachable; drop it.
+                    segments.push(seg);
+                    break;
+                }
+            }
+            if let Some(prev) = segments.last() {
+                if seg.is_empty() && !last {
+                    let _ = fs::remove_file(&seg.path);
+                    continue;
+                }
+                if seg.base_offset < prev.next_offset {
+                    warn!(segment = %seg.path.display(), "overlapping segment ignored");
+                    continue;
+                }
+            }
+            segments.push(seg);
+        }
+        if segments.is_empty() {
+            segments.push(Segment::create(dir, 0)?);
+        }
+        let log_start_offset = segments[0].base_offset;
+        Ok(PartitionLog {
+            dir: dir.to_path_buf(),
+            config,
+            segments,
+            log_start_offset,
+            unflushed_records: 0,
+        })
+    }
+
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    pub fn log_end_offset(&self) -> i64 {
+        self.segments.last().map_or(0, |s| s.next_offset)
+    }
+
+    pub fn log_start_offset(&self) -> i64 {
+        self.log_start_offset
+    }
+
+    pub fn size_bytes(&self) -> u64 {
+        self.segments.iter().map(|s| s.size).sum()
+    }
+
+    pub fn set_config(&mut self, config: LogConfig) {
+        self.config = config;
+    }
+
+    /// Append validated batches. With `assign_offsets` (leader path) base offsets are
+    /// rewritten to follow the log end offset; otherwise (follower path) they must
+    /// already do so. Returns (first offset, last offset).
+    pub fn append(
+        &mut self,
+        batches: &mut [u8],
+        headers: &mut [(usize, BatchHeader)],
+        assign_offsets: bool,
+    ) -> Result<(i64, i64)> {
+        let first = self.log_end_offset();
+        let mut next = first;
+        for (pos, h) in headers.iter_mut() {
+            if assign_offsets {
+                batch::set_base_offset(&mut batches[*pos..], next);
+                h.base_offset = next;
+            } else if h.base_offset != next {
+                return Err(Error::NonContiguous {
+                    expected: next,
+                    got: h.base_offset,
+                });
+            }
+            next = h.next_offset();
+        }
+        let total = batches.len() as u64;
+        let active = self.segments.last().expect("a log always has a segment");
+        if !active.is_empty() && active.size + total > self.config.segment_bytes {
+            self.roll(first)?;
+        }
+        let interval = self.config.index_interval_bytes;
+        let active = self
+            .segments
+            .last_mut()
+            .expect("a log always has a segment");
+        active.append(batches, headers, interval)?;
+        let records: u64 = headers.iter().map(|(_, h)| h.record_count as u64).sum();
+        self.unflushed_records += records;
+        if self.config.flush_messages > 0 && self.unflushed_records >= self.config.flush_messages {
+            self.flush()?;
+        }
+        Ok((first, next - 1))
+    }
+
+    fn roll(&mut self, base_offset: i64) -> Result<()> {
+        if let Some(active) = self.segments.last() {
+            active.sync()?;
+        }
+        let seg = Segment::create(&self.dir, base_offset)?;
+        self.segments.push(seg);
+        Ok(())
+    }
+
+    pub fn flush(&mut self) -> Result<()> {
+        if let Some(active) = self.segments.last() {
+            active.sync()?;
+        }
+        self.unflushed_records = 0;
+        Ok(())
+    }
+
+    /// Read whole batches starting with the one that contains `offset`, up to about
+    /// `max_bytes` (at least one batch, so a consumer always progresses), never
+    /// including a batch that starts at or after `max_offset`.
+    pub fn read(&self, offset: i64, max_bytes: usize, max_offset: i64) -> Result<ReadResult> {
+        let leo = self.log_end_offset();
+        if offset < self.log_start_offset || offset > leo {
+            return Err(Error::OffsetOutOfRange {
+                offset,
+                log_start_offset: self.log_start_offset,
+                log_end_offset: leo,
+            });
+        }
+        let empty = ReadResult {
+            records: Bytes::new(),
+            next_offset: offset,
+        };
+        if offset >= max_offset || offset >= leo {
+            return Ok(empty);
+        }
+        let mut idx = match self.segments.partition_point(|s| s.base_offset <= offset) {
+            0 => 0,
+            i => i - 1,
+        };
+        while idx < self.segments.len() && self.segments[idx].next_offset <= offset {
+            idx += 1;
+        }
+        let Some(seg) = self.segments.get(idx) else {
+            return Ok(empty);
+        };
+        let mut pos = seg.lookup(offset);
+        loop {
+            if pos >= seg.size {
+                return Ok(empty);
+            }
+            let window = (max_bytes.max(HEADER_LEN) as u64
+                + self.config.index_interval_bytes
+                + HEADER_LEN as u64)
+                .min(seg.size - pos) as usize;
+            let mut buf = vec![0u8; window];
+            seg.read_at(&mut buf, pos)?;
+            let mut off = 0usize;
+            let mut start: Option<usize> = None;
+            let mut end = 0usize;
+            let mut next_offset = offset;
+            while off + LENGTH_PREFIX <= buf.len() {
+                let base = i64::from_be_bytes(buf[off..off + 8].try_into().expect("8 bytes"));
+                let len = i32::from_be_bytes(buf[off + 8..off + 12].try_into().expect("4 bytes"));
+                let total = len as usize + LENGTH_PREFIX;
+                if base >= max_offset {
+                    break;
+                }
+                let whole = off + total <= buf.len();
+                if start.is_none() {
+                    // Need the header to know the batch's last offset.
+                    if off + HEADER_LEN > buf.len() {
+                        break;
+                    }
+                    let h =
+                        BatchHeader::parse(&buf[off..], pos as usize + off).map_err(|source| {
+                            Error::Corrupt {
+                                path: seg.path.clone(),
+                                source,
+                            }
+                        })?;
+                    if h.next_offset() <= offset {
+                        off += total;
+                        continue;
+                    }
+                    if !whole {
+                        // The first wanted batch is larger than the window: read it alone.
+                        let mut big = vec![0u8; total];
+                        seg.read_at(&mut big, pos + off as u64)?;
+                        return Ok(ReadResult {
+                            records: Bytes::from(big),
+                            next_offset: h.next_offset(),
+                        });
+                    }
+                    start = Some(off);
+                    end = off + total;
+                    next_offset = h.next_offset();
+                    off += total;
+                    continue;
+                }
+                if !whole || end - start.unwrap_or(0) + total > max_bytes {
+                    break;
+                }
+                if off + HEADER_LEN <= buf.len() {
+                    let h =
+                        BatchHeader::parse(&buf[off..], pos as usize + off).map_err(|source| {
+                            Error::Corrupt {
+                                path: seg.path.clone(),
+                                source,
+                            }
+                        })?;
+                    next_offset = h.next_offset();
+                } else {
+                    break;
+                }
+                end = off + total;
+                off += total;
+            }
+            match start {
+                Some(s) => {
+                    let bytes = Bytes::from(buf).slice(s..end);
+                    return Ok(ReadResult {
+                        records: bytes,
+                        next_offset,
+                    });
+                }
+                None => {
+                    if off == 0 {
+                        return Ok(empty);
+                    }
+                    // Skipped a whole window of earlier batches; continue after them.
+                    pos += off as u64;
+                }
+            }
+        }
+    }
+
+    /// Remove every batch at or after `offset` (a batch containing `offset` is removed
+    /// whole, so the new log end offset may be lower than `offset`). Returns the new
+    /// log end offset.
+    pub fn truncate_to(&mut self, offset: i64) -> Result<i64> {
+        while self.segments.len() > 1
+            && self.segments.last().expect("len > 1").base_offset >= offset
+        {
+            let seg = self.segments.pop().expect("len > 1");
+            fs::remove_file(&seg.path).map_err(io_err(&seg.path))?;
+        }
+        let seg = self
+            .segments
+            .last_mut()
+            .expect("a log always has a segment");
+        if seg.next_offset <= offset {
+            return Ok(seg.next_offset);
+        }
+        let mut cut = (seg.size, seg.next_offset);
+        let mut prev_next = seg.base_offset;
+        for (pos, h) in seg.headers_from(0)? {
+            if h.next_offset() > offset {
+                cut = (pos, prev_next);
+                break;
+            }
+            prev_next = h.next_offset();
+        }
+        if cut.0 == 0 {
+            // An emptied first segment keeps a base that matches its new content.
+            let base = seg.base_offset.min(offset);
+            seg.truncate(0, base)?;
+        } else {
+            seg.truncate(cut.0, cut.1)?;
+        }
+        if self.segments.len() == 1 && self.segments[0].is_empty() {
+            self.log_start_offset = self.segments[0].next_offset;
+        }
+        Ok(self.log_end_offset())
+    }
+
+    /// The first offset whose batch has a max timestamp >= `timestamp_ms`, with that
+    /// batch's max timestamp; `None` if every batch is older.
+    pub fn offset_for_timestamp(&self, timestamp_ms: i64) -> Result<Option<(i64, i64)>> {
+        for seg in &self.segments {
+            if seg.max_timestamp < timestamp_ms {
+                continue;
+            }
+            for (_, h) in seg.headers_from(0)? {
+                if h.max_timestamp >= timestamp_ms {
+                    return Ok(Some((h.base_offset, h.max_timestamp)));
+                }
+            }
+        }
+        Ok(None)
+    }
+
+    /// The largest timestamp in the log and the offset of its batch (ListOffsets -3).
+    pub fn max_timestamp(&self) -> Result<Option<(i64, i64)>> {
+        let mut best: Option<(i64, i64)> = None;
+        for seg in &self.segments {
+            if seg.max_timestamp < 0 || best.is_some_and(|(_, ts)| seg.max_timestamp <= ts) {
+                continue;
+            }
+            for (_, h) in seg.headers_from(0)? {
+                if best.is_none_or(|(_, ts)| h.max_timestamp > ts) {
+                    best = Some((h.last_offset(), h.max_timestamp));
+                }
+            }
+        }
+        Ok(best)
+    }
+
+    /// Delete whole segments that fall outside `retention.ms` / `retention.bytes`.
+    /// The active segment is never deleted. Returns the number removed.
+    pub fn apply_retention(&mut self, now_ms: i64) -> Result<usize> {
+        let mut removed = 0;
+        while self.segments.len() > 1 {
+            let first = &self.segments[0];
+            let too_old = self.config.retention_ms >= 0
+                && first.max_timestamp >= 0
+                && first.max_timestamp < now_ms - self.config.retention_ms;
+            let too_big = self.config.retention_bytes >= 0
+                && self.size_bytes() - first.size >= self.config.retention_bytes as u64;
+            if !(too_old || too_big) {
+                break;
+            }
+            let seg = self.segments.remove(0);
+            fs::remove_file(&seg.path).map_err(io_err(&seg.path))?;
+            removed += 1;
+        }
+        self.log_start_offset = self.log_start_offset.max(self.segments[0].base_offset);
+        Ok(removed)
+    }
+
+    /// Remove the log's directory and everything in it.
+    pub fn delete(self) -> Result<()> {
+        let dir = self.dir.clone();
+        drop(self);
+        fs::remove_dir_all(&dir).map_err(io_err(&dir))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::protocol::batch::{tests::make_batch, validate_batches};
+
+    fn append_n(log: &mut PartitionLog, batches: usize, per: usize) {
+        for _ in 0..batches {
+            let mut b = make_batch(per, -1, -1);
+            let mut hs = validate_batches(&b).unwrap();
+            log.append(&mut b, &mut hs, true).unwrap();
+        }
+    }
+
+    fn open(dir: &Path, cfg: LogConfig) -> PartitionLog {
+        PartitionLog::open(dir, cfg, &mut |_| {}).unwrap()
+    }
+
+    fn offsets_of(bytes: &[u8]) -> Vec<i64> {
+        validate_batches(bytes)
+            .unwrap()
+            .iter()
+            .map(|(_, h)| h.base_offset)
+            .collect()
+    }
+
+    #[test]
+    fn append_read_reopen() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut log = open(dir.path(), LogConfig::default());
+        append_n(&mut log, 10, 5);
+        assert_eq!(log.log_end_offset(), 50);
+        let r = log.read(12, 1 << 20, 50).unwrap();
+        assert_eq!(
+            offsets_of(&r.records)[0],
+            10,
+            "starts at the batch holding 12"
+        );
+        assert_eq!(r.next_offset, 50);
+        let r = log.read(0, 1 << 20, 25).unwrap();
+        assert_eq!(offsets_of(&r.records), vec![0, 5, 10, 15, 20]);
+        drop(log);
+        let mut seen = 0;
+        let log = PartitionLog::open(dir.path(), LogConfig::default(), &mut |_| seen += 1).unwrap();
+        assert_eq!(seen, 10);
+        assert_eq!(log.log_end_offset(), 50);
+        assert!(log.read(51, 100, 100).is_err());
+        assert!(log.read(50, 100, 100).unwrap().records.is_empty());
+    }
+
+    #[test]
+    fn max_bytes_limits_but_returns_one_batch() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut log = open(dir.path(), LogConfig::default());
+        append_n(&mut log, 4, 10);
+        let r = log.read(0, 1, i64::MAX).unwrap();
+        assert_eq!(offsets_of(&r.records), vec![0]);
+    }
+
+    #[test]
+    fn rolls_segments_and_reads_across_them() {
+        let dir = tempfile::tempdir().unwrap();
+        let cfg = LogConfig {
+            segment_bytes: 1000,
+            index_interval_bytes: 100,
+            ..LogConfig::default()
+        };
+        let mut log = open(dir.path(), cfg.clone());
+        append_n(&mut log, 100, 3);
+        assert!(log.segments.len() > 5);
+        let mut next = 0;
+        let mut seen = Vec::new();
+        while next < log.log_end_offset() {
+            let r = log.read(next, 300, i64::MAX).unwrap();
+            seen.extend(offsets_of(&r.records));
+            next = r.next_offset;
+        }
+        assert_eq!(seen, (0..100).map(|i| i * 3).collect::<Vec<i64>>());
+        drop(log);
+        let log = open(dir.path(), cfg);
+        assert_eq!(log.log_end_offset(), 300);
+        assert_eq!(
+            offsets_of(&log.read(150, 10, i64::MAX).unwrap().records),
+            vec![150]
+        );
+    }
+
+    #[test]
+    fn torn_tail_is_cut_on_open() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut log = open(dir.path(), LogConfig::default());
+        append_n(&mut log, 3, 2);
+        let path = log.segments[0].path.clone();
+        drop(log);
+        let len = fs::metadata(&path).unwrap().len();
+        let f = fs::OpenOptions::new().write(true).open(&path).unwrap();
+        f.set_len(len - 7).unwrap();
+        drop(f);
+        let log = open(dir.path(), LogConfig::default());
+        assert_eq!(log.log_end_offset(), 4);
+        assert_eq!(fs::metadata(&path).unwrap().len() % 1, 0);
+        let r = log.read(0, 1 << 20, i64::MAX).unwrap();
+        assert_eq!(offsets_of(&r.records), vec![0, 2]);
+    }
+
+    #[test]
+    fn flipped_bit_in_tail_is_cut_on_open() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut log = open(dir.path(), LogConfig::default());
+        append_n(&mut log, 3, 2);
+        let path = log.segments[0].path.clone();
+        drop(log);
+        let mut bytes = fs::read(&path).unwrap();
+        let n = bytes.len();
+        bytes[n - 2] ^= 0x40;
+        fs::write(&path, &bytes).unwrap();
+        let log = open(dir.path(), LogConfig::default());
+        assert_eq!(log.log_end_offset(), 4);
+    }
+
+    #[test]
+    fn garbage_appended_after_valid_batches_is_cut() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut log = open(dir.path(), LogConfig::default());
+        append_n(&mut log, 2, 2);
+        let path = log.segments[0].path.clone();
+        drop(log);
+        let mut bytes = fs::read(&path).unwrap();
+        let good = bytes.len();
+        bytes.extend_from_slice(&[0xAB; 100]);
+        fs::write(&path, &bytes).unwrap();
+        let mut log = open(dir.path(), LogConfig::default());
+        assert_eq!(fs::metadata(&path).unwrap().len() as usize, good);
+        append_n(&mut log, 1, 2);
+        assert_eq!(log.log_end_offset(), 6);
+    }
+
+    #[test]
+    fn truncate_to_cuts_whole_batches() {
+        let dir = tempfile::tempdir().unwrap();
+        let cfg = LogConfig {
+            segment_bytes: 500,
+            ..LogConfig::default()
+        };
+        let mut log = open(dir.path(), cfg.clone());
+        append_n(&mut log, 20, 4);
+        assert_eq!(log.truncate_to(42).unwrap(), 40);
+        assert_eq!(log.log_end_offset(), 40);
+        append_n(&mut log, 1, 4);
+        assert_eq!(log.log_end_offset(), 44);
+        drop(log);
+        let log = open(dir.path(), cfg);
+        assert_eq!(log.log_end_offset(), 44);
+    }
+
+    #[test]
+    fn follower_append_requires_contiguous_offsets() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut log = open(dir.path(), LogConfig::default());
+        let mut b = make_batch(2, -1, -1);
+        batch::set_base_offset(&mut b, 5);
+        let mut hs = validate_batches(&b).unwrap();
+        assert!(matches!(
+            log.append(&mut b, &mut hs, false),
+            Err(Error::NonContiguous {
+                expected: 0,
+                got: 5
+            })
+        ));
+    }
+
+    #[test]
+    fn time_lookup_and_retention() {
+        let dir = tempfile::tempdir().unwrap();
+        let cfg = LogConfig {
+            segment_bytes: 300,
+            retention_ms: 1000,
+            ..LogConfig::default()
+        };
+        let mut log = open(dir.path(), cfg);
+        append_n(&mut log, 10, 2);
+        // make_batch timestamps are 1_700_000_000_000 + i
+        assert_eq!(
+            log.offset_for_timestamp(1_700_000_000_001)
+                .unwrap()
+                .map(|x| x.0),
+            Some(0)
+        );
+        assert_eq!(log.offset_for_timestamp(1_800_000_000_000).unwrap(), None);
+        let before = log.segments.len();
+        let removed = log.apply_retention(1_800_000_000_000).unwrap();
+        assert_eq!(removed, before - 1);
+        assert_eq!(log.log_start_offset(), log.segments[0].base_offset);
+        assert!(log.read(0, 100, i64::MAX).is_err());
+    }
+}
