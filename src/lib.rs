@@ -5,10 +5,10 @@
 //! `storage` never imports `broker`; `protocol` imports nothing of ours.
 
 pub mod broker;
-// pub mod cli;
+pub mod cli;
 pub mod client;
 pub mod controller;
-// pub mod format;
+pub mod format;
 pub mod protocol;
 pub mod replication;
 // pub mod sim;

@@ -16,7 +16,15 @@ use crate::protocol::{sb, versions};
 use crate::replication::ReplicaManager;
 
 fn broker(dir: &std::path::Path) -> Arc<Broker> {
-    let config = BrokerConfig::new(1, "127.0.0.1:0".into(), "127.0.0.1".into(), 9092, dir.to_path_buf(), &[]).unwrap();
+    let config = BrokerConfig::new(
+        1,
+        "127.0.0.1:0".into(),
+        "127.0.0.1".into(),
+        9092,
+        dir.to_path_buf(),
+        &[],
+    )
+    .unwrap();
     let controller = Controller::open(dir, 1, "127.0.0.1", 9092).unwrap();
     let replicas = ReplicaManager::new(1, dir, Default::default());
     replicas.spawn(controller.subscribe());
@@ -55,7 +63,8 @@ async fn roundtrip<R: Request>(b: &Broker, req: R) -> usize {
         let mut body = resp.slice(4..);
         let h = ResponseHeader::decode(&mut body, R::Response::header_version(v)).unwrap();
         assert_eq!(h.correlation_id, 7);
-        R::Response::decode(&mut body, v).unwrap_or_else(|e| panic!("{key:?} v{v} response: {e:#}"));
+        R::Response::decode(&mut body, v)
+            .unwrap_or_else(|e| panic!("{key:?} v{v} response: {e:#}"));
         checked += 1;
     }
     checked
@@ -73,10 +82,12 @@ async fn every_api_version_answers_with_a_decodable_response() {
     n += roundtrip(&b, ApiVersionsRequest::default()).await;
     n += roundtrip(
         &b,
-        CreateTopicsRequest::default().with_topics(vec![create_topics_request::CreatableTopic::default()
-            .with_name(topic("t"))
-            .with_num_partitions(2)
-            .with_replication_factor(1)]),
+        CreateTopicsRequest::default().with_topics(vec![
+            create_topics_request::CreatableTopic::default()
+                .with_name(topic("t"))
+                .with_num_partitions(2)
+                .with_replication_factor(1),
+        ]),
     )
     .await;
     n += roundtrip(
@@ -90,8 +101,10 @@ async fn every_api_version_answers_with_a_decodable_response() {
     let records = Bytes::from(make_batch(3, -1, -1));
     n += roundtrip(
         &b,
-        ProduceRequest::default().with_acks(-1).with_timeout_ms(1000).with_topic_data(vec![
-            produce_request::TopicProduceData::default()
+        ProduceRequest::default()
+            .with_acks(-1)
+            .with_timeout_ms(1000)
+            .with_topic_data(vec![produce_request::TopicProduceData::default()
                 .with_name(topic("t"))
                 .with_partition_data(vec![
                     produce_request::PartitionProduceData::default()
@@ -100,8 +113,7 @@ async fn every_api_version_answers_with_a_decodable_response() {
                     produce_request::PartitionProduceData::default()
                         .with_index(9)
                         .with_records(Some(records)),
-                ]),
-        ]),
+                ])]),
     )
     .await;
     n += roundtrip(
@@ -129,9 +141,11 @@ async fn every_api_version_answers_with_a_decodable_response() {
             .with_replica_id(BrokerId(-1))
             .with_topics(vec![list_offsets_request::ListOffsetsTopic::default()
                 .with_name(topic("t"))
-                .with_partitions(vec![list_offsets_request::ListOffsetsPartition::default()
-                    .with_partition_index(0)
-                    .with_timestamp(-1)])]),
+                .with_partitions(vec![
+                    list_offsets_request::ListOffsetsPartition::default()
+                        .with_partition_index(0)
+                        .with_timestamp(-1),
+                ])]),
     )
     .await;
     n += roundtrip(
@@ -139,9 +153,11 @@ async fn every_api_version_answers_with_a_decodable_response() {
         OffsetForLeaderEpochRequest::default().with_topics(vec![
             offset_for_leader_epoch_request::OffsetForLeaderTopic::default()
                 .with_topic(topic("t"))
-                .with_partitions(vec![offset_for_leader_epoch_request::OffsetForLeaderPartition::default()
-                    .with_partition(0)
-                    .with_leader_epoch(0)]),
+                .with_partitions(vec![
+                    offset_for_leader_epoch_request::OffsetForLeaderPartition::default()
+                        .with_partition(0)
+                        .with_leader_epoch(0),
+                ]),
         ]),
     )
     .await;
@@ -157,15 +173,25 @@ async fn every_api_version_answers_with_a_decodable_response() {
         ]),
     )
     .await;
-    n += roundtrip(&b, InitProducerIdRequest::default().with_transaction_timeout_ms(1000)).await;
     n += roundtrip(
         &b,
-        CreatePartitionsRequest::default().with_topics(vec![create_partitions_request::CreatePartitionsTopic::default()
-            .with_name(topic("t"))
-            .with_count(1)]),
+        InitProducerIdRequest::default().with_transaction_timeout_ms(1000),
     )
     .await;
-    n += roundtrip(&b, DeleteTopicsRequest::default().with_topic_names(vec![topic("missing")])).await;
+    n += roundtrip(
+        &b,
+        CreatePartitionsRequest::default().with_topics(vec![
+            create_partitions_request::CreatePartitionsTopic::default()
+                .with_name(topic("t"))
+                .with_count(1),
+        ]),
+    )
+    .await;
+    n += roundtrip(
+        &b,
+        DeleteTopicsRequest::default().with_topic_names(vec![topic("missing")]),
+    )
+    .await;
     assert!(n > 60, "only {n} api/version pairs checked");
 }
 
@@ -185,7 +211,10 @@ async fn malformed_frames_close_the_connection_without_panic() {
     // ApiVersions at a version from the future is answered (error 35), not dropped.
     let mut raw = vec![0, 18, 0, 99, 0, 0, 0, 5];
     raw.extend_from_slice(&[0, 0]);
-    let resp = dispatch::handle(&b, Bytes::from(raw)).await.unwrap().unwrap();
+    let resp = dispatch::handle(&b, Bytes::from(raw))
+        .await
+        .unwrap()
+        .unwrap();
     let mut body = resp.slice(4..);
     let _ = ResponseHeader::decode(&mut body, 0).unwrap();
     let r = ApiVersionsResponse::decode(&mut body, 0).unwrap();
@@ -209,21 +238,34 @@ async fn corrupt_batch_is_refused_and_log_untouched() {
         )
         .unwrap();
     let applied = b.controller.image().offset;
-    assert!(b.replicas.wait_applied(applied, std::time::Duration::from_secs(5)).await);
+    assert!(
+        b.replicas
+            .wait_applied(applied, std::time::Duration::from_secs(5))
+            .await
+    );
     let mut batch = make_batch(2, -1, -1);
     let last = batch.len() - 1;
     batch[last] ^= 0xff;
-    let req = ProduceRequest::default().with_acks(1).with_timeout_ms(1000).with_topic_data(vec![
-        produce_request::TopicProduceData::default()
+    let req = ProduceRequest::default()
+        .with_acks(1)
+        .with_timeout_ms(1000)
+        .with_topic_data(vec![produce_request::TopicProduceData::default()
             .with_name(topic("c"))
-            .with_partition_data(vec![produce_request::PartitionProduceData::default()
-                .with_index(0)
-                .with_records(Some(Bytes::from(batch)))]),
-    ]);
-    let resp = dispatch::handle(&b, frame(&req, 7).unwrap()).await.unwrap().unwrap();
+            .with_partition_data(vec![
+                produce_request::PartitionProduceData::default()
+                    .with_index(0)
+                    .with_records(Some(Bytes::from(batch))),
+            ])]);
+    let resp = dispatch::handle(&b, frame(&req, 7).unwrap())
+        .await
+        .unwrap()
+        .unwrap();
     let mut body = resp.slice(4..);
     ResponseHeader::decode(&mut body, 0).unwrap();
     let r = ProduceResponse::decode(&mut body, 7).unwrap();
-    assert_eq!(r.responses[0].partition_responses[0].error_code, 2, "CORRUPT_MESSAGE");
+    assert_eq!(
+        r.responses[0].partition_responses[0].error_code, 2,
+        "CORRUPT_MESSAGE"
+    );
     assert_eq!(b.replicas.get("c", 0).unwrap().log_end_offset(), 0);
 }

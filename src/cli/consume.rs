@@ -15,7 +15,9 @@ use crate::format::{parse_delimiter, render_json, Header, MessageView, Template,
 use crate::protocol::TopicPartition;
 
 #[derive(Debug, Args)]
-#[command(after_help = "Examples:\n  kw consume -t demo.purchases -o end -q -f 'Part-%p => %k:%s\\n'\n  kw consume -t demo -o beginning -e -J\n  kw consume -t demo -p 0 -o -10 -e      # the last 10 messages of partition 0\n\nFormat tokens: %t topic, %p partition, %o offset, %k key, %s value, %K key length, %S value length,\n%T timestamp (ms), %h headers, %R value length (binary), %% percent; escapes \\n \\t \\r \\xHH.")]
+#[command(
+    after_help = "Examples:\n  kw consume -t demo.purchases -o end -q -f 'Part-%p => %k:%s\\n'\n  kw consume -t demo -o beginning -e -J\n  kw consume -t demo -p 0 -o -10 -e      # the last 10 messages of partition 0\n\nFormat tokens: %t topic, %p partition, %o offset, %k key, %s value, %K key length, %S value length,\n%T timestamp (ms), %h headers, %R value length (binary), %% percent; escapes \\n \\t \\r \\xHH."
+)]
 pub struct ConsumeArgs {
     /// Topic to read
     #[arg(short = 't', long = "topic")]
@@ -73,20 +75,30 @@ pub fn parse_offsets(specs: &[String]) -> anyhow::Result<OffsetSpec> {
     for s in specs {
         let s = s.trim();
         if let Some(ts) = s.strip_prefix("e@") {
-            out.stop_timestamp = Some(ts.parse().map_err(|_| anyhow!("invalid stop timestamp in -o {s}"))?);
+            out.stop_timestamp = Some(
+                ts.parse()
+                    .map_err(|_| anyhow!("invalid stop timestamp in -o {s}"))?,
+            );
             continue;
         }
         out.start = match s {
             "beginning" => StartOffset::Beginning,
             "end" => StartOffset::End,
-            "stored" => bail!("-o stored needs a consumer group: use kw consume -G GROUP (or -X group.id=...)"),
+            "stored" => bail!(
+                "-o stored needs a consumer group: use kw consume -G GROUP (or -X group.id=...)"
+            ),
             _ => {
                 if let Some(ts) = s.strip_prefix("s@") {
-                    StartOffset::Timestamp(ts.parse().map_err(|_| anyhow!("invalid timestamp in -o {s}"))?)
+                    StartOffset::Timestamp(
+                        ts.parse()
+                            .map_err(|_| anyhow!("invalid timestamp in -o {s}"))?,
+                    )
                 } else {
-                    let n: i64 = s
-                        .parse()
-                        .map_err(|_| anyhow!("invalid offset '{s}': use beginning, end, stored, N, -N, s@MS or e@MS"))?;
+                    let n: i64 = s.parse().map_err(|_| {
+                        anyhow!(
+                            "invalid offset '{s}': use beginning, end, stored, N, -N, s@MS or e@MS"
+                        )
+                    })?;
                     if s.starts_with('-') {
                         StartOffset::Tail(-n)
                     } else {
@@ -159,11 +171,13 @@ impl Printer {
             topic: &r.topic,
             partition: r.partition,
             offset: r.offset,
-            timestamp: (r.timestamp >= 0).then(|| {
+            timestamp: (r.timestamp >= 0).then_some({
                 (
                     match r.timestamp_type {
                         kafka_protocol::records::TimestampType::Creation => TimestampType::Create,
-                        kafka_protocol::records::TimestampType::LogAppend => TimestampType::LogAppend,
+                        kafka_protocol::records::TimestampType::LogAppend => {
+                            TimestampType::LogAppend
+                        }
                     },
                     r.timestamp,
                 )
@@ -231,10 +245,14 @@ pub async fn run(bootstrap: &str, args: ConsumeArgs) -> anyhow::Result<u8> {
         args.quiet,
     )?;
     let client = Client::connect(props.bootstrap(bootstrap), props.client_config(false)?).await?;
-    let topic = client
-        .topic(&args.topic)
-        .await
-        .map_err(|e| anyhow!("Topic {} error: {}", args.topic, e))?;
+    let topic = client.topic(&args.topic).await.map_err(|e| match e {
+        crate::client::Error::Server { code, .. } => anyhow!(
+            "Topic {} error: {}",
+            args.topic,
+            crate::protocol::error_code::describe(code.code())
+        ),
+        other => other.into(),
+    })?;
     let count = topic.partitions.len() as i32;
     if count == 0 {
         bail!("Topic {} has no partitions", args.topic);
@@ -352,7 +370,10 @@ mod tests {
         assert_eq!(p(&["-10"]).unwrap().start, StartOffset::Tail(10));
         assert_eq!(p(&["s@1000"]).unwrap().start, StartOffset::Timestamp(1000));
         let both = p(&["s@5", "e@9"]).unwrap();
-        assert_eq!((both.start, both.stop_timestamp), (StartOffset::Timestamp(5), Some(9)));
+        assert_eq!(
+            (both.start, both.stop_timestamp),
+            (StartOffset::Timestamp(5), Some(9))
+        );
         assert!(p(&["stored"]).is_err());
         assert!(p(&["bogus"]).is_err());
     }

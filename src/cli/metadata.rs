@@ -3,7 +3,9 @@
 use clap::Args;
 
 use crate::client::Client;
-use crate::format::{render_metadata_json, render_metadata_text, BrokerInfo, ClusterInfo, PartitionInfo, TopicInfo};
+use crate::format::{
+    render_metadata_json, render_metadata_text, BrokerInfo, ClusterInfo, PartitionInfo, TopicInfo,
+};
 use crate::protocol::error_code::describe;
 
 #[derive(Debug, Args)]

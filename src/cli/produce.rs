@@ -17,7 +17,9 @@ use crate::client::Client;
 use crate::format::parse_delimiter;
 
 #[derive(Debug, Args)]
-#[command(after_help = "Examples:\n  seq 1 10 | kw produce -t demo\n  echo 'SF05:{\"price\": 5.99}' | kw produce -t demo.purchases -K:\n  kw produce -t demo -l messages.txt -X acks=1 -z lz4")]
+#[command(
+    after_help = "Examples:\n  seq 1 10 | kw produce -t demo\n  echo 'SF05:{\"price\": 5.99}' | kw produce -t demo.purchases -K:\n  kw produce -t demo -l messages.txt -X acks=1 -z lz4"
+)]
 pub struct ProduceArgs {
     /// Topic to produce to
     #[arg(short = 't', long = "topic")]
@@ -78,7 +80,10 @@ fn split_records(buf: Bytes, delim: &[u8], out: &mut Vec<Bytes>) -> Bytes {
 }
 
 /// Read delimited records on a blocking thread, in chunks.
-fn spawn_reader(source: Box<dyn Read + Send>, delim: Vec<u8>) -> mpsc::Receiver<std::io::Result<Vec<Bytes>>> {
+fn spawn_reader(
+    source: Box<dyn Read + Send>,
+    delim: Vec<u8>,
+) -> mpsc::Receiver<std::io::Result<Vec<Bytes>>> {
     let (tx, rx) = mpsc::channel(8);
     std::thread::spawn(move || {
         let mut source = source;
@@ -125,8 +130,10 @@ pub async fn run(bootstrap: &str, args: ProduceArgs) -> anyhow::Result<u8> {
     let mut headers = Vec::new();
     for h in &args.headers {
         match h.split_once('=') {
-            Some((n, _)) if n.is_empty() => bail!("Expected -H \"name=value..\" or -H \"name\""),
-            Some((n, v)) => headers.push((n.to_string(), Some(Bytes::copy_from_slice(v.as_bytes())))),
+            Some(("", _)) => bail!("Expected -H \"name=value..\" or -H \"name\""),
+            Some((n, v)) => {
+                headers.push((n.to_string(), Some(Bytes::copy_from_slice(v.as_bytes()))))
+            }
             None if h.is_empty() => bail!("Expected -H \"name=value..\" or -H \"name\""),
             None => headers.push((h.clone(), None)),
         }
@@ -136,23 +143,36 @@ pub async fn run(bootstrap: &str, args: ProduceArgs) -> anyhow::Result<u8> {
     }
     let client = Client::connect(props.bootstrap(bootstrap), props.client_config(true)?).await?;
     let producer = Arc::new(Producer::new(client, config).await?);
-    let fixed_key = args.key.as_ref().map(|k| Bytes::copy_from_slice(k.as_bytes()));
+    let fixed_key = args
+        .key
+        .as_ref()
+        .map(|k| Bytes::copy_from_slice(k.as_bytes()));
     let started = Instant::now();
     let mut sent: u64 = 0;
     let limit = args.count.unwrap_or(u64::MAX);
 
     let make = |record: Bytes| -> Message {
         let (key, value) = match &key_delim {
-            Some(kd) if !kd.is_empty() => match record.windows(kd.len()).position(|w| w == kd.as_slice()) {
-                Some(at) => {
-                    let k = record.slice(..at);
-                    let v = record.slice(at + kd.len()..);
-                    let k = if args.null_empty && k.is_empty() { None } else { Some(k) };
-                    let v = if args.null_empty && v.is_empty() { None } else { Some(v) };
-                    (k.or_else(|| fixed_key.clone()), v)
+            Some(kd) if !kd.is_empty() => {
+                match record.windows(kd.len()).position(|w| w == kd.as_slice()) {
+                    Some(at) => {
+                        let k = record.slice(..at);
+                        let v = record.slice(at + kd.len()..);
+                        let k = if args.null_empty && k.is_empty() {
+                            None
+                        } else {
+                            Some(k)
+                        };
+                        let v = if args.null_empty && v.is_empty() {
+                            None
+                        } else {
+                            Some(v)
+                        };
+                        (k.or_else(|| fixed_key.clone()), v)
+                    }
+                    None => (fixed_key.clone(), Some(record)),
                 }
-                None => (fixed_key.clone(), Some(record)),
-            },
+            }
             _ => (fixed_key.clone(), Some(record)),
         };
         Message {
@@ -171,7 +191,8 @@ pub async fn run(bootstrap: &str, args: ProduceArgs) -> anyhow::Result<u8> {
             if sent >= limit {
                 break;
             }
-            let data = std::fs::read(path).with_context(|| format!("Failed to open {}", path.display()))?;
+            let data = std::fs::read(path)
+                .with_context(|| format!("Failed to open {}", path.display()))?;
             if data.is_empty() {
                 continue;
             }
@@ -184,7 +205,8 @@ pub async fn run(bootstrap: &str, args: ProduceArgs) -> anyhow::Result<u8> {
     } else {
         let source: Box<dyn Read + Send> = match args.files.first() {
             Some(path) => Box::new(
-                std::fs::File::open(path).with_context(|| format!("Failed to open {}", path.display()))?,
+                std::fs::File::open(path)
+                    .with_context(|| format!("Failed to open {}", path.display()))?,
             ),
             None => Box::new(std::io::stdin()),
         };
@@ -233,7 +255,10 @@ mod tests {
     fn splits_on_single_and_multi_byte_delimiters() {
         let mut out = Vec::new();
         let rest = split_records(Bytes::from_static(b"a\nbb\n\nccc"), b"\n", &mut out);
-        assert_eq!(out, vec![Bytes::from_static(b"a"), Bytes::from_static(b"bb")]);
+        assert_eq!(
+            out,
+            vec![Bytes::from_static(b"a"), Bytes::from_static(b"bb")]
+        );
         assert_eq!(rest, Bytes::from_static(b"ccc"));
         let mut out = Vec::new();
         let rest = split_records(Bytes::from_static(b"x||y||"), b"||", &mut out);

@@ -28,7 +28,10 @@ const ALIASES: &[(&str, &str)] = &[
     ("request.timeout.ms", "request.timeout.ms"),
     ("max.in.flight", "max.in.flight"),
     ("max.in.flight.requests.per.connection", "max.in.flight"),
-    ("queue.buffering.max.messages", "queue.buffering.max.messages"),
+    (
+        "queue.buffering.max.messages",
+        "queue.buffering.max.messages",
+    ),
     ("retry.backoff.ms", "retry.backoff.ms"),
     ("client.id", "client.id"),
     ("bootstrap.servers", "bootstrap.servers"),
@@ -40,7 +43,10 @@ const ALIASES: &[(&str, &str)] = &[
     ("heartbeat.interval.ms", "heartbeat.interval.ms"),
     ("enable.auto.commit", "enable.auto.commit"),
     ("auto.commit.interval.ms", "auto.commit.interval.ms"),
-    ("partition.assignment.strategy", "partition.assignment.strategy"),
+    (
+        "partition.assignment.strategy",
+        "partition.assignment.strategy",
+    ),
     ("fetch.wait.max.ms", "fetch.wait.max.ms"),
     ("fetch.max.bytes", "fetch.max.bytes"),
     ("max.partition.fetch.bytes", "max.partition.fetch.bytes"),
@@ -59,9 +65,9 @@ impl Props {
     pub fn parse(items: &[String]) -> anyhow::Result<Props> {
         let mut values = BTreeMap::new();
         for item in items {
-            let (k, v) = item.split_once('=').ok_or_else(|| {
-                anyhow!("Expected -X property=value, not {item}")
-            })?;
+            let (k, v) = item
+                .split_once('=')
+                .ok_or_else(|| anyhow!("Expected -X property=value, not {item}"))?;
             let k = k.trim().strip_prefix("topic.").unwrap_or(k.trim());
             let canonical = ALIASES
                 .iter()
@@ -85,8 +91,9 @@ impl Props {
     fn num<T: std::str::FromStr>(&self, name: &str) -> anyhow::Result<Option<T>> {
         self.get(name)
             .map(|v| {
-                v.parse::<T>()
-                    .map_err(|_| anyhow!("Invalid value \"{v}\" for configuration property \"{name}\""))
+                v.parse::<T>().map_err(|_| {
+                    anyhow!("Invalid value \"{v}\" for configuration property \"{name}\"")
+                })
             })
             .transpose()
     }
@@ -96,7 +103,9 @@ impl Props {
             .map(|v| match v {
                 "true" | "1" => Ok(true),
                 "false" | "0" => Ok(false),
-                _ => Err(anyhow!("Invalid value \"{v}\" for configuration property \"{name}\"")),
+                _ => Err(anyhow!(
+                    "Invalid value \"{v}\" for configuration property \"{name}\""
+                )),
             })
             .transpose()
     }
@@ -153,9 +162,9 @@ impl Props {
             bail!("enable.idempotence=true requires acks=all");
         }
         if let Some(s) = self.get("partitioner") {
-            p.partitioner = s
-                .parse::<Partitioner>()
-                .map_err(|_| anyhow!("Invalid value \"{s}\" for configuration property \"partitioner\""))?;
+            p.partitioner = s.parse::<Partitioner>().map_err(|_| {
+                anyhow!("Invalid value \"{s}\" for configuration property \"partitioner\"")
+            })?;
         }
         if let Some(ms) = self.num::<u64>("message.timeout.ms")? {
             p.message_timeout = Duration::from_millis(ms.max(1));
@@ -189,7 +198,9 @@ impl Props {
         match self.get("auto.offset.reset") {
             None | Some("latest") | Some("largest") | Some("end") => {}
             Some("earliest") | Some("smallest") | Some("beginning") => c.reset_to_earliest = true,
-            Some(v) => bail!("Invalid value \"{v}\" for configuration property \"auto.offset.reset\""),
+            Some(v) => {
+                bail!("Invalid value \"{v}\" for configuration property \"auto.offset.reset\"")
+            }
         }
         Ok(c)
     }
@@ -214,7 +225,6 @@ pub fn now_ms() -> i64 {
         .unwrap_or(0)
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -225,7 +235,13 @@ mod tests {
 
     #[test]
     fn librdkafka_names_map_to_settings() {
-        let p = props(&["acks=1", "linger.ms=20", "partitioner=murmur2_random", "compression.type=lz4"]).unwrap();
+        let p = props(&[
+            "acks=1",
+            "linger.ms=20",
+            "partitioner=murmur2_random",
+            "compression.type=lz4",
+        ])
+        .unwrap();
         let c = p.producer_config(None).unwrap();
         assert_eq!(c.acks, 1);
         assert!(!c.idempotence);
@@ -242,7 +258,10 @@ mod tests {
         );
         assert!(props(&["acks"]).is_err());
         assert!(props(&["acks=7"]).unwrap().producer_config(None).is_err());
-        assert!(props(&["enable.idempotence=true", "acks=1"]).unwrap().producer_config(None).is_err());
+        assert!(props(&["enable.idempotence=true", "acks=1"])
+            .unwrap()
+            .producer_config(None)
+            .is_err());
         assert!(parse_codec("foo").is_err());
     }
 }

@@ -22,7 +22,9 @@ pub struct TopicsArgs {
 #[derive(Debug, Subcommand)]
 pub enum TopicsAction {
     /// Create a topic
-    #[command(after_help = "Example:\n  kw topics create demo.purchases --partitions 6 --replication-factor 3 --config retention.ms=86400000")]
+    #[command(
+        after_help = "Example:\n  kw topics create demo.purchases --partitions 6 --replication-factor 3 --config retention.ms=86400000"
+    )]
     Create {
         /// Topic name
         name: String,
@@ -94,16 +96,21 @@ pub async fn run(bootstrap: &str, args: TopicsArgs) -> anyhow::Result<u8> {
             match admin::create_topic(&client, &spec, ADMIN_TIMEOUT).await {
                 Ok(()) => println!("Created topic {name}."),
                 Err(crate::client::Error::Server { code, .. })
-                    if if_not_exists && code == kafka_protocol::error::ResponseError::TopicAlreadyExists => {}
+                    if if_not_exists
+                        && code == kafka_protocol::error::ResponseError::TopicAlreadyExists => {}
                 Err(e) => return Err(e.into()),
             }
         }
-        TopicsAction::Delete { name, if_exists } => match admin::delete_topic(&client, &name, ADMIN_TIMEOUT).await {
-            Ok(()) => {}
-            Err(crate::client::Error::Server { code, .. })
-                if if_exists && code == kafka_protocol::error::ResponseError::UnknownTopicOrPartition => {}
-            Err(e) => return Err(e.into()),
-        },
+        TopicsAction::Delete { name, if_exists } => {
+            match admin::delete_topic(&client, &name, ADMIN_TIMEOUT).await {
+                Ok(()) => {}
+                Err(crate::client::Error::Server { code, .. })
+                    if if_exists
+                        && code
+                            == kafka_protocol::error::ResponseError::UnknownTopicOrPartition => {}
+                Err(e) => return Err(e.into()),
+            }
+        }
         TopicsAction::List { exclude_internal } => {
             let meta = client.metadata(None).await?;
             let mut names: Vec<String> = meta
@@ -117,7 +124,10 @@ pub async fn run(bootstrap: &str, args: TopicsArgs) -> anyhow::Result<u8> {
                 println!("{n}");
             }
         }
-        TopicsAction::Describe { names, exclude_internal } => {
+        TopicsAction::Describe {
+            names,
+            exclude_internal,
+        } => {
             let meta = if names.is_empty() {
                 client.metadata(None).await?
             } else {

@@ -228,23 +228,36 @@ impl Client {
         self.metadata(Some(topics)).await
     }
 
-    /// Cached topic metadata, fetched when missing. An unknown topic is an error
-    /// carrying the broker's code.
+    /// Cached topic metadata, fetched when missing. A topic that is being created
+    /// (LEADER_NOT_AVAILABLE, or unknown while auto-creation is allowed) is waited for
+    /// briefly; otherwise an unknown topic is an error carrying the broker's code.
     pub async fn topic(&self, name: &str) -> Result<Arc<TopicMeta>> {
-        if let Some(t) = self.topics.lock().expect("topics lock").get(name) {
-            return Ok(t.clone());
+        let mut attempts = 0;
+        loop {
+            if let Some(t) = self.topics.lock().expect("topics lock").get(name) {
+                if t.partitions.iter().all(|p| p.leader >= 0) || attempts >= 20 {
+                    return Ok(t.clone());
+                }
+            }
+            let resp = self.refresh(&[name.to_string()]).await?;
+            if let Some(t) = self.topics.lock().expect("topics lock").get(name) {
+                if t.partitions.iter().all(|p| p.leader >= 0) {
+                    return Ok(t.clone());
+                }
+            }
+            let code = resp
+                .topics
+                .iter()
+                .find(|t| t.name.as_ref().is_some_and(|n| n.as_str() == name))
+                .map_or(3, |t| t.error_code);
+            let pending = code == 5 || (code == 3 && self.config.allow_auto_create) || code == 0;
+            attempts += 1;
+            if !pending || attempts >= 20 {
+                return Err(Error::server(code, format!("topic {name}"))
+                    .unwrap_or_else(|| Error::Other(format!("topic {name} has no leader"))));
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
         }
-        let resp = self.refresh(&[name.to_string()]).await?;
-        if let Some(t) = self.topics.lock().expect("topics lock").get(name) {
-            return Ok(t.clone());
-        }
-        let code = resp
-            .topics
-            .iter()
-            .find(|t| t.name.as_ref().is_some_and(|n| n.as_str() == name))
-            .map_or(3, |t| t.error_code);
-        Err(Error::server(code, format!("topic {name}"))
-            .unwrap_or_else(|| Error::Other(format!("topic {name} has no metadata"))))
     }
 
     /// Forget cached metadata for `name` so the next lookup asks a broker.

@@ -157,7 +157,11 @@ impl Producer {
         let (producer_id, producer_epoch) = if config.idempotence {
             let conn = client.any_connection().await?;
             let resp = conn
-                .send(&InitProducerIdRequest::default().with_transaction_timeout_ms(60_000))
+                .send(
+                    &InitProducerIdRequest::default()
+                        .with_transactional_id(None)
+                        .with_transaction_timeout_ms(60_000),
+                )
                 .await?;
             if let Some(e) = Error::server(
                 resp.error_code,

@@ -9,7 +9,7 @@ use crate::protocol::error_code::ResponseError;
 
 pub fn handle(broker: &Broker, req: InitProducerIdRequest) -> InitProducerIdResponse {
     let resp = InitProducerIdResponse::default();
-    if req.transactional_id.is_some() {
+    if req.transactional_id.as_ref().is_some_and(|t| !t.is_empty()) {
         return resp
             .with_error_code(ResponseError::TransactionalIdAuthorizationFailed.code())
             .with_producer_id(ProducerId(-1))

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# The whole test suite on a fresh machine: installs kcat (Debian package) and a
+# virtualenv with confluent-kafka and kafka-python, then runs cargo's tests.
+# Extra arguments go to `cargo test` (e.g. ./scripts/test.sh --test interop).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+REPO=$PWD
+
+step() { printf '\n==> %s\n' "$*"; }
+
+if ! command -v kcat >/dev/null 2>&1; then
+  step "installing kcat (apt)"
+  SUDO=""
+  if [ "$(id -u)" -ne 0 ] && command -v sudo >/dev/null 2>&1; then SUDO=sudo; fi
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq kcat >/dev/null
+fi
+export KW_KCAT=$(command -v kcat)
+
+if [ ! -x "$REPO/.venv/bin/python" ] || ! "$REPO/.venv/bin/python" -c 'import confluent_kafka, kafka' 2>/dev/null; then
+  step "creating .venv with the Python Kafka clients"
+  python3 -m venv "$REPO/.venv"
+  "$REPO/.venv/bin/pip" install -q -r "$REPO/tests/interop/requirements.txt"
+fi
+export KW_PYTHON=$REPO/.venv/bin/python
+
+step "kcat: $("$KW_KCAT" -V 2>&1 | head -1)"
+step "cargo test"
+cargo test --locked "$@"

@@ -1,0 +1,352 @@
+//! End-to-end fixture: real `kw serve` processes on free ports in temporary
+//! directories, waits on conditions with deadlines, kills its processes by PID.
+#![allow(dead_code)]
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+pub fn kw_bin() -> PathBuf {
+    PathBuf::from(env!("CARGO_BIN_EXE_kw"))
+}
+
+/// A port that was free a moment ago (bind to 0, read it, release it).
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .expect("bind an ephemeral port")
+        .local_addr()
+        .expect("local addr")
+        .port()
+}
+
+/// Poll `cond` every 50 ms until it holds, or panic with `why` after `deadline`.
+pub fn wait_until(deadline: Duration, why: &str, mut cond: impl FnMut() -> bool) {
+    let start = Instant::now();
+    loop {
+        if cond() {
+            return;
+        }
+        if start.elapsed() > deadline {
+            panic!("timed out after {:?} waiting until {why}", start.elapsed());
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+pub struct Node {
+    pub id: i32,
+    pub port: u16,
+    pub data_dir: PathBuf,
+    pub log_path: PathBuf,
+    child: Option<Child>,
+    extra_args: Vec<String>,
+    _tmp: Option<tempfile::TempDir>,
+}
+
+impl Node {
+    pub fn start_single() -> Node {
+        Node::start_with(&[])
+    }
+
+    /// Start a single node with extra `kw serve` arguments (e.g. `--config k=v`).
+    pub fn start_with(args: &[&str]) -> Node {
+        let tmp = tempfile::tempdir().expect("temp dir");
+        let mut node = Node {
+            id: 1,
+            port: free_port(),
+            data_dir: tmp.path().join("node-1"),
+            log_path: tmp.path().join("node-1.log"),
+            child: None,
+            extra_args: args.iter().map(|s| s.to_string()).collect(),
+            _tmp: Some(tmp),
+        };
+        node.spawn();
+        node
+    }
+
+    pub fn bootstrap(&self) -> String {
+        format!("127.0.0.1:{}", self.port)
+    }
+
+    pub fn pid(&self) -> Option<u32> {
+        self.child.as_ref().map(|c| c.id())
+    }
+
+    fn spawn(&mut self) {
+        let log = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&self.log_path)
+            .expect("open node log");
+        let addr = self.bootstrap();
+        let child = Command::new(kw_bin())
+            .args([
+                "serve",
+                "--node",
+                &self.id.to_string(),
+                "--listen",
+                &addr,
+                "--advertise",
+                &addr,
+            ])
+            .arg("--data-dir")
+            .arg(&self.data_dir)
+            .args(&self.extra_args)
+            .env("RUST_LOG", "kw=info")
+            .stdin(Stdio::null())
+            .stdout(log.try_clone().expect("clone log handle"))
+            .stderr(log)
+            .spawn()
+            .expect("spawn kw serve");
+        self.child = Some(child);
+        self.wait_ready();
+    }
+
+    pub fn wait_ready(&self) {
+        let addr = self.bootstrap();
+        wait_until(
+            Duration::from_secs(20),
+            &format!("kw serve answers metadata on {addr}"),
+            || {
+                Command::new(kw_bin())
+                    .args(["-b", &addr, "metadata"])
+                    .stdout(Stdio::null())
+                    .stderr(Stdio::null())
+                    .status()
+                    .map(|s| s.success())
+                    .unwrap_or(false)
+            },
+        );
+    }
+
+    /// SIGKILL by PID and reap.
+    pub fn kill9(&mut self) {
+        if let Some(mut c) = self.child.take() {
+            let _ = c.kill();
+            let _ = c.wait();
+        }
+    }
+
+    /// SIGTERM, wait up to 10 s for a clean exit, then SIGKILL.
+    pub fn stop(&mut self) {
+        if let Some(mut c) = self.child.take() {
+            let _ = Command::new("kill")
+                .args(["-TERM", &c.id().to_string()])
+                .status();
+            let start = Instant::now();
+            while start.elapsed() < Duration::from_secs(10) {
+                if let Ok(Some(_)) = c.try_wait() {
+                    return;
+                }
+                std::thread::sleep(Duration::from_millis(50));
+            }
+            let _ = c.kill();
+            let _ = c.wait();
+        }
+    }
+
+    /// Start again on the same port and data directory.
+    pub fn restart(&mut self) {
+        self.stop();
+        self.spawn();
+    }
+
+    pub fn start_again(&mut self) {
+        assert!(self.child.is_none(), "node is still running");
+        self.spawn();
+    }
+
+    pub fn log_tail(&self, n: usize) -> String {
+        let text = std::fs::read_to_string(&self.log_path).unwrap_or_default();
+        let lines: Vec<&str> = text.lines().collect();
+        lines[lines.len().saturating_sub(n)..].join("\n")
+    }
+
+    /// `kw -b <this node> ...`
+    pub fn kw(&self) -> assert_cmd::Command {
+        let mut c = assert_cmd::Command::new(kw_bin());
+        c.args(["-b", &self.bootstrap()]);
+        c.timeout(Duration::from_secs(60));
+        c
+    }
+
+    /// `kw -b <this node> <args>`, asserting success; returns stdout.
+    pub fn kw_ok(&self, args: &[&str]) -> String {
+        let out = self.kw().args(args).output().expect("run kw");
+        assert!(
+            out.status.success(),
+            "kw {args:?} failed ({}):\nstdout: {}\nstderr: {}",
+            out.status,
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).expect("utf-8 stdout")
+    }
+
+    pub fn create_topic(&self, name: &str, partitions: i32) {
+        self.kw_ok(&[
+            "topics",
+            "create",
+            name,
+            "--partitions",
+            &partitions.to_string(),
+            "--replication-factor",
+            "1",
+        ]);
+    }
+}
+
+impl Drop for Node {
+    fn drop(&mut self) {
+        if let Some(mut c) = self.child.take() {
+            let _ = c.kill();
+            let _ = c.wait();
+        }
+        if std::thread::panicking() {
+            eprintln!(
+                "--- last lines of {} ---\n{}",
+                self.log_path.display(),
+                self.log_tail(50)
+            );
+        }
+    }
+}
+
+/// Path of an external tool from an env var set by scripts/test.sh; never skip.
+fn tool(var: &str, what: &str) -> PathBuf {
+    match std::env::var_os(var) {
+        Some(p) if Path::new(&p).exists() => PathBuf::from(p),
+        _ => panic!("{what} not found (${var} unset): run ./scripts/test.sh, which installs it"),
+    }
+}
+
+pub fn kcat() -> Command {
+    Command::new(tool("KW_KCAT", "kcat"))
+}
+
+pub fn python() -> Command {
+    Command::new(tool(
+        "KW_PYTHON",
+        "python with confluent-kafka and kafka-python",
+    ))
+}
+
+/// Run to completion within `timeout`, killing the child by PID on overrun.
+pub fn run_with_timeout(cmd: &mut Command, input: Option<&[u8]>, timeout: Duration) -> Output {
+    cmd.stdin(if input.is_some() {
+        Stdio::piped()
+    } else {
+        Stdio::null()
+    })
+    .stdout(Stdio::piped())
+    .stderr(Stdio::piped());
+    let mut child = cmd.spawn().unwrap_or_else(|e| panic!("spawn {cmd:?}: {e}"));
+    if let Some(data) = input {
+        let mut stdin = child.stdin.take().expect("piped stdin");
+        let data = data.to_vec();
+        std::thread::spawn(move || {
+            use std::io::Write;
+            let _ = stdin.write_all(&data);
+        });
+    }
+    let mut stdout = child.stdout.take().expect("piped stdout");
+    let mut stderr = child.stderr.take().expect("piped stderr");
+    let out_t = std::thread::spawn(move || {
+        let mut v = Vec::new();
+        let _ = stdout.read_to_end(&mut v);
+        v
+    });
+    let err_t = std::thread::spawn(move || {
+        let mut v = Vec::new();
+        let _ = stderr.read_to_end(&mut v);
+        v
+    });
+    let start = Instant::now();
+    let status = loop {
+        if let Some(s) = child.try_wait().expect("wait child") {
+            break s;
+        }
+        if start.elapsed() > timeout {
+            let _ = child.kill();
+            let s = child.wait().expect("reap child");
+            let stdout = out_t.join().unwrap_or_default();
+            let stderr = err_t.join().unwrap_or_default();
+            panic!(
+                "{cmd:?} ran over {timeout:?} ({s}):\nstdout: {}\nstderr: {}",
+                String::from_utf8_lossy(&stdout),
+                String::from_utf8_lossy(&stderr)
+            );
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    Output {
+        status,
+        stdout: out_t.join().unwrap_or_default(),
+        stderr: err_t.join().unwrap_or_default(),
+    }
+}
+
+/// Like `run_with_timeout` but panics (showing output) on a non-zero exit.
+pub fn run_ok(cmd: &mut Command, input: Option<&[u8]>, timeout: Duration) -> Output {
+    let out = run_with_timeout(cmd, input, timeout);
+    assert!(
+        out.status.success(),
+        "{cmd:?} failed ({}):\nstdout: {}\nstderr: {}",
+        out.status,
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
+}
+
+/// A background process whose stdout lines are collected by a thread; killed on drop.
+pub struct Background {
+    child: Child,
+    lines: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
+    reader: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Background {
+    pub fn spawn(cmd: &mut Command) -> Background {
+        cmd.stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        let mut child = cmd.spawn().unwrap_or_else(|e| panic!("spawn {cmd:?}: {e}"));
+        let stdout = child.stdout.take().expect("piped stdout");
+        let lines = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let sink = lines.clone();
+        let reader = std::thread::spawn(move || {
+            use std::io::BufRead;
+            for line in std::io::BufReader::new(stdout).lines() {
+                match line {
+                    Ok(l) => sink.lock().expect("lines lock").push(l),
+                    Err(_) => break,
+                }
+            }
+        });
+        Background {
+            child,
+            lines,
+            reader: Some(reader),
+        }
+    }
+
+    pub fn lines(&self) -> Vec<String> {
+        self.lines.lock().expect("lines lock").clone()
+    }
+
+    pub fn kill(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        if let Some(r) = self.reader.take() {
+            let _ = r.join();
+        }
+    }
+}
+
+impl Drop for Background {
+    fn drop(&mut self) {
+        self.kill();
+    }
+}
