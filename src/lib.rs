@@ -9,6 +9,7 @@ pub mod cli;
 pub mod client;
 pub mod controller;
 pub mod format;
+pub mod group;
 pub mod protocol;
 pub mod replication;
 // pub mod sim;

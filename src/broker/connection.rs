@@ -51,8 +51,10 @@ pub async fn serve(stream: TcpStream, peer: SocketAddr, id: u64, broker: Arc<Bro
             .in_current_span(),
         );
         let mut wr = BufWriter::with_capacity(64 * 1024, wr);
+        // Kafka reports client hosts as Java prints an InetAddress.
+        let host = format!("/{}", peer.ip());
         while let Some(request) = rx.recv().await {
-            match dispatch::handle(&broker, request).await {
+            match dispatch::handle(&broker, &host, request).await {
                 Ok(Some(response)) => {
                     if wr.write_all(&response).await.is_err() {
                         break;

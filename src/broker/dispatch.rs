@@ -11,6 +11,7 @@ use kafka_protocol::protocol::{decode_request_header_from_buffer, Encodable};
 use tracing::{debug, Instrument};
 
 use super::handlers;
+use super::handlers::groups;
 use super::Broker;
 use crate::protocol::error_code::ResponseError;
 use crate::protocol::frame::{finish_frame, peek_request_prefix, start_frame};
@@ -42,7 +43,11 @@ pub enum DispatchError {
 
 /// Handle one request frame. `Ok(None)` means the request expects no response
 /// (produce with acks=0).
-pub async fn handle(broker: &Broker, mut frame: Bytes) -> Result<Option<Bytes>, DispatchError> {
+pub async fn handle(
+    broker: &Broker,
+    peer: &str,
+    mut frame: Bytes,
+) -> Result<Option<Bytes>, DispatchError> {
     let prefix = peek_request_prefix(&frame)?;
     let key = ApiKey::try_from(prefix.api_key)
         .map_err(|_| DispatchError::UnknownApiKey(prefix.api_key))?;
@@ -71,7 +76,7 @@ pub async fn handle(broker: &Broker, mut frame: Bytes) -> Result<Option<Bytes>, 
         .map(|s| s.to_string())
         .unwrap_or_default();
     let span = tracing::debug_span!("request", api = ?key, version, correlation_id = header.correlation_id, client_id);
-    let response = route(broker, key, request, version)
+    let response = route(broker, key, request, version, &client_id, peer)
         .instrument(span)
         .await?;
     let Some(response) = response else {
@@ -85,6 +90,8 @@ async fn route(
     key: ApiKey,
     request: RequestKind,
     version: i16,
+    client_id: &str,
+    peer: &str,
 ) -> Result<Option<ResponseKind>, DispatchError> {
     use RequestKind as R;
     let resp = match request {
@@ -118,6 +125,22 @@ async fn route(
         R::InitProducerId(r) => {
             ResponseKind::InitProducerId(handlers::producer_id::handle(broker, r))
         }
+        R::FindCoordinator(r) => {
+            ResponseKind::FindCoordinator(groups::find_coordinator(broker, version, r).await)
+        }
+        R::JoinGroup(r) => {
+            ResponseKind::JoinGroup(groups::join_group(broker, version, r, client_id, peer).await)
+        }
+        R::SyncGroup(r) => ResponseKind::SyncGroup(groups::sync_group(broker, version, r).await),
+        R::Heartbeat(r) => ResponseKind::Heartbeat(groups::heartbeat(broker, r)),
+        R::LeaveGroup(r) => ResponseKind::LeaveGroup(groups::leave_group(broker, version, r).await),
+        R::OffsetCommit(r) => ResponseKind::OffsetCommit(groups::offset_commit(broker, r).await),
+        R::OffsetFetch(r) => ResponseKind::OffsetFetch(groups::offset_fetch(broker, version, r)),
+        R::DescribeGroups(r) => {
+            ResponseKind::DescribeGroups(groups::describe_groups(broker, version, r))
+        }
+        R::ListGroups(r) => ResponseKind::ListGroups(groups::list_groups(broker, version, r)),
+        R::DeleteGroups(r) => ResponseKind::DeleteGroups(groups::delete_groups(broker, r).await),
         // The version table already filters keys kw does not serve; this arm only
         // catches a key added to the table without a route.
         _ => {

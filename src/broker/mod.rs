@@ -14,6 +14,7 @@ use std::sync::Arc;
 pub use config::BrokerConfig;
 
 use crate::controller::Controller;
+use crate::group::Coordinator;
 use crate::replication::ReplicaManager;
 
 /// Everything a request handler may use, shared by all connections of a node.
@@ -21,6 +22,7 @@ pub struct Broker {
     pub config: BrokerConfig,
     pub controller: Arc<Controller>,
     pub replicas: Arc<ReplicaManager>,
+    pub groups: Arc<Coordinator>,
 }
 
 #[cfg(test)]

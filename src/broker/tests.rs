@@ -10,6 +10,7 @@ use kafka_protocol::protocol::{Decodable, Encodable, HeaderVersion, Request};
 
 use super::{dispatch, Broker, BrokerConfig};
 use crate::controller::Controller;
+use crate::group::Coordinator;
 use crate::protocol::batch::tests::make_batch;
 use crate::protocol::frame::{finish_frame, start_frame};
 use crate::protocol::{sb, versions};
@@ -28,10 +29,12 @@ fn broker(dir: &std::path::Path) -> Arc<Broker> {
     let controller = Controller::open(dir, 1, "127.0.0.1", 9092).unwrap();
     let replicas = ReplicaManager::new(1, dir, Default::default());
     replicas.spawn(controller.subscribe());
+    let groups = Coordinator::new(1, Default::default(), controller.clone(), replicas.clone());
     Arc::new(Broker {
         config,
         controller,
         replicas,
+        groups,
     })
 }
 
@@ -56,7 +59,7 @@ async fn roundtrip<R: Request>(b: &Broker, req: R) -> usize {
     let mut checked = 0;
     for v in lo..=hi {
         let Some(f) = frame(&req, v) else { continue };
-        let resp = dispatch::handle(b, f)
+        let resp = dispatch::handle(b, "/127.0.0.1", f)
             .await
             .unwrap_or_else(|e| panic!("{key:?} v{v}: {e}"))
             .unwrap_or_else(|| panic!("{key:?} v{v}: no response"));
@@ -192,7 +195,96 @@ async fn every_api_version_answers_with_a_decodable_response() {
         DeleteTopicsRequest::default().with_topic_names(vec![topic("missing")]),
     )
     .await;
-    assert!(n > 60, "only {n} api/version pairs checked");
+    let group = GroupId(sb("g"));
+    n += roundtrip(
+        &b,
+        FindCoordinatorRequest::default()
+            .with_key(sb("g"))
+            .with_coordinator_keys(vec![sb("g")]),
+    )
+    .await;
+    // An unknown member id: answered at once (UNKNOWN_MEMBER_ID) without parking.
+    n += roundtrip(
+        &b,
+        JoinGroupRequest::default()
+            .with_group_id(group.clone())
+            .with_session_timeout_ms(10_000)
+            .with_rebalance_timeout_ms(10_000)
+            .with_member_id(sb("ghost"))
+            .with_protocol_type(sb("consumer"))
+            .with_protocols(vec![join_group_request::JoinGroupRequestProtocol::default(
+            )
+            .with_name(sb("range"))]),
+    )
+    .await;
+    n += roundtrip(
+        &b,
+        SyncGroupRequest::default()
+            .with_group_id(group.clone())
+            .with_member_id(sb("ghost")),
+    )
+    .await;
+    n += roundtrip(
+        &b,
+        HeartbeatRequest::default()
+            .with_group_id(group.clone())
+            .with_member_id(sb("ghost")),
+    )
+    .await;
+    n += roundtrip(
+        &b,
+        LeaveGroupRequest::default()
+            .with_group_id(group.clone())
+            .with_member_id(sb("ghost"))
+            .with_members(vec![
+                leave_group_request::MemberIdentity::default().with_member_id(sb("ghost"))
+            ]),
+    )
+    .await;
+    n += roundtrip(
+        &b,
+        OffsetCommitRequest::default()
+            .with_group_id(group.clone())
+            .with_generation_id_or_member_epoch(-1)
+            .with_topics(vec![
+                offset_commit_request::OffsetCommitRequestTopic::default()
+                    .with_name(topic("t"))
+                    .with_partitions(vec![
+                        offset_commit_request::OffsetCommitRequestPartition::default()
+                            .with_partition_index(0)
+                            .with_committed_offset(2),
+                    ]),
+            ]),
+    )
+    .await;
+    n += roundtrip(
+        &b,
+        OffsetFetchRequest::default()
+            .with_group_id(group.clone())
+            .with_topics(Some(vec![
+                offset_fetch_request::OffsetFetchRequestTopic::default()
+                    .with_name(topic("t"))
+                    .with_partition_indexes(vec![0, 1]),
+            ]))
+            .with_groups(vec![
+                offset_fetch_request::OffsetFetchRequestGroup::default()
+                    .with_group_id(group.clone())
+                    .with_topics(None),
+            ]),
+    )
+    .await;
+    n += roundtrip(
+        &b,
+        DescribeGroupsRequest::default().with_groups(vec![group.clone(), GroupId(sb("none"))]),
+    )
+    .await;
+    n += roundtrip(&b, ListGroupsRequest::default()).await;
+    n += roundtrip(
+        &b,
+        DeleteGroupsRequest::default().with_groups_names(vec![GroupId(sb("none"))]),
+    )
+    .await;
+    assert!(n > 100, "only {n} api/version pairs checked");
 }
 
 #[tokio::test]
@@ -206,12 +298,14 @@ async fn malformed_frames_close_the_connection_without_panic() {
         vec![0, 0, 0, 99, 0, 0, 0, 1, 0, 0],
         vec![0, 3, 0, 9, 0, 0, 0, 1, 0xff, 0xff, 0xff, 0x01, 0x02],
     ] {
-        assert!(dispatch::handle(&b, Bytes::from(raw)).await.is_err());
+        assert!(dispatch::handle(&b, "/127.0.0.1", Bytes::from(raw))
+            .await
+            .is_err());
     }
     // ApiVersions at a version from the future is answered (error 35), not dropped.
     let mut raw = vec![0, 18, 0, 99, 0, 0, 0, 5];
     raw.extend_from_slice(&[0, 0]);
-    let resp = dispatch::handle(&b, Bytes::from(raw))
+    let resp = dispatch::handle(&b, "/127.0.0.1", Bytes::from(raw))
         .await
         .unwrap()
         .unwrap();
@@ -256,7 +350,7 @@ async fn corrupt_batch_is_refused_and_log_untouched() {
                     .with_index(0)
                     .with_records(Some(Bytes::from(batch))),
             ])]);
-    let resp = dispatch::handle(&b, frame(&req, 7).unwrap())
+    let resp = dispatch::handle(&b, "/127.0.0.1", frame(&req, 7).unwrap())
         .await
         .unwrap()
         .unwrap();

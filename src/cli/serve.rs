@@ -11,7 +11,10 @@ use tracing::{info, warn};
 use crate::broker::config::{split_key_value, BrokerConfig};
 use crate::broker::{listener, Broker};
 use crate::controller::Controller;
+use crate::group::state::GroupConfig;
+use crate::group::{Coordinator, CoordinatorConfig};
 use crate::replication::ReplicaManager;
+use std::time::Duration;
 
 #[derive(Debug, Args)]
 #[command(
@@ -126,10 +129,30 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<u8> {
     let replicas = ReplicaManager::new(node, &data_dir, config.topic_defaults.clone());
     replicas.spawn(controller.subscribe());
     let retention_every = config.retention_check_interval;
+    let group_config = CoordinatorConfig {
+        group: GroupConfig {
+            initial_rebalance_delay: Duration::from_millis(
+                config.get_or("group.initial.rebalance.delay.ms", 3000u64),
+            ),
+            min_session_timeout: Duration::from_millis(
+                config.get_or("group.min.session.timeout.ms", 6000u64),
+            ),
+            max_session_timeout: Duration::from_millis(
+                config.get_or("group.max.session.timeout.ms", 1_800_000u64),
+            ),
+        },
+        offsets_partitions: config.get_or("offsets.topic.num.partitions", 50i32).max(1),
+        offsets_replication_factor: config
+            .get_or("offsets.topic.replication.factor", 3i32)
+            .max(1),
+    };
+    let groups = Coordinator::new(node, group_config, controller.clone(), replicas.clone());
+    let ticker = groups.spawn_ticker();
     let broker = Arc::new(Broker {
         config,
         controller,
         replicas: replicas.clone(),
+        groups,
     });
     let server = tokio::spawn(listener::run(tcp, broker.clone()));
     let retention = tokio::spawn(retention_loop(replicas.clone(), retention_every));
@@ -141,6 +164,7 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<u8> {
     shutdown_signal().await;
     server.abort();
     retention.abort();
+    ticker.abort();
     let r = replicas.clone();
     let _ = tokio::task::spawn_blocking(move || r.flush_all()).await;
     eprintln!("kw: node {node} stopped");

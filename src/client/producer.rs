@@ -233,13 +233,29 @@ impl Producer {
                     let size = 24
                         + record.key.as_ref().map_or(0, |k| k.len())
                         + record.value.as_ref().map_or(0, |v| v.len());
-                    let q = st.queues.entry(tp).or_default();
+                    let batch_size = self.inner.config.batch_size;
+                    let q = st.queues.entry(tp.clone()).or_default();
+                    let seal = !q.open.is_empty() && q.open_bytes + size > batch_size;
+                    if seal {
+                        // Seal now: a batch must never outgrow batch.size (and the
+                        // broker's max.message.bytes) while the sender is busy.
+                        let since = q.open_since.unwrap_or_else(Instant::now);
+                        match encode_batch(&self.inner, q) {
+                            Ok((encoded, count)) => q.ready.push_back(Batch {
+                                tp,
+                                encoded,
+                                count,
+                                created: since,
+                            }),
+                            Err(e) => return Err(Error::Other(e)),
+                        }
+                    }
                     if q.open.is_empty() {
                         q.open_since = Some(Instant::now());
                     }
                     q.open.push(record);
                     q.open_bytes += size;
-                    let full = q.open_bytes >= self.inner.config.batch_size;
+                    let full = seal || q.open_bytes >= batch_size;
                     st.buffered += 1;
                     drop(st);
                     if full {
