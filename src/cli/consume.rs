@@ -16,12 +16,18 @@ use crate::protocol::TopicPartition;
 
 #[derive(Debug, Args)]
 #[command(
-    after_help = "Examples:\n  kw consume -t demo.purchases -o end -q -f 'Part-%p => %k:%s\\n'\n  kw consume -t demo -o beginning -e -J\n  kw consume -t demo -p 0 -o -10 -e      # the last 10 messages of partition 0\n\nFormat tokens: %t topic, %p partition, %o offset, %k key, %s value, %K key length, %S value length,\n%T timestamp (ms), %h headers, %R value length (binary), %% percent; escapes \\n \\t \\r \\xHH."
+    after_help = "Examples:\n  kw consume -t demo.purchases -o end -q -f 'Part-%p => %k:%s\\n'\n  kw consume -G purchases-group demo.purchases -f 'Part-%p => %k:%s\\n'\n  kw consume -t demo -o beginning -e -J\n  kw consume -t demo -p 0 -o -10 -e      # the last 10 messages of partition 0\n\nFormat tokens: %t topic, %p partition, %o offset, %k key, %s value, %K key length, %S value length,\n%T timestamp (ms), %h headers, %R value length (binary), %% percent; escapes \\n \\t \\r \\xHH."
 )]
 pub struct ConsumeArgs {
-    /// Topic to read
-    #[arg(short = 't', long = "topic")]
-    pub topic: String,
+    /// Topic to read (without -G)
+    #[arg(short = 't', long = "topic", required_unless_present = "group")]
+    pub topic: Option<String>,
+    /// Join this consumer group and read the TOPICS given as arguments (kcat -G)
+    #[arg(short = 'G', long = "group", value_name = "GROUP")]
+    pub group: Option<String>,
+    /// Topics to subscribe to with -G
+    #[arg(requires = "group")]
+    pub topics: Vec<String>,
     /// Only this partition (repeatable) [default: all]
     #[arg(short = 'p', long = "partition")]
     pub partitions: Vec<i32>,
@@ -233,7 +239,11 @@ pub async fn shutdown_signal() {
 
 pub async fn run(bootstrap: &str, args: ConsumeArgs) -> anyhow::Result<u8> {
     let props = Props::parse(&args.props)?;
+    if let Some(group) = args.group.clone() {
+        return super::consume_group::run(bootstrap, group, args, props).await;
+    }
     let spec = parse_offsets(&args.offsets)?;
+    let topic_name = args.topic.clone().expect("clap requires -t without -G");
     let consumer_config = props.consumer_config()?;
     let mut printer = Printer::new(
         args.format.as_deref(),
@@ -245,17 +255,17 @@ pub async fn run(bootstrap: &str, args: ConsumeArgs) -> anyhow::Result<u8> {
         args.quiet,
     )?;
     let client = Client::connect(props.bootstrap(bootstrap), props.client_config(false)?).await?;
-    let topic = client.topic(&args.topic).await.map_err(|e| match e {
+    let topic = client.topic(&topic_name).await.map_err(|e| match e {
         crate::client::Error::Server { code, .. } => anyhow!(
             "Topic {} error: {}",
-            args.topic,
+            topic_name,
             crate::protocol::error_code::describe(code.code())
         ),
         other => other.into(),
     })?;
     let count = topic.partitions.len() as i32;
     if count == 0 {
-        bail!("Topic {} has no partitions", args.topic);
+        bail!("Topic {} has no partitions", topic_name);
     }
     let partitions: Vec<i32> = if args.partitions.is_empty() {
         (0..count).collect()
@@ -264,7 +274,7 @@ pub async fn run(bootstrap: &str, args: ConsumeArgs) -> anyhow::Result<u8> {
             if *p < 0 || *p >= count {
                 bail!(
                     "Topic {} (with partitions 0..{}): partition {p} does not exist",
-                    args.topic,
+                    topic_name,
                     count - 1
                 );
             }
@@ -273,7 +283,7 @@ pub async fn run(bootstrap: &str, args: ConsumeArgs) -> anyhow::Result<u8> {
     };
     let tps: Vec<TopicPartition> = partitions
         .iter()
-        .map(|p| TopicPartition::new(args.topic.clone(), *p))
+        .map(|p| TopicPartition::new(topic_name.clone(), *p))
         .collect();
     let mut consumer = Consumer::new(client, tps.clone(), spec.start, consumer_config).await?;
     let limit = args.count.unwrap_or(u64::MAX);

@@ -3,6 +3,8 @@
 //! Data goes to stdout, logs and kcat-style `%` lines to stderr.
 
 pub mod consume;
+pub mod consume_group;
+pub mod groups;
 pub mod metadata;
 pub mod produce;
 pub mod props;
@@ -46,6 +48,8 @@ pub enum Command {
     Consume(consume::ConsumeArgs),
     /// Show brokers, topics and partitions (like kcat -L)
     Metadata(metadata::MetadataArgs),
+    /// List, describe, delete consumer groups and reset their offsets
+    Groups(groups::GroupsArgs),
 }
 
 /// Quiet by default (warnings only); `-v` adds levels; RUST_LOG overrides.
@@ -73,6 +77,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<u8> {
         Command::Produce(args) => produce::run(&cli.bootstrap, args).await,
         Command::Consume(args) => consume::run(&cli.bootstrap, args).await,
         Command::Metadata(args) => metadata::run(&cli.bootstrap, args).await,
+        Command::Groups(args) => groups::run(&cli.bootstrap, args).await,
     }
 }
 

@@ -149,17 +149,32 @@ impl Consumer {
         start: StartOffset,
         config: ConsumerConfig,
     ) -> Result<Consumer> {
-        let mut positions = HashMap::new();
+        let mut offsets = HashMap::new();
         for tp in partitions {
             let offset = resolve(&client, &tp, start).await?;
-            positions.insert(
-                tp,
-                PartState {
-                    offset,
-                    eof_reported_at: -1,
-                },
-            );
+            offsets.insert(tp, offset);
         }
+        Ok(Consumer::with_offsets(client, offsets, config))
+    }
+
+    /// Start consuming each partition at the given absolute offset.
+    pub fn with_offsets(
+        client: Arc<Client>,
+        offsets: HashMap<TopicPartition, i64>,
+        config: ConsumerConfig,
+    ) -> Consumer {
+        let positions = offsets
+            .into_iter()
+            .map(|(tp, offset)| {
+                (
+                    tp,
+                    PartState {
+                        offset,
+                        eof_reported_at: -1,
+                    },
+                )
+            })
+            .collect();
         let (tx, rx) = mpsc::channel(64);
         let mut c = Consumer {
             client,
@@ -170,7 +185,7 @@ impl Consumer {
             fetchers: Vec::new(),
         };
         c.start_fetchers();
-        Ok(c)
+        c
     }
 
     fn start_fetchers(&mut self) {
@@ -206,7 +221,8 @@ impl Consumer {
     }
 }
 
-async fn resolve(client: &Client, tp: &TopicPartition, start: StartOffset) -> Result<i64> {
+/// The absolute offset a start position means for one partition now.
+pub async fn resolve(client: &Client, tp: &TopicPartition, start: StartOffset) -> Result<i64> {
     Ok(match start {
         StartOffset::At(o) => o,
         StartOffset::Beginning => list_offset(client, tp, -2).await?,

@@ -4,9 +4,12 @@
 //! protocol, so it works against kw and against any Kafka-compatible cluster.
 
 pub mod admin;
+pub mod assignor;
 pub mod cluster;
 pub mod connection;
 pub mod consumer;
+pub mod group_member;
+pub mod groups_admin;
 pub mod partitioner;
 pub mod producer;
 

@@ -300,11 +300,28 @@ pub fn run_ok(cmd: &mut Command, input: Option<&[u8]>, timeout: Duration) -> Out
     out
 }
 
-/// A background process whose stdout lines are collected by a thread; killed on drop.
+/// A background process whose stdout and stderr lines are collected by threads;
+/// killed (by PID) on drop.
 pub struct Background {
     child: Child,
     lines: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
-    reader: Option<std::thread::JoinHandle<()>>,
+    err_lines: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
+    readers: Vec<std::thread::JoinHandle<()>>,
+}
+
+fn collect_lines<R: Read + Send + 'static>(
+    src: R,
+    sink: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
+) -> std::thread::JoinHandle<()> {
+    std::thread::spawn(move || {
+        use std::io::BufRead;
+        for line in std::io::BufReader::new(src).lines() {
+            match line {
+                Ok(l) => sink.lock().expect("lines lock").push(l),
+                Err(_) => break,
+            }
+        }
+    })
 }
 
 impl Background {
@@ -313,33 +330,61 @@ impl Background {
             .stdout(Stdio::piped())
             .stderr(Stdio::piped());
         let mut child = cmd.spawn().unwrap_or_else(|e| panic!("spawn {cmd:?}: {e}"));
-        let stdout = child.stdout.take().expect("piped stdout");
         let lines = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
-        let sink = lines.clone();
-        let reader = std::thread::spawn(move || {
-            use std::io::BufRead;
-            for line in std::io::BufReader::new(stdout).lines() {
-                match line {
-                    Ok(l) => sink.lock().expect("lines lock").push(l),
-                    Err(_) => break,
-                }
-            }
-        });
+        let err_lines = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let readers = vec![
+            collect_lines(child.stdout.take().expect("piped stdout"), lines.clone()),
+            collect_lines(
+                child.stderr.take().expect("piped stderr"),
+                err_lines.clone(),
+            ),
+        ];
         Background {
             child,
             lines,
-            reader: Some(reader),
+            err_lines,
+            readers,
         }
+    }
+
+    pub fn pid(&self) -> u32 {
+        self.child.id()
     }
 
     pub fn lines(&self) -> Vec<String> {
         self.lines.lock().expect("lines lock").clone()
     }
 
+    pub fn err_lines(&self) -> Vec<String> {
+        self.err_lines.lock().expect("lines lock").clone()
+    }
+
+    /// Send a signal by name ("INT", "TERM", "KILL") to the process.
+    pub fn signal(&self, sig: &str) {
+        let _ = Command::new("kill")
+            .args([&format!("-{sig}"), &self.child.id().to_string()])
+            .status();
+    }
+
+    /// Wait for the process to exit within `timeout`; true if it did.
+    pub fn wait_exit(&mut self, timeout: Duration) -> bool {
+        let start = Instant::now();
+        while start.elapsed() < timeout {
+            if let Ok(Some(_)) = self.child.try_wait() {
+                for r in self.readers.drain(..) {
+                    let _ = r.join();
+                }
+                return true;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        false
+    }
+
     pub fn kill(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
-        if let Some(r) = self.reader.take() {
+        for r in self.readers.drain(..) {
             let _ = r.join();
         }
     }

@@ -244,8 +244,10 @@ pub async fn offset_commit(broker: &Broker, req: OffsetCommitRequest) -> OffsetC
 
 /// (topic, partitions) asked for; None = all committed.
 type Wanted = Option<Vec<(String, Vec<i32>)>>;
+/// (partition, offset, leader epoch, metadata)
+type Row = (i32, i64, i32, String);
 
-fn select(entries: &[OffsetEntry], wanted: &Wanted) -> Vec<(String, Vec<(i32, i64, i32, String)>)> {
+fn select(entries: &[OffsetEntry], wanted: &Wanted) -> Vec<(String, Vec<Row>)> {
     let lookup = |t: &str, p: i32| entries.iter().find(|e| e.topic == t && e.partition == p);
     match wanted {
         Some(list) => list
@@ -268,7 +270,7 @@ fn select(entries: &[OffsetEntry], wanted: &Wanted) -> Vec<(String, Vec<(i32, i6
             })
             .collect(),
         None => {
-            let mut out: Vec<(String, Vec<(i32, i64, i32, String)>)> = Vec::new();
+            let mut out: Vec<(String, Vec<Row>)> = Vec::new();
             for e in entries {
                 let row = (
                     e.partition,

@@ -1,0 +1,158 @@
+//! Group admin calls for `kw groups`: list, describe (members, assignments,
+//! committed offsets), delete.
+
+use std::collections::HashMap;
+use std::time::Duration;
+
+use kafka_protocol::messages::*;
+
+use super::assignor::decode_assignment;
+use super::cluster::Client;
+use super::connection::Connection;
+use super::{Error, Result};
+use crate::protocol::{sb, TopicPartition};
+
+#[derive(Debug, Clone)]
+pub struct ListedGroupInfo {
+    pub group_id: String,
+    pub protocol_type: String,
+    pub state: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct MemberInfo {
+    pub member_id: String,
+    pub group_instance_id: Option<String>,
+    pub client_id: String,
+    pub client_host: String,
+    pub assignment: Vec<TopicPartition>,
+}
+
+#[derive(Debug, Clone)]
+pub struct GroupInfo {
+    pub group_id: String,
+    pub state: String,
+    pub protocol: String,
+    pub coordinator: (i32, String),
+    pub members: Vec<MemberInfo>,
+    pub committed: HashMap<TopicPartition, i64>,
+}
+
+/// Groups known to every broker of the cluster.
+pub async fn list_groups(client: &Client) -> Result<Vec<ListedGroupInfo>> {
+    client.refresh(&[]).await?;
+    let mut out = Vec::new();
+    for id in client.broker_ids() {
+        let conn = client.broker(id).await?;
+        let resp = conn.send(&ListGroupsRequest::default()).await?;
+        if let Some(e) = Error::server(resp.error_code, "listing groups") {
+            return Err(e);
+        }
+        for g in resp.groups {
+            out.push(ListedGroupInfo {
+                group_id: g.group_id.to_string(),
+                protocol_type: g.protocol_type.to_string(),
+                state: g.group_state.to_string(),
+            });
+        }
+    }
+    Ok(out)
+}
+
+async fn coordinator(client: &Client, group: &str) -> Result<(Arc<Connection>, i32, String)> {
+    let mut last = None;
+    for _ in 0..25 {
+        let conn = client.any_connection().await?;
+        let req = if conn.version_for(ApiKey::FindCoordinator).unwrap_or(0) >= 4 {
+            FindCoordinatorRequest::default().with_coordinator_keys(vec![sb(group)])
+        } else {
+            FindCoordinatorRequest::default().with_key(sb(group))
+        };
+        let resp = conn.send(&req).await?;
+        let (code, node, host, port) = match resp.coordinators.first() {
+            Some(c) => (c.error_code, c.node_id.0, c.host.to_string(), c.port),
+            None => (
+                resp.error_code,
+                resp.node_id.0,
+                resp.host.to_string(),
+                resp.port,
+            ),
+        };
+        match Error::server(code, format!("finding the coordinator of group {group}")) {
+            None => {
+                let c = client.broker(node).await?;
+                return Ok((c, node, format!("{host}:{port}")));
+            }
+            Some(e) => last = Some(e),
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    Err(last.expect("attempted"))
+}
+
+use std::sync::Arc;
+
+pub async fn describe_group(client: &Client, group: &str) -> Result<GroupInfo> {
+    let (conn, node, addr) = coordinator(client, group).await?;
+    let resp = conn
+        .send(&DescribeGroupsRequest::default().with_groups(vec![GroupId(sb(group))]))
+        .await?;
+    let g = resp
+        .groups
+        .into_iter()
+        .next()
+        .ok_or_else(|| Error::Other("empty DescribeGroups response".into()))?;
+    if let Some(e) = Error::server(g.error_code, format!("describing group {group}")) {
+        return Err(e);
+    }
+    let version = conn.version_for(ApiKey::OffsetFetch).unwrap_or(1).min(7);
+    let fetch = OffsetFetchRequest::default()
+        .with_group_id(GroupId(sb(group)))
+        .with_topics(None);
+    // v1 cannot ask for "all topics"; kw and Kafka both speak v2+.
+    let offsets = conn
+        .send_versioned(&fetch, version.max(2), Duration::from_secs(30))
+        .await?;
+    let mut committed = HashMap::new();
+    for t in offsets.topics {
+        for p in t.partitions {
+            if p.committed_offset >= 0 {
+                committed.insert(
+                    TopicPartition::new(t.name.to_string(), p.partition_index),
+                    p.committed_offset,
+                );
+            }
+        }
+    }
+    Ok(GroupInfo {
+        group_id: group.to_string(),
+        state: g.group_state.to_string(),
+        protocol: g.protocol_data.to_string(),
+        coordinator: (node, addr),
+        members: g
+            .members
+            .into_iter()
+            .map(|m| MemberInfo {
+                member_id: m.member_id.to_string(),
+                group_instance_id: m.group_instance_id.map(|s| s.to_string()),
+                client_id: m.client_id.to_string(),
+                client_host: m.client_host.to_string(),
+                assignment: decode_assignment(m.member_assignment),
+            })
+            .collect(),
+        committed,
+    })
+}
+
+pub async fn delete_group(client: &Client, group: &str) -> Result<()> {
+    let (conn, _, _) = coordinator(client, group).await?;
+    let resp = conn
+        .send(&DeleteGroupsRequest::default().with_groups_names(vec![GroupId(sb(group))]))
+        .await?;
+    for r in resp.results {
+        if let Some(e) = Error::server(r.error_code, format!("deleting group {group}")) {
+            return Err(e);
+        }
+    }
+    Ok(())
+}
