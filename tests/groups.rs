@@ -95,11 +95,22 @@ fn consumed(members: &[&Background]) -> Vec<(usize, i32, String)> {
 
 #[test]
 fn kcat_group_shares_partitions_and_fails_over() {
+    group_shares_partitions_and_fails_over(kcat_member);
+}
+
+#[test]
+fn kw_group_shares_partitions_and_fails_over() {
+    group_shares_partitions_and_fails_over(|node| kw_member(node, GROUP));
+}
+
+/// Three members on six partitions: 2/2/2, exactly once; SIGINT one: 3/3 at once;
+/// SIGKILL another: 6 after the session timeout; two join: 2/2/2 again.
+fn group_shares_partitions_and_fails_over(member: fn(&Node) -> Background) {
     let node = Node::start_with(&["--config", "group.initial.rebalance.delay.ms=500"]);
     node.create_topic(TOPIC, 6);
-    let a = kcat_member(&node);
-    let b = kcat_member(&node);
-    let mut c = kcat_member(&node);
+    let a = member(&node);
+    let b = member(&node);
+    let mut c = member(&node);
     wait_assignments(
         &[&a, &b, &c],
         &[2, 2, 2],
@@ -126,7 +137,7 @@ fn kcat_group_shares_partitions_and_fails_over() {
 
     // Clean leave: the other two take over at once.
     c.signal("INT");
-    assert!(c.wait_exit(Duration::from_secs(15)), "kcat exits on SIGINT");
+    assert!(c.wait_exit(Duration::from_secs(15)), "the member exits on SIGINT");
     wait_assignments(
         &[&a, &b],
         &[3, 3],
@@ -160,8 +171,8 @@ fn kcat_group_shares_partitions_and_fails_over() {
         &[6],
         "the last member holds all six partitions after the killed one expires",
     );
-    let d = kcat_member(&node);
-    let e = kcat_member(&node);
+    let d = member(&node);
+    let e = member(&node);
     wait_assignments(
         &[&a, &d, &e],
         &[2, 2, 2],
