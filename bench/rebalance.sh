@@ -37,12 +37,12 @@ wait_assigned() { # t0 logs... -> seconds until every log has an assigned line a
   echo "timeout"
 }
 # Rebalance lines are info lines on stderr; -f '' keeps stdout quiet.
-member() {
-  kcat -b "$B" -G bench bench.groups -X session.timeout.ms="$SESSION" -f '' \
-    2> >(while IFS= read -r l; do echo "$(date +%s.%N) $l"; done >"$WORK/$1.log") >/dev/null &
-  echo $!
+member() { # name -> kcat -G in the background, stderr lines timestamped into $WORK/<name>.log; sets LAST_PID
+  kcat -b "$B" -G bench bench.groups -X session.timeout.ms="$SESSION" -f '' >/dev/null \
+    2> >(while IFS= read -r l; do echo "$(date +%s.%N) $l"; done >"$WORK/$1.log" 2>&1) &
+  LAST_PID=$!
 }
-A=$(member a); B1=$(member b); C=$(member c); PIDS+=("$A" "$B1" "$C")
+member a; A=$LAST_PID; member b; B1=$LAST_PID; member c; C=$LAST_PID; PIDS+=("$A" "$B1" "$C")
 t0=$(now)
 echo "initial join of 3 members: $(wait_assigned "$t0" "$WORK/a.log" "$WORK/b.log" "$WORK/c.log") s (includes group.initial.rebalance.delay.ms=3000)"
 sleep 2

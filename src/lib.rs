@@ -12,5 +12,5 @@ pub mod format;
 pub mod group;
 pub mod protocol;
 pub mod replication;
-// pub mod sim;
+pub mod sim;
 pub mod storage;

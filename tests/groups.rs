@@ -137,7 +137,10 @@ fn group_shares_partitions_and_fails_over(member: fn(&Node) -> Background) {
 
     // Clean leave: the other two take over at once.
     c.signal("INT");
-    assert!(c.wait_exit(Duration::from_secs(15)), "the member exits on SIGINT");
+    assert!(
+        c.wait_exit(Duration::from_secs(15)),
+        "the member exits on SIGINT"
+    );
     wait_assignments(
         &[&a, &b],
         &[3, 3],

@@ -318,7 +318,10 @@ fn python_assignment(m: &Background) -> Option<BTreeSet<i32>> {
 /// Partitions a kcat or kw member reported last (`% Group .. assigned: t [p], ..`).
 fn kcat_assignment(m: &Background) -> Option<BTreeSet<i32>> {
     let lines = m.err_lines();
-    let last = lines.iter().rev().find(|l| l.contains(" rebalanced (memberid "))?;
+    let last = lines
+        .iter()
+        .rev()
+        .find(|l| l.contains(" rebalanced (memberid "))?;
     if last.contains("): revoked: ") {
         return Some(BTreeSet::new());
     }
@@ -326,7 +329,10 @@ fn kcat_assignment(m: &Background) -> Option<BTreeSet<i32>> {
         last.split("): assigned: ")
             .nth(1)?
             .split(", ")
-            .filter_map(|p| p.rsplit_once('[').and_then(|(_, n)| n.trim_end_matches(']').parse().ok()))
+            .filter_map(|p| {
+                p.rsplit_once('[')
+                    .and_then(|(_, n)| n.trim_end_matches(']').parse().ok())
+            })
             .collect(),
     )
 }
@@ -336,28 +342,98 @@ fn mixed_group_of_kcat_kw_confluent_and_kafka_python() {
     let node = Node::start_with(&["--config", "group.initial.rebalance.delay.ms=1000"]);
     node.create_topic("mixed", 6);
     let b = node.bootstrap();
-    let kc = Background::spawn(kcat().args(["-b", &b, "-G", "mix", "mixed", "-u", "-f", "%p|%o|%s\\n", "-X", "auto.offset.reset=earliest", "-X", "heartbeat.interval.ms=500"]));
-    let kw = Background::spawn(std::process::Command::new(common::kw_bin()).args(["-b", &b, "consume", "-G", "mix", "mixed", "-u", "-f", "%p|%o|%s\n", "-X", "auto.offset.reset=earliest", "-X", "heartbeat.interval.ms=500"]));
-    let cf = Background::spawn(python().args([&script("group_member.py"), "confluent", &b, "mix", "mixed"]));
-    let kp = Background::spawn(python().args([&script("group_member.py"), "kafka-python", &b, "mix", "mixed"]));
-    common::wait_until(Duration::from_secs(60), "four clients share the six partitions", || {
-        let sets = [kcat_assignment(&kc), kcat_assignment(&kw), python_assignment(&cf), python_assignment(&kp)];
-        if sets.iter().any(|s| s.as_ref().is_none_or(|s| s.is_empty())) {
-            return false;
-        }
-        let all: Vec<i32> = sets.iter().flat_map(|s| s.clone().unwrap()).collect();
-        let unique: BTreeSet<i32> = all.iter().copied().collect();
-        all.len() == 6 && unique.len() == 6
-    });
+    let kc = Background::spawn(kcat().args([
+        "-b",
+        &b,
+        "-G",
+        "mix",
+        "mixed",
+        "-u",
+        "-f",
+        "%p|%o|%s\\n",
+        "-X",
+        "auto.offset.reset=earliest",
+        "-X",
+        "heartbeat.interval.ms=500",
+    ]));
+    let kw = Background::spawn(std::process::Command::new(common::kw_bin()).args([
+        "-b",
+        &b,
+        "consume",
+        "-G",
+        "mix",
+        "mixed",
+        "-u",
+        "-f",
+        "%p|%o|%s\n",
+        "-X",
+        "auto.offset.reset=earliest",
+        "-X",
+        "heartbeat.interval.ms=500",
+    ]));
+    let cf = Background::spawn(python().args([
+        &script("group_member.py"),
+        "confluent",
+        &b,
+        "mix",
+        "mixed",
+    ]));
+    let kp = Background::spawn(python().args([
+        &script("group_member.py"),
+        "kafka-python",
+        &b,
+        "mix",
+        "mixed",
+    ]));
+    common::wait_until(
+        Duration::from_secs(60),
+        "four clients share the six partitions",
+        || {
+            let sets = [
+                kcat_assignment(&kc),
+                kcat_assignment(&kw),
+                python_assignment(&cf),
+                python_assignment(&kp),
+            ];
+            if sets.iter().any(|s| s.as_ref().is_none_or(|s| s.is_empty())) {
+                return false;
+            }
+            let all: Vec<i32> = sets.iter().flat_map(|s| s.clone().unwrap()).collect();
+            let unique: BTreeSet<i32> = all.iter().copied().collect();
+            all.len() == 6 && unique.len() == 6
+        },
+    );
     let input: String = (0..400).map(|i| format!("k{}:m{i}\n", i % 17)).collect();
-    node.kw().args(["produce", "-t", "mixed", "-K:"]).write_stdin(input).assert().success();
+    node.kw()
+        .args(["produce", "-t", "mixed", "-K:"])
+        .write_stdin(input)
+        .assert()
+        .success();
     let values = |m: &Background| -> Vec<String> {
-        m.lines().iter().filter_map(|l| l.splitn(3, '|').nth(2).map(String::from)).collect()
+        m.lines()
+            .iter()
+            .filter_map(|l| l.splitn(3, '|').nth(2).map(String::from))
+            .collect()
     };
-    common::wait_until(Duration::from_secs(60), "400 messages consumed across the mixed group", || {
-        [&kc, &kw, &cf, &kp].iter().map(|m| values(m).len()).sum::<usize>() >= 400
-    });
-    let all: Vec<String> = [&kc, &kw, &cf, &kp].iter().flat_map(|m| values(m)).collect();
+    common::wait_until(
+        Duration::from_secs(60),
+        "400 messages consumed across the mixed group",
+        || {
+            [&kc, &kw, &cf, &kp]
+                .iter()
+                .map(|m| values(m).len())
+                .sum::<usize>()
+                >= 400
+        },
+    );
+    let all: Vec<String> = [&kc, &kw, &cf, &kp]
+        .iter()
+        .flat_map(|m| values(m))
+        .collect();
     let unique: BTreeSet<&String> = all.iter().collect();
-    assert_eq!((all.len(), unique.len()), (400, 400), "each message consumed by exactly one member");
+    assert_eq!(
+        (all.len(), unique.len()),
+        (400, 400),
+        "each message consumed by exactly one member"
+    );
 }

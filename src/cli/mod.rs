@@ -9,6 +9,7 @@ pub mod metadata;
 pub mod produce;
 pub mod props;
 pub mod serve;
+pub mod simulate_sales;
 pub mod topics;
 
 use clap::{Parser, Subcommand};
@@ -50,6 +51,8 @@ pub enum Command {
     Metadata(metadata::MetadataArgs),
     /// List, describe, delete consumer groups and reset their offsets
     Groups(groups::GroupsArgs),
+    /// Stream the workshop's sales data (products, purchases, restocks)
+    SimulateSales(simulate_sales::SimulateArgs),
 }
 
 /// Quiet by default (warnings only); `-v` adds levels; RUST_LOG overrides.
@@ -78,6 +81,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<u8> {
         Command::Consume(args) => consume::run(&cli.bootstrap, args).await,
         Command::Metadata(args) => metadata::run(&cli.bootstrap, args).await,
         Command::Groups(args) => groups::run(&cli.bootstrap, args).await,
+        Command::SimulateSales(args) => simulate_sales::run(&cli.bootstrap, args).await,
     }
 }
 
