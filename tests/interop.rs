@@ -437,3 +437,64 @@ fn mixed_group_of_kcat_kw_confluent_and_kafka_python() {
         "each message consumed by exactly one member"
     );
 }
+
+#[test]
+fn kw_and_kcat_place_keys_alike_with_both_partitioners() {
+    let node = Node::start_single();
+    let keys: Vec<String> = (0..200).map(|i| format!("user{i}")).collect();
+    let input: String = keys.iter().map(|k| format!("{k}:v\n")).collect();
+    for partitioner in ["consistent_random", "murmur2_random"] {
+        let (ours, theirs) = (format!("kw-{partitioner}"), format!("kcat-{partitioner}"));
+        node.create_topic(&ours, 7);
+        node.create_topic(&theirs, 7);
+        node.kw()
+            .args([
+                "produce",
+                "-t",
+                &ours,
+                "-K:",
+                "-X",
+                &format!("partitioner={partitioner}"),
+            ])
+            .write_stdin(input.clone())
+            .assert()
+            .success();
+        run_ok(
+            kcat().args([
+                "-b",
+                &node.bootstrap(),
+                "-P",
+                "-t",
+                &theirs,
+                "-K:",
+                "-X",
+                &format!("partitioner={partitioner}"),
+            ]),
+            Some(input.as_bytes()),
+            T,
+        );
+        let placement = |topic: &str| -> BTreeSet<String> {
+            node.kw_ok(&[
+                "consume",
+                "-t",
+                topic,
+                "-o",
+                "beginning",
+                "-e",
+                "-q",
+                "-f",
+                "%k=%p\n",
+            ])
+            .lines()
+            .map(String::from)
+            .collect()
+        };
+        let a = placement(&ours);
+        assert_eq!(a.len(), 200);
+        assert_eq!(
+            a,
+            placement(&theirs),
+            "{partitioner}: same key, same partition"
+        );
+    }
+}
