@@ -91,4 +91,11 @@ c0=$(cpu); t0=$(now)
 t1=$(now); c1=$(cpu)
 report "produce kw produce -l" "$N" "$(echo "$t1 - $t0" | bc)" "$(echo "$c1 - $c0" | bc)"
 
+c0=$(cpu); t0=$(now)
+"$KW" -b "$B" simulate-sales --create-topics --partitions 6 --max --transactions 200000 --seed 1 -q
+t1=$(now); c1=$(cpu)
+purchases=$("$KW" -b "$B" consume -t demo.purchases -o beginning -e -q -f '%o\n' | wc -l)
+report "simulate-sales --max (purchases)" "$purchases" "$(echo "$t1 - $t0" | bc)" "$(echo "$c1 - $c0" | bc)"
+
 echo "peak RSS: $(hwm_kb) kB"
+/usr/bin/time -f "kcat -C CPU: %U s user, %S s sys, %e s wall" kcat -b "$B" -C -t bench.kcat -o beginning -e -q -f '%o\n' >/dev/null
