@@ -66,7 +66,8 @@ assigned() { # name -> number of partitions in the member's last rebalance line
 step "Start a broker (instead of docker compose)"
 echo "   kw serve --listen $B --data-dir $WORK/data --config group.initial.rebalance.delay.ms=1000"
 bg broker "$KW" serve --listen "$B" --data-dir "$WORK/data" --config group.initial.rebalance.delay.ms=1000
-wait_for 20 "the broker answers" kw metadata >/dev/null
+broker_up() { kw metadata >/dev/null 2>&1; }
+wait_for 20 "the broker answers" broker_up
 kw metadata | sed 's/^/   /'
 ok "broker up on $B"
 pause
@@ -111,7 +112,7 @@ for m in g1 g2 g3; do
   bg "$m" "$KW" -b "$B" consume -G purchases-group demo.purchases -o end -u -f 'Part-%p => %k:%s\n' -X heartbeat.interval.ms=1000
 done
 wait_for 60 "each member holds 2 partitions" assignment_is 222 g1 g2 g3
-grep ' rebalanced ' "$WORK"/g?.err | tail -3 | sed 's/^/   /'
+grep -h ' rebalanced ' "$WORK"/g?.err | tail -3 | sed 's/^/   /'
 kw groups describe purchases-group 2>/dev/null | sed 's/^/   /'
 ok "2 + 2 + 2 partitions: the group spreads the load"
 pause
