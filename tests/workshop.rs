@@ -17,10 +17,23 @@ fn workshop_script_runs_end_to_end() {
         Duration::from_secs(300),
     );
     let text = String::from_utf8_lossy(&out.stdout);
-    assert!(out.status.success(), "workshop failed:\n{text}\n{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "workshop failed:\n{text}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     for step in 1..=7 {
-        assert!(text.contains(&format!("STEP {step} OK")), "step {step} did not pass:\n{text}");
+        assert!(
+            text.contains(&format!("STEP {step} OK")),
+            "step {step} did not pass:\n{text}"
+        );
     }
-    assert!(text.contains("STEP 8 SKIPPED"), "broker failover is reported as skipped:\n{text}");
-    assert!(text.contains("Part-"), "the consumers printed the workshop format:\n{text}");
+    assert!(
+        text.contains("STEP 8 SKIPPED"),
+        "broker failover is reported as skipped:\n{text}"
+    );
+    assert!(
+        text.contains("Part-"),
+        "the consumers printed the workshop format:\n{text}"
+    );
 }

@@ -288,6 +288,36 @@ async fn every_api_version_answers_with_a_decodable_response() {
 }
 
 #[tokio::test]
+async fn fetch_and_produce_for_a_missing_topic_get_unknown_topic() {
+    let dir = tempfile::tempdir().unwrap();
+    let b = broker(dir.path());
+    let fetch = FetchRequest::default()
+        .with_replica_id(BrokerId(-1))
+        .with_max_wait_ms(0)
+        .with_max_bytes(1 << 20)
+        .with_topics(vec![fetch_request::FetchTopic::default()
+            .with_topic(topic("nope"))
+            .with_partitions(vec![
+                fetch_request::FetchPartition::default().with_partition(0)
+            ])]);
+    let resp = dispatch::handle(&b, "/127.0.0.1", frame(&fetch, 11).unwrap())
+        .await
+        .unwrap()
+        .unwrap();
+    let mut body = resp.slice(4..);
+    ResponseHeader::decode(&mut body, 0).unwrap();
+    let r = FetchResponse::decode(&mut body, 11).unwrap();
+    assert_eq!(
+        r.responses[0].partitions[0].error_code, 3,
+        "UNKNOWN_TOPIC_OR_PARTITION"
+    );
+    assert!(
+        b.controller.image().topic("nope").is_none(),
+        "a fetch never creates a topic"
+    );
+}
+
+#[tokio::test]
 async fn malformed_frames_close_the_connection_without_panic() {
     let dir = tempfile::tempdir().unwrap();
     let b = broker(dir.path());
