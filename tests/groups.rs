@@ -423,3 +423,139 @@ async fn group_protocol_errors_are_kafka_errors() {
     // The node is still healthy.
     assert!(node.kw_ok(&["metadata"]).contains("broker 1"));
 }
+
+/// Current partitions of a cooperative member, replaying its incremental lines.
+fn cooperative_assignment(member: &Background) -> BTreeSet<i32> {
+    let mut held = BTreeSet::new();
+    for l in member.err_lines() {
+        let Some((head, list)) = l.split_once("COOPERATIVE rebalance protocol): ") else {
+            continue;
+        };
+        let ps: Vec<i32> = list
+            .split(", ")
+            .filter_map(|p| {
+                p.rsplit_once('[')
+                    .and_then(|(_, n)| n.trim_end_matches(']').parse().ok())
+            })
+            .collect();
+        if head.contains("incremental assignment") {
+            held.extend(ps);
+        } else if head.contains("incremental revoke") {
+            for p in ps {
+                held.remove(&p);
+            }
+        }
+    }
+    held
+}
+
+fn revoked_lines(member: &Background) -> usize {
+    member
+        .err_lines()
+        .iter()
+        .filter(|l| l.contains("incremental revoke"))
+        .count()
+}
+
+fn cooperative_member(node: &Node, kcat_client: bool) -> Background {
+    let common_args = [
+        "-X",
+        "partition.assignment.strategy=cooperative-sticky",
+        "-X",
+        "auto.offset.reset=earliest",
+        "-X",
+        "heartbeat.interval.ms=500",
+        "-X",
+        "session.timeout.ms=6000",
+    ];
+    if kcat_client {
+        Background::spawn(
+            kcat()
+                .args([
+                    "-b",
+                    &node.bootstrap(),
+                    "-G",
+                    "coop",
+                    TOPIC,
+                    "-u",
+                    "-f",
+                    "%p|%o|%s\\n",
+                ])
+                .args(common_args),
+        )
+    } else {
+        Background::spawn(
+            std::process::Command::new(common::kw_bin())
+                .args([
+                    "-b",
+                    &node.bootstrap(),
+                    "consume",
+                    "-G",
+                    "coop",
+                    TOPIC,
+                    "-u",
+                    "-f",
+                    "%p|%o|%s\n",
+                ])
+                .args(common_args),
+        )
+    }
+}
+
+fn cooperative_rebalance_moves_only_the_leavers_partitions(kcat_client: bool) {
+    let node = Node::start_with(&["--config", "group.initial.rebalance.delay.ms=500"]);
+    node.create_topic(TOPIC, 6);
+    let a = cooperative_member(&node, kcat_client);
+    let b = cooperative_member(&node, kcat_client);
+    let mut c = cooperative_member(&node, kcat_client);
+    let sizes = |ms: &[&Background]| -> (Vec<usize>, usize) {
+        let sets: Vec<BTreeSet<i32>> = ms.iter().map(|m| cooperative_assignment(m)).collect();
+        let mut sizes: Vec<usize> = sets.iter().map(|s| s.len()).collect();
+        sizes.sort();
+        (sizes, sets.iter().flatten().collect::<BTreeSet<_>>().len())
+    };
+    wait_until(
+        Duration::from_secs(60),
+        "three cooperative members hold two partitions each",
+        || sizes(&[&a, &b, &c]) == (vec![2, 2, 2], 6),
+    );
+    let (a_before, b_before) = (cooperative_assignment(&a), cooperative_assignment(&b));
+    let (ra, rb) = (revoked_lines(&a), revoked_lines(&b));
+    c.signal("INT");
+    assert!(c.wait_exit(Duration::from_secs(15)));
+    wait_until(
+        Duration::from_secs(60),
+        "the two others hold three partitions each",
+        || sizes(&[&a, &b]) == (vec![3, 3], 6),
+    );
+    assert!(
+        a_before.is_subset(&cooperative_assignment(&a)),
+        "a kept its partitions"
+    );
+    assert!(
+        b_before.is_subset(&cooperative_assignment(&b)),
+        "b kept its partitions"
+    );
+    assert_eq!(
+        (revoked_lines(&a), revoked_lines(&b)),
+        (ra, rb),
+        "nothing was revoked from the survivors"
+    );
+    produce(&node, 0, 300);
+    wait_until(Duration::from_secs(30), "300 consumed", || {
+        consumed(&[&a, &b]).len() >= 300
+    });
+    let got = consumed(&[&a, &b]);
+    let unique: BTreeSet<&String> = got.iter().map(|(_, _, v)| v).collect();
+    assert_eq!((got.len(), unique.len()), (300, 300));
+}
+
+#[test]
+fn kw_cooperative_sticky_moves_only_the_leavers_partitions() {
+    cooperative_rebalance_moves_only_the_leavers_partitions(false);
+}
+
+#[test]
+fn kcat_cooperative_sticky_against_kw_serve() {
+    cooperative_rebalance_moves_only_the_leavers_partitions(true);
+}

@@ -102,11 +102,49 @@ pub async fn run(
             a = member.join() => a?,
             _ = &mut signal => { let _ = member.leave().await; return Ok(0); }
         };
-        printer.info(&format!(
-            "Group {group} rebalanced (memberid {}): assigned: {}",
-            member.member_id,
-            list(&assignment)
-        ));
+        let cooperative = member.protocol == "cooperative-sticky";
+        if cooperative {
+            // KIP-429: only the difference moves; a revoke is followed by a rejoin so the
+            // leader can hand the partitions to their new owner.
+            let revoked: Vec<TopicPartition> = member
+                .owned
+                .iter()
+                .filter(|tp| !assignment.contains(tp))
+                .cloned()
+                .collect();
+            let added: Vec<TopicPartition> = assignment
+                .iter()
+                .filter(|tp| !member.owned.contains(tp))
+                .cloned()
+                .collect();
+            if !revoked.is_empty() {
+                printer.info(&format!(
+                    "Group {group} rebalanced: incremental revoke of {} partition(s) (memberid {}, COOPERATIVE rebalance protocol): {}",
+                    revoked.len(),
+                    member.member_id,
+                    list(&revoked)
+                ));
+            }
+            if !added.is_empty() {
+                printer.info(&format!(
+                    "Group {group} rebalanced: incremental assignment of {} partition(s) (memberid {}, COOPERATIVE rebalance protocol): {}",
+                    added.len(),
+                    member.member_id,
+                    list(&added)
+                ));
+            }
+            member.owned = assignment.clone();
+            if !revoked.is_empty() {
+                continue;
+            }
+        } else {
+            printer.info(&format!(
+                "Group {group} rebalanced (memberid {}): assigned: {}",
+                member.member_id,
+                list(&assignment)
+            ));
+            member.owned = assignment.clone();
+        }
         let committed = member.committed(&assignment).await?;
         let mut offsets = HashMap::new();
         for tp in &assignment {
@@ -175,12 +213,23 @@ pub async fn run(
         if auto_commit {
             let _ = member.commit(&positions).await;
         }
-        printer.info(&format!(
-            "Group {group} rebalanced (memberid {}): revoked: {}",
-            member.member_id,
-            list(&assignment)
-        ));
-        if let Next::Exit = next {
+        let exiting = matches!(next, Next::Exit);
+        if !cooperative {
+            printer.info(&format!(
+                "Group {group} rebalanced (memberid {}): revoked: {}",
+                member.member_id,
+                list(&assignment)
+            ));
+            member.owned.clear();
+        } else if exiting && !assignment.is_empty() {
+            printer.info(&format!(
+                "Group {group} rebalanced: incremental revoke of {} partition(s) (memberid {}, COOPERATIVE rebalance protocol): {}",
+                assignment.len(),
+                member.member_id,
+                list(&assignment)
+            ));
+        }
+        if exiting {
             printer.flush()?;
             let _ = member.leave().await;
             return Ok(0);

@@ -59,6 +59,10 @@ pub struct GroupMember {
     coordinator: Option<Arc<Connection>>,
     pub member_id: String,
     pub generation_id: i32,
+    /// Partitions held now; sent in the subscription so a sticky leader can keep them.
+    pub owned: Vec<TopicPartition>,
+    /// The protocol the group chose at the last join.
+    pub protocol: String,
 }
 
 fn retriable_coordinator_error(code: ResponseError) -> bool {
@@ -85,6 +89,8 @@ impl GroupMember {
             coordinator: None,
             member_id: String::new(),
             generation_id: -1,
+            owned: Vec::new(),
+            protocol: String::new(),
         }
     }
 
@@ -154,7 +160,7 @@ impl GroupMember {
                 .map(|a| {
                     JoinGroupRequestProtocol::default()
                         .with_name(sb(a.name()))
-                        .with_metadata(encode_subscription(&self.topics))
+                        .with_metadata(encode_subscription(&self.topics, &self.owned))
                 })
                 .collect();
             let req = JoinGroupRequest::default()
@@ -211,6 +217,7 @@ impl GroupMember {
                 .as_ref()
                 .map(|p| p.to_string())
                 .unwrap_or_default();
+            self.protocol = protocol.clone();
             let assignments = if resp.leader == resp.member_id {
                 self.assign(&protocol, &resp.members).await?
             } else {
@@ -269,15 +276,13 @@ impl GroupMember {
             .find(|a| a.name() == protocol)
             .copied()
             .unwrap_or(Assignor::Range);
-        let subs: BTreeMap<String, Vec<String>> = members
-            .iter()
-            .map(|m| {
-                (
-                    m.member_id.to_string(),
-                    decode_subscription(m.metadata.clone()).unwrap_or_default(),
-                )
-            })
-            .collect();
+        let mut subs: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        let mut owned: BTreeMap<String, Vec<TopicPartition>> = BTreeMap::new();
+        for m in members {
+            let (topics, held) = decode_subscription(m.metadata.clone()).unwrap_or_default();
+            subs.insert(m.member_id.to_string(), topics);
+            owned.insert(m.member_id.to_string(), held);
+        }
         let mut topics: Vec<String> = subs.values().flatten().cloned().collect();
         topics.sort();
         topics.dedup();
@@ -287,7 +292,7 @@ impl GroupMember {
                 counts.insert(t.clone(), meta.partitions.len() as i32);
             }
         }
-        let plan = assignor.assign(&subs, &counts);
+        let plan = assignor.assign(&subs, &owned, &counts);
         debug!(group = %self.group_id, ?plan, "assigned as leader");
         Ok(plan
             .into_iter()
