@@ -559,3 +559,61 @@ fn kw_cooperative_sticky_moves_only_the_leavers_partitions() {
 fn kcat_cooperative_sticky_against_kw_serve() {
     cooperative_rebalance_moves_only_the_leavers_partitions(true);
 }
+
+#[test]
+fn a_static_kcat_member_restarts_without_a_rebalance() {
+    let node = Node::start_with(&["--config", "group.initial.rebalance.delay.ms=300"]);
+    node.create_topic(TOPIC, 6);
+    let static_member = || {
+        Background::spawn(kcat().args([
+            "-b",
+            &node.bootstrap(),
+            "-G",
+            "static",
+            TOPIC,
+            "-X",
+            "group.instance.id=host-1",
+            "-X",
+            "session.timeout.ms=30000",
+            "-X",
+            "heartbeat.interval.ms=500",
+        ]))
+    };
+    let mut a = static_member();
+    let b = Background::spawn(kcat().args([
+        "-b",
+        &node.bootstrap(),
+        "-G",
+        "static",
+        TOPIC,
+        "-X",
+        "heartbeat.interval.ms=500",
+    ]));
+    wait_assignments(&[&a, &b], &[3, 3], "two members hold three partitions each");
+    let held = assignment(&a).unwrap();
+    let b_lines = b
+        .err_lines()
+        .iter()
+        .filter(|l| l.contains(" rebalanced "))
+        .count();
+    a.signal("KILL");
+    assert!(a.wait_exit(Duration::from_secs(5)));
+    let a2 = static_member();
+    wait_until(
+        Duration::from_secs(30),
+        "the restarted static member gets its partitions back",
+        || assignment(&a2) == Some(held.clone()),
+    );
+    std::thread::sleep(Duration::from_secs(2));
+    let b_after = b
+        .err_lines()
+        .iter()
+        .filter(|l| l.contains(" rebalanced "))
+        .count();
+    assert_eq!(
+        b_after,
+        b_lines,
+        "the other member saw no rebalance: {:?}",
+        b.err_lines()
+    );
+}

@@ -242,6 +242,36 @@ impl Group {
             }
         }
         let mut member_id = args.member_id.clone();
+        // KIP-345 static membership: a known group.instance.id rejoining with no member
+        // id takes over its old identity (and partitions) without a rebalance.
+        if let Some(instance) = args
+            .group_instance_id
+            .as_deref()
+            .filter(|_| member_id.is_empty())
+        {
+            let old = self
+                .members
+                .values()
+                .find(|m| m.group_instance_id.as_deref() == Some(instance))
+                .map(|m| m.member_id.clone());
+            if let Some(old) = old {
+                let mut m = self.members.remove(&old).expect("found above");
+                m.member_id = new_member_id.clone();
+                m.last_heartbeat = now;
+                if self.leader.as_deref() == Some(old.as_str()) {
+                    self.leader = Some(new_member_id.clone());
+                }
+                self.members.insert(new_member_id.clone(), m);
+                if matches!(
+                    self.state,
+                    GroupState::Stable | GroupState::CompletingRebalance
+                ) && self.members[&new_member_id].protocols == args.protocols
+                {
+                    return JoinDecision::Respond(self.outcome_for(&new_member_id));
+                }
+                member_id = new_member_id.clone();
+            }
+        }
         if member_id.is_empty() {
             member_id = new_member_id;
             if args.require_known_member_id {
@@ -701,6 +731,42 @@ mod tests {
         g.remove_member(&a, later, &cfg());
         assert_eq!(g.state, GroupState::Empty);
         assert_eq!(g.check_commit("", -1, later), Ok(()));
+    }
+
+    #[test]
+    fn a_static_member_that_restarts_keeps_its_place_without_a_rebalance() {
+        let t0 = Instant::now();
+        let mut g = Group::new("g");
+        let mut s = args("", "range");
+        s.group_instance_id = Some("host-1".into());
+        s.require_known_member_id = false;
+        assert!(matches!(
+            g.join(s.clone(), "first".into(), t0, &cfg()),
+            JoinDecision::Wait { .. }
+        ));
+        let b = join_new(&mut g, "b", t0);
+        g.try_complete_join(t0 + Duration::from_secs(1)).unwrap();
+        let leader = g.leader.clone().unwrap();
+        g.sync(
+            &leader,
+            1,
+            vec![("first".into(), Bytes::from_static(b"P"))],
+            t0,
+        );
+        assert_eq!(g.state, GroupState::Stable);
+        // The process restarts: same instance id, no member id.
+        match g.join(s, "second".into(), t0, &cfg()) {
+            JoinDecision::Respond(o) => assert_eq!(
+                (o.error, o.generation_id, o.member_id.as_str()),
+                (0, 1, "second")
+            ),
+            d => panic!("{d:?}"),
+        }
+        assert_eq!(g.state, GroupState::Stable, "no rebalance");
+        assert!(!g.members.contains_key("first"));
+        assert_eq!(g.members["second"].assignment, Bytes::from_static(b"P"));
+        assert_eq!(g.heartbeat("second", 1, t0), 0);
+        assert_eq!(g.heartbeat(&b, 1, t0), 0);
     }
 
     #[test]
