@@ -4,6 +4,7 @@
 
 pub mod consume;
 pub mod consume_group;
+pub mod generate;
 pub mod groups;
 pub mod metadata;
 pub mod produce;
@@ -24,6 +25,7 @@ pub struct Cli {
         long = "bootstrap-server",
         global = true,
         env = "KAFKA_BOOTSTRAP_SERVERS",
+        hide_env_values = true,
         default_value = "localhost:9092",
         value_name = "BROKERS"
     )]
@@ -53,6 +55,9 @@ pub enum Command {
     Groups(groups::GroupsArgs),
     /// Stream the workshop's sales data (products, purchases, restocks)
     SimulateSales(simulate_sales::SimulateArgs),
+    /// Write shell completions or man pages (for packagers)
+    #[command(hide = true)]
+    Generate(generate::GenerateArgs),
 }
 
 /// Quiet by default (warnings only); `-v` adds levels; RUST_LOG overrides.
@@ -82,6 +87,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<u8> {
         Command::Metadata(args) => metadata::run(&cli.bootstrap, args).await,
         Command::Groups(args) => groups::run(&cli.bootstrap, args).await,
         Command::SimulateSales(args) => simulate_sales::run(&cli.bootstrap, args).await,
+        Command::Generate(args) => generate::run(args),
     }
 }
 

@@ -56,13 +56,24 @@ pub struct SimulateArgs {
     /// Print the messages (topic key:value) instead of producing them
     #[arg(long)]
     pub dry_run: bool,
-    #[arg(long, env = "KAFKA_TOPIC_PRODUCTS", default_value = "demo.products")]
+    #[arg(
+        long,
+        env = "KAFKA_TOPIC_PRODUCTS",
+        hide_env_values = true,
+        default_value = "demo.products"
+    )]
     pub topic_products: String,
-    #[arg(long, env = "KAFKA_TOPIC_PURCHASES", default_value = "demo.purchases")]
+    #[arg(
+        long,
+        env = "KAFKA_TOPIC_PURCHASES",
+        hide_env_values = true,
+        default_value = "demo.purchases"
+    )]
     pub topic_purchases: String,
     #[arg(
         long,
         env = "KAFKA_TOPIC_INVENTORIES",
+        hide_env_values = true,
         default_value = "demo.inventories"
     )]
     pub topic_inventories: String,

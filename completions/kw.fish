@@ -1,0 +1,213 @@
+# Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
+function __fish_kw_global_optspecs
+    string join \n b/bootstrap-server= v/verbose h/help V/version
+end
+
+function __fish_kw_needs_command
+    # Figure out if the current invocation already has a command.
+    set -l cmd (commandline -opc)
+    set -e cmd[1]
+    argparse -s (__fish_kw_global_optspecs) -- $cmd 2>/dev/null
+    or return
+    if set -q argv[1]
+        # Also print the command, so this can be used to figure out what it is.
+        echo $argv[1]
+        return 1
+    end
+    return 0
+end
+
+function __fish_kw_using_subcommand
+    set -l cmd (__fish_kw_needs_command)
+    test -z "$cmd"
+    and return 1
+    contains -- $cmd[1] $argv
+end
+
+complete -c kw -n "__fish_kw_needs_command" -s b -l bootstrap-server -d 'Bootstrap broker(s), host:port[,host:port...]' -r
+complete -c kw -n "__fish_kw_needs_command" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug, -vvv trace); RUST_LOG wins when set'
+complete -c kw -n "__fish_kw_needs_command" -s h -l help -d 'Print help'
+complete -c kw -n "__fish_kw_needs_command" -s V -l version -d 'Print version'
+complete -c kw -n "__fish_kw_needs_command" -f -a "serve" -d 'Run a broker node'
+complete -c kw -n "__fish_kw_needs_command" -f -a "topics" -d 'Create, delete, list and describe topics'
+complete -c kw -n "__fish_kw_needs_command" -f -a "produce" -d 'Produce messages from stdin or files (like kcat -P)'
+complete -c kw -n "__fish_kw_needs_command" -f -a "consume" -d 'Consume messages (like kcat -C)'
+complete -c kw -n "__fish_kw_needs_command" -f -a "metadata" -d 'Show brokers, topics and partitions (like kcat -L)'
+complete -c kw -n "__fish_kw_needs_command" -f -a "groups" -d 'List, describe, delete consumer groups and reset their offsets'
+complete -c kw -n "__fish_kw_needs_command" -f -a "simulate-sales" -d 'Stream the workshop\'s sales data (products, purchases, restocks)'
+complete -c kw -n "__fish_kw_needs_command" -f -a "generate" -d 'Write shell completions or man pages (for packagers)'
+complete -c kw -n "__fish_kw_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c kw -n "__fish_kw_using_subcommand serve" -l node -d 'Node id; node N of the local cluster listens on 127.0.0.1:(9091+N)' -r
+complete -c kw -n "__fish_kw_using_subcommand serve" -l listen -d 'Address to listen on for clients [default: 127.0.0.1:(9091+node)]' -r
+complete -c kw -n "__fish_kw_using_subcommand serve" -l advertise -d 'Address clients are told to connect to [default: the listen address]' -r
+complete -c kw -n "__fish_kw_using_subcommand serve" -l data-dir -d 'Data directory [default: ./kw-data/node-N]' -r -F
+complete -c kw -n "__fish_kw_using_subcommand serve" -l config -d 'Broker setting by its Kafka name, e.g. --config num.partitions=6 (repeatable)' -r
+complete -c kw -n "__fish_kw_using_subcommand serve" -s b -l bootstrap-server -d 'Bootstrap broker(s), host:port[,host:port...]' -r
+complete -c kw -n "__fish_kw_using_subcommand serve" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug, -vvv trace); RUST_LOG wins when set'
+complete -c kw -n "__fish_kw_using_subcommand serve" -s h -l help -d 'Print help'
+complete -c kw -n "__fish_kw_using_subcommand serve" -s V -l version -d 'Print version'
+complete -c kw -n "__fish_kw_using_subcommand topics; and not __fish_seen_subcommand_from create delete list describe alter help" -s b -l bootstrap-server -d 'Bootstrap broker(s), host:port[,host:port...]' -r
+complete -c kw -n "__fish_kw_using_subcommand topics; and not __fish_seen_subcommand_from create delete list describe alter help" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug, -vvv trace); RUST_LOG wins when set'
+complete -c kw -n "__fish_kw_using_subcommand topics; and not __fish_seen_subcommand_from create delete list describe alter help" -s h -l help -d 'Print help'
+complete -c kw -n "__fish_kw_using_subcommand topics; and not __fish_seen_subcommand_from create delete list describe alter help" -s V -l version -d 'Print version'
+complete -c kw -n "__fish_kw_using_subcommand topics; and not __fish_seen_subcommand_from create delete list describe alter help" -f -a "create" -d 'Create a topic'
+complete -c kw -n "__fish_kw_using_subcommand topics; and not __fish_seen_subcommand_from create delete list describe alter help" -f -a "delete" -d 'Delete a topic and its data'
+complete -c kw -n "__fish_kw_using_subcommand topics; and not __fish_seen_subcommand_from create delete list describe alter help" -f -a "list" -d 'List topic names, sorted'
+complete -c kw -n "__fish_kw_using_subcommand topics; and not __fish_seen_subcommand_from create delete list describe alter help" -f -a "describe" -d 'Show partitions, leaders, replicas and in-sync replicas'
+complete -c kw -n "__fish_kw_using_subcommand topics; and not __fish_seen_subcommand_from create delete list describe alter help" -f -a "alter" -d 'Increase the number of partitions'
+complete -c kw -n "__fish_kw_using_subcommand topics; and not __fish_seen_subcommand_from create delete list describe alter help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c kw -n "__fish_kw_using_subcommand topics; and __fish_seen_subcommand_from create" -s p -l partitions -d 'Number of partitions [default: the broker\'s num.partitions]' -r
+complete -c kw -n "__fish_kw_using_subcommand topics; and __fish_seen_subcommand_from create" -s r -l replication-factor -d 'Replicas per partition [default: the broker\'s default.replication.factor]' -r
+complete -c kw -n "__fish_kw_using_subcommand topics; and __fish_seen_subcommand_from create" -l config -d 'Topic config by its Kafka name, e.g. --config retention.ms=60000 (repeatable)' -r
+complete -c kw -n "__fish_kw_using_subcommand topics; and __fish_seen_subcommand_from create" -s b -l bootstrap-server -d 'Bootstrap broker(s), host:port[,host:port...]' -r
+complete -c kw -n "__fish_kw_using_subcommand topics; and __fish_seen_subcommand_from create" -l if-not-exists -d 'Succeed quietly if the topic exists'
+complete -c kw -n "__fish_kw_using_subcommand topics; and __fish_seen_subcommand_from create" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug, -vvv trace); RUST_LOG wins when set'
+complete -c kw -n "__fish_kw_using_subcommand topics; and __fish_seen_subcommand_from create" -s h -l help -d 'Print help'
+complete -c kw -n "__fish_kw_using_subcommand topics; and __fish_seen_subcommand_from create" -s V -l version -d 'Print version'
+complete -c kw -n "__fish_kw_using_subcommand topics; and __fish_seen_subcommand_from delete" -s b -l bootstrap-server -d 'Bootstrap broker(s), host:port[,host:port...]' -r
+complete -c kw -n "__fish_kw_using_subcommand topics; and __fish_seen_subcommand_from delete" -l if-exists -d 'Succeed quietly if the topic does not exist'
+complete -c kw -n "__fish_kw_using_subcommand topics; and __fish_seen_subcommand_from delete" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug, -vvv trace); RUST_LOG wins when set'
+complete -c kw -n "__fish_kw_using_subcommand topics; and __fish_seen_subcommand_from delete" -s h -l help -d 'Print help'
+complete -c kw -n "__fish_kw_using_subcommand topics; and __fish_seen_subcommand_from delete" -s V -l version -d 'Print version'
+complete -c kw -n "__fish_kw_using_subcommand topics; and __fish_seen_subcommand_from list" -s b -l bootstrap-server -d 'Bootstrap broker(s), host:port[,host:port...]' -r
+complete -c kw -n "__fish_kw_using_subcommand topics; and __fish_seen_subcommand_from list" -l exclude-internal -d 'Leave out internal topics such as __consumer_offsets'
+complete -c kw -n "__fish_kw_using_subcommand topics; and __fish_seen_subcommand_from list" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug, -vvv trace); RUST_LOG wins when set'
+complete -c kw -n "__fish_kw_using_subcommand topics; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
+complete -c kw -n "__fish_kw_using_subcommand topics; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
+complete -c kw -n "__fish_kw_using_subcommand topics; and __fish_seen_subcommand_from describe" -s b -l bootstrap-server -d 'Bootstrap broker(s), host:port[,host:port...]' -r
+complete -c kw -n "__fish_kw_using_subcommand topics; and __fish_seen_subcommand_from describe" -l exclude-internal
+complete -c kw -n "__fish_kw_using_subcommand topics; and __fish_seen_subcommand_from describe" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug, -vvv trace); RUST_LOG wins when set'
+complete -c kw -n "__fish_kw_using_subcommand topics; and __fish_seen_subcommand_from describe" -s h -l help -d 'Print help'
+complete -c kw -n "__fish_kw_using_subcommand topics; and __fish_seen_subcommand_from describe" -s V -l version -d 'Print version'
+complete -c kw -n "__fish_kw_using_subcommand topics; and __fish_seen_subcommand_from alter" -s p -l partitions -r
+complete -c kw -n "__fish_kw_using_subcommand topics; and __fish_seen_subcommand_from alter" -s b -l bootstrap-server -d 'Bootstrap broker(s), host:port[,host:port...]' -r
+complete -c kw -n "__fish_kw_using_subcommand topics; and __fish_seen_subcommand_from alter" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug, -vvv trace); RUST_LOG wins when set'
+complete -c kw -n "__fish_kw_using_subcommand topics; and __fish_seen_subcommand_from alter" -s h -l help -d 'Print help'
+complete -c kw -n "__fish_kw_using_subcommand topics; and __fish_seen_subcommand_from alter" -s V -l version -d 'Print version'
+complete -c kw -n "__fish_kw_using_subcommand topics; and __fish_seen_subcommand_from help" -f -a "create" -d 'Create a topic'
+complete -c kw -n "__fish_kw_using_subcommand topics; and __fish_seen_subcommand_from help" -f -a "delete" -d 'Delete a topic and its data'
+complete -c kw -n "__fish_kw_using_subcommand topics; and __fish_seen_subcommand_from help" -f -a "list" -d 'List topic names, sorted'
+complete -c kw -n "__fish_kw_using_subcommand topics; and __fish_seen_subcommand_from help" -f -a "describe" -d 'Show partitions, leaders, replicas and in-sync replicas'
+complete -c kw -n "__fish_kw_using_subcommand topics; and __fish_seen_subcommand_from help" -f -a "alter" -d 'Increase the number of partitions'
+complete -c kw -n "__fish_kw_using_subcommand topics; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c kw -n "__fish_kw_using_subcommand produce" -s t -l topic -d 'Topic to produce to' -r
+complete -c kw -n "__fish_kw_using_subcommand produce" -s p -l partition -d 'Partition [default: the partitioner picks]' -r
+complete -c kw -n "__fish_kw_using_subcommand produce" -s D -l delimiter -d 'Message delimiter (escapes: \\n \\t \\xHH)' -r
+complete -c kw -n "__fish_kw_using_subcommand produce" -s K -l key-delimiter -d 'Key delimiter: split each record at its first occurrence into key and value' -r
+complete -c kw -n "__fish_kw_using_subcommand produce" -s k -l key -d 'Fixed key for messages without one' -r
+complete -c kw -n "__fish_kw_using_subcommand produce" -s H -l header -d 'Header name=value for every message (repeatable)' -r
+complete -c kw -n "__fish_kw_using_subcommand produce" -s z -l compression -d 'Compression codec: none, gzip, snappy, lz4, zstd' -r
+complete -c kw -n "__fish_kw_using_subcommand produce" -s c -l count -d 'Stop after this many messages' -r
+complete -c kw -n "__fish_kw_using_subcommand produce" -s X -d 'Client property by librdkafka name, e.g. -X acks=1 -X linger.ms=10 (repeatable)' -r
+complete -c kw -n "__fish_kw_using_subcommand produce" -s b -l bootstrap-server -d 'Bootstrap broker(s), host:port[,host:port...]' -r
+complete -c kw -n "__fish_kw_using_subcommand produce" -s l -l line-mode -d 'Read the single FILE argument as delimited records (like stdin)'
+complete -c kw -n "__fish_kw_using_subcommand produce" -s Z -l null-empty -d 'With -K: empty key or value parts become NULL'
+complete -c kw -n "__fish_kw_using_subcommand produce" -s q -l quiet -d 'No informational output'
+complete -c kw -n "__fish_kw_using_subcommand produce" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug, -vvv trace); RUST_LOG wins when set'
+complete -c kw -n "__fish_kw_using_subcommand produce" -s h -l help -d 'Print help'
+complete -c kw -n "__fish_kw_using_subcommand produce" -s V -l version -d 'Print version'
+complete -c kw -n "__fish_kw_using_subcommand consume" -s t -l topic -d 'Topic to read (without -G)' -r
+complete -c kw -n "__fish_kw_using_subcommand consume" -s G -l group -d 'Join this consumer group and read the TOPICS given as arguments (kcat -G)' -r
+complete -c kw -n "__fish_kw_using_subcommand consume" -s p -l partition -d 'Only this partition (repeatable) [default: all]' -r
+complete -c kw -n "__fish_kw_using_subcommand consume" -s o -l offset -d 'Start: beginning, end, stored, N, -N (N before the end), s@MS (first at or after a time); e@MS stops at a time' -r
+complete -c kw -n "__fish_kw_using_subcommand consume" -s c -l count -d 'Exit after this many messages' -r
+complete -c kw -n "__fish_kw_using_subcommand consume" -s f -l format -d 'Output format (kcat -f tokens)' -r
+complete -c kw -n "__fish_kw_using_subcommand consume" -s D -l delimiter -d 'Message delimiter for the default format' -r
+complete -c kw -n "__fish_kw_using_subcommand consume" -s K -l key-delimiter -d 'Key delimiter: print key, this, then value' -r
+complete -c kw -n "__fish_kw_using_subcommand consume" -s X -d 'Client property by librdkafka name, e.g. -X fetch.wait.max.ms=100 (repeatable)' -r
+complete -c kw -n "__fish_kw_using_subcommand consume" -s b -l bootstrap-server -d 'Bootstrap broker(s), host:port[,host:port...]' -r
+complete -c kw -n "__fish_kw_using_subcommand consume" -s e -l exit -d 'Exit when the end of every partition is reached'
+complete -c kw -n "__fish_kw_using_subcommand consume" -s J -l json -d 'One JSON object per message (kcat -J envelope)'
+complete -c kw -n "__fish_kw_using_subcommand consume" -s Z -l null-empty -d 'Print NULL for null (or empty) keys and values'
+complete -c kw -n "__fish_kw_using_subcommand consume" -s u -l unbuffered -d 'Flush stdout after every message'
+complete -c kw -n "__fish_kw_using_subcommand consume" -s q -l quiet -d 'No informational lines on stderr'
+complete -c kw -n "__fish_kw_using_subcommand consume" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug, -vvv trace); RUST_LOG wins when set'
+complete -c kw -n "__fish_kw_using_subcommand consume" -s h -l help -d 'Print help'
+complete -c kw -n "__fish_kw_using_subcommand consume" -s V -l version -d 'Print version'
+complete -c kw -n "__fish_kw_using_subcommand metadata" -s t -l topic -d 'Only this topic' -r
+complete -c kw -n "__fish_kw_using_subcommand metadata" -s b -l bootstrap-server -d 'Bootstrap broker(s), host:port[,host:port...]' -r
+complete -c kw -n "__fish_kw_using_subcommand metadata" -s J -l json -d 'JSON output (as kcat -L -J)'
+complete -c kw -n "__fish_kw_using_subcommand metadata" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug, -vvv trace); RUST_LOG wins when set'
+complete -c kw -n "__fish_kw_using_subcommand metadata" -s h -l help -d 'Print help'
+complete -c kw -n "__fish_kw_using_subcommand metadata" -s V -l version -d 'Print version'
+complete -c kw -n "__fish_kw_using_subcommand groups; and not __fish_seen_subcommand_from list describe delete reset-offsets help" -s b -l bootstrap-server -d 'Bootstrap broker(s), host:port[,host:port...]' -r
+complete -c kw -n "__fish_kw_using_subcommand groups; and not __fish_seen_subcommand_from list describe delete reset-offsets help" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug, -vvv trace); RUST_LOG wins when set'
+complete -c kw -n "__fish_kw_using_subcommand groups; and not __fish_seen_subcommand_from list describe delete reset-offsets help" -s h -l help -d 'Print help'
+complete -c kw -n "__fish_kw_using_subcommand groups; and not __fish_seen_subcommand_from list describe delete reset-offsets help" -s V -l version -d 'Print version'
+complete -c kw -n "__fish_kw_using_subcommand groups; and not __fish_seen_subcommand_from list describe delete reset-offsets help" -f -a "list" -d 'List group ids (with --state: a table with each group\'s state)'
+complete -c kw -n "__fish_kw_using_subcommand groups; and not __fish_seen_subcommand_from list describe delete reset-offsets help" -f -a "describe" -d 'Offsets and lag per partition (default), members (--members) or state (--state)'
+complete -c kw -n "__fish_kw_using_subcommand groups; and not __fish_seen_subcommand_from list describe delete reset-offsets help" -f -a "delete" -d 'Delete an empty group and its committed offsets'
+complete -c kw -n "__fish_kw_using_subcommand groups; and not __fish_seen_subcommand_from list describe delete reset-offsets help" -f -a "reset-offsets" -d 'Move an inactive group\'s committed offsets (dry run unless --execute)'
+complete -c kw -n "__fish_kw_using_subcommand groups; and not __fish_seen_subcommand_from list describe delete reset-offsets help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c kw -n "__fish_kw_using_subcommand groups; and __fish_seen_subcommand_from list" -s b -l bootstrap-server -d 'Bootstrap broker(s), host:port[,host:port...]' -r
+complete -c kw -n "__fish_kw_using_subcommand groups; and __fish_seen_subcommand_from list" -l state
+complete -c kw -n "__fish_kw_using_subcommand groups; and __fish_seen_subcommand_from list" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug, -vvv trace); RUST_LOG wins when set'
+complete -c kw -n "__fish_kw_using_subcommand groups; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
+complete -c kw -n "__fish_kw_using_subcommand groups; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
+complete -c kw -n "__fish_kw_using_subcommand groups; and __fish_seen_subcommand_from describe" -s b -l bootstrap-server -d 'Bootstrap broker(s), host:port[,host:port...]' -r
+complete -c kw -n "__fish_kw_using_subcommand groups; and __fish_seen_subcommand_from describe" -l members
+complete -c kw -n "__fish_kw_using_subcommand groups; and __fish_seen_subcommand_from describe" -l state
+complete -c kw -n "__fish_kw_using_subcommand groups; and __fish_seen_subcommand_from describe" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug, -vvv trace); RUST_LOG wins when set'
+complete -c kw -n "__fish_kw_using_subcommand groups; and __fish_seen_subcommand_from describe" -s h -l help -d 'Print help'
+complete -c kw -n "__fish_kw_using_subcommand groups; and __fish_seen_subcommand_from describe" -s V -l version -d 'Print version'
+complete -c kw -n "__fish_kw_using_subcommand groups; and __fish_seen_subcommand_from delete" -s b -l bootstrap-server -d 'Bootstrap broker(s), host:port[,host:port...]' -r
+complete -c kw -n "__fish_kw_using_subcommand groups; and __fish_seen_subcommand_from delete" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug, -vvv trace); RUST_LOG wins when set'
+complete -c kw -n "__fish_kw_using_subcommand groups; and __fish_seen_subcommand_from delete" -s h -l help -d 'Print help'
+complete -c kw -n "__fish_kw_using_subcommand groups; and __fish_seen_subcommand_from delete" -s V -l version -d 'Print version'
+complete -c kw -n "__fish_kw_using_subcommand groups; and __fish_seen_subcommand_from reset-offsets" -l topic -r
+complete -c kw -n "__fish_kw_using_subcommand groups; and __fish_seen_subcommand_from reset-offsets" -l to-offset -r
+complete -c kw -n "__fish_kw_using_subcommand groups; and __fish_seen_subcommand_from reset-offsets" -s b -l bootstrap-server -d 'Bootstrap broker(s), host:port[,host:port...]' -r
+complete -c kw -n "__fish_kw_using_subcommand groups; and __fish_seen_subcommand_from reset-offsets" -l to-earliest
+complete -c kw -n "__fish_kw_using_subcommand groups; and __fish_seen_subcommand_from reset-offsets" -l to-latest
+complete -c kw -n "__fish_kw_using_subcommand groups; and __fish_seen_subcommand_from reset-offsets" -l execute -d 'Commit the new offsets (without it, only show them)'
+complete -c kw -n "__fish_kw_using_subcommand groups; and __fish_seen_subcommand_from reset-offsets" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug, -vvv trace); RUST_LOG wins when set'
+complete -c kw -n "__fish_kw_using_subcommand groups; and __fish_seen_subcommand_from reset-offsets" -s h -l help -d 'Print help'
+complete -c kw -n "__fish_kw_using_subcommand groups; and __fish_seen_subcommand_from reset-offsets" -s V -l version -d 'Print version'
+complete -c kw -n "__fish_kw_using_subcommand groups; and __fish_seen_subcommand_from help" -f -a "list" -d 'List group ids (with --state: a table with each group\'s state)'
+complete -c kw -n "__fish_kw_using_subcommand groups; and __fish_seen_subcommand_from help" -f -a "describe" -d 'Offsets and lag per partition (default), members (--members) or state (--state)'
+complete -c kw -n "__fish_kw_using_subcommand groups; and __fish_seen_subcommand_from help" -f -a "delete" -d 'Delete an empty group and its committed offsets'
+complete -c kw -n "__fish_kw_using_subcommand groups; and __fish_seen_subcommand_from help" -f -a "reset-offsets" -d 'Move an inactive group\'s committed offsets (dry run unless --execute)'
+complete -c kw -n "__fish_kw_using_subcommand groups; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c kw -n "__fish_kw_using_subcommand simulate-sales" -l transactions -d 'Number of transactions (1-3 purchase line items each)' -r
+complete -c kw -n "__fish_kw_using_subcommand simulate-sales" -l min-delay -d 'Minimum pause between transactions, in seconds' -r
+complete -c kw -n "__fish_kw_using_subcommand simulate-sales" -l max-delay -d 'Maximum pause between transactions, in seconds' -r
+complete -c kw -n "__fish_kw_using_subcommand simulate-sales" -l rate -d 'Transactions per second instead of the pauses; 0 = as fast as possible' -r
+complete -c kw -n "__fish_kw_using_subcommand simulate-sales" -l duration -d 'Stop after this many seconds' -r
+complete -c kw -n "__fish_kw_using_subcommand simulate-sales" -l seed -d 'Seed for a reproducible stream (same messages apart from timestamps)' -r
+complete -c kw -n "__fish_kw_using_subcommand simulate-sales" -l partitions -d 'Partitions for --create-topics' -r
+complete -c kw -n "__fish_kw_using_subcommand simulate-sales" -l replication-factor -d 'Replication factor for --create-topics [default: the broker\'s default]' -r
+complete -c kw -n "__fish_kw_using_subcommand simulate-sales" -l topic-products -r
+complete -c kw -n "__fish_kw_using_subcommand simulate-sales" -l topic-purchases -r
+complete -c kw -n "__fish_kw_using_subcommand simulate-sales" -l topic-inventories -r
+complete -c kw -n "__fish_kw_using_subcommand simulate-sales" -l catalog -d 'Product catalog CSV in the original\'s layout [default: the built-in one]' -r -F
+complete -c kw -n "__fish_kw_using_subcommand simulate-sales" -s X -d 'Client property by librdkafka name, e.g. -X acks=1 (repeatable)' -r
+complete -c kw -n "__fish_kw_using_subcommand simulate-sales" -s b -l bootstrap-server -d 'Bootstrap broker(s), host:port[,host:port...]' -r
+complete -c kw -n "__fish_kw_using_subcommand simulate-sales" -l max -d 'As fast as possible (same as --rate 0)'
+complete -c kw -n "__fish_kw_using_subcommand simulate-sales" -l create-topics -d 'Create the three topics if they are missing'
+complete -c kw -n "__fish_kw_using_subcommand simulate-sales" -l dry-run -d 'Print the messages (topic key:value) instead of producing them'
+complete -c kw -n "__fish_kw_using_subcommand simulate-sales" -s q -l quiet -d 'No progress output'
+complete -c kw -n "__fish_kw_using_subcommand simulate-sales" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug, -vvv trace); RUST_LOG wins when set'
+complete -c kw -n "__fish_kw_using_subcommand simulate-sales" -s h -l help -d 'Print help'
+complete -c kw -n "__fish_kw_using_subcommand simulate-sales" -s V -l version -d 'Print version'
+complete -c kw -n "__fish_kw_using_subcommand generate" -s b -l bootstrap-server -d 'Bootstrap broker(s), host:port[,host:port...]' -r
+complete -c kw -n "__fish_kw_using_subcommand generate" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug, -vvv trace); RUST_LOG wins when set'
+complete -c kw -n "__fish_kw_using_subcommand generate" -s h -l help -d 'Print help'
+complete -c kw -n "__fish_kw_using_subcommand generate" -s V -l version -d 'Print version'
+complete -c kw -n "__fish_kw_using_subcommand help; and not __fish_seen_subcommand_from serve topics produce consume metadata groups simulate-sales generate help" -f -a "serve" -d 'Run a broker node'
+complete -c kw -n "__fish_kw_using_subcommand help; and not __fish_seen_subcommand_from serve topics produce consume metadata groups simulate-sales generate help" -f -a "topics" -d 'Create, delete, list and describe topics'
+complete -c kw -n "__fish_kw_using_subcommand help; and not __fish_seen_subcommand_from serve topics produce consume metadata groups simulate-sales generate help" -f -a "produce" -d 'Produce messages from stdin or files (like kcat -P)'
+complete -c kw -n "__fish_kw_using_subcommand help; and not __fish_seen_subcommand_from serve topics produce consume metadata groups simulate-sales generate help" -f -a "consume" -d 'Consume messages (like kcat -C)'
+complete -c kw -n "__fish_kw_using_subcommand help; and not __fish_seen_subcommand_from serve topics produce consume metadata groups simulate-sales generate help" -f -a "metadata" -d 'Show brokers, topics and partitions (like kcat -L)'
+complete -c kw -n "__fish_kw_using_subcommand help; and not __fish_seen_subcommand_from serve topics produce consume metadata groups simulate-sales generate help" -f -a "groups" -d 'List, describe, delete consumer groups and reset their offsets'
+complete -c kw -n "__fish_kw_using_subcommand help; and not __fish_seen_subcommand_from serve topics produce consume metadata groups simulate-sales generate help" -f -a "simulate-sales" -d 'Stream the workshop\'s sales data (products, purchases, restocks)'
+complete -c kw -n "__fish_kw_using_subcommand help; and not __fish_seen_subcommand_from serve topics produce consume metadata groups simulate-sales generate help" -f -a "generate" -d 'Write shell completions or man pages (for packagers)'
+complete -c kw -n "__fish_kw_using_subcommand help; and not __fish_seen_subcommand_from serve topics produce consume metadata groups simulate-sales generate help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c kw -n "__fish_kw_using_subcommand help; and __fish_seen_subcommand_from topics" -f -a "create" -d 'Create a topic'
+complete -c kw -n "__fish_kw_using_subcommand help; and __fish_seen_subcommand_from topics" -f -a "delete" -d 'Delete a topic and its data'
+complete -c kw -n "__fish_kw_using_subcommand help; and __fish_seen_subcommand_from topics" -f -a "list" -d 'List topic names, sorted'
+complete -c kw -n "__fish_kw_using_subcommand help; and __fish_seen_subcommand_from topics" -f -a "describe" -d 'Show partitions, leaders, replicas and in-sync replicas'
+complete -c kw -n "__fish_kw_using_subcommand help; and __fish_seen_subcommand_from topics" -f -a "alter" -d 'Increase the number of partitions'
+complete -c kw -n "__fish_kw_using_subcommand help; and __fish_seen_subcommand_from groups" -f -a "list" -d 'List group ids (with --state: a table with each group\'s state)'
+complete -c kw -n "__fish_kw_using_subcommand help; and __fish_seen_subcommand_from groups" -f -a "describe" -d 'Offsets and lag per partition (default), members (--members) or state (--state)'
+complete -c kw -n "__fish_kw_using_subcommand help; and __fish_seen_subcommand_from groups" -f -a "delete" -d 'Delete an empty group and its committed offsets'
+complete -c kw -n "__fish_kw_using_subcommand help; and __fish_seen_subcommand_from groups" -f -a "reset-offsets" -d 'Move an inactive group\'s committed offsets (dry run unless --execute)'
