@@ -12,25 +12,9 @@ use common::{kcat, wait_until, Background, Node};
 const TOPIC: &str = "demo.purchases";
 const GROUP: &str = "purchases-group";
 
-/// The partitions a kcat -G member holds now, from its last rebalance line.
+/// The partitions a kcat -G (or kw consume -G) member holds now.
 fn assignment(member: &Background) -> Option<BTreeSet<i32>> {
-    let lines = member.err_lines();
-    let last = lines
-        .iter()
-        .rev()
-        .find(|l| l.contains(" rebalanced (memberid "))?;
-    if last.contains("): revoked: ") {
-        return Some(BTreeSet::new());
-    }
-    let list = last.split("): assigned: ").nth(1)?;
-    Some(
-        list.split(", ")
-            .filter_map(|p| {
-                p.rsplit_once('[')
-                    .and_then(|(_, n)| n.trim_end_matches(']').parse().ok())
-            })
-            .collect(),
-    )
+    common::last_assignment(&member.err_lines())
 }
 
 fn kcat_member(node: &Node) -> Background {

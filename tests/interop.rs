@@ -315,26 +315,9 @@ fn python_assignment(m: &Background) -> Option<BTreeSet<i32>> {
     )
 }
 
-/// Partitions a kcat or kw member reported last (`% Group .. assigned: t [p], ..`).
+/// Partitions a kcat or kw member reported last.
 fn kcat_assignment(m: &Background) -> Option<BTreeSet<i32>> {
-    let lines = m.err_lines();
-    let last = lines
-        .iter()
-        .rev()
-        .find(|l| l.contains(" rebalanced (memberid "))?;
-    if last.contains("): revoked: ") {
-        return Some(BTreeSet::new());
-    }
-    Some(
-        last.split("): assigned: ")
-            .nth(1)?
-            .split(", ")
-            .filter_map(|p| {
-                p.rsplit_once('[')
-                    .and_then(|(_, n)| n.trim_end_matches(']').parse().ok())
-            })
-            .collect(),
-    )
+    common::last_assignment(&m.err_lines())
 }
 
 #[test]

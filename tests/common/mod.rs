@@ -395,3 +395,24 @@ impl Drop for Background {
         self.kill();
     }
 }
+
+/// Partitions a kcat/kw group member holds now, from its last eager rebalance line
+/// (`% Group g rebalanced (memberid m): assigned: t [0], t [1]`); None before any.
+pub fn last_assignment(err_lines: &[String]) -> Option<std::collections::BTreeSet<i32>> {
+    let last = err_lines
+        .iter()
+        .rev()
+        .find(|l| l.contains(" rebalanced (memberid "))?;
+    if last.contains("): revoked: ") {
+        return Some(std::collections::BTreeSet::new());
+    }
+    let list = last.split("): assigned: ").nth(1)?;
+    Some(
+        list.split(", ")
+            .filter_map(|p| {
+                p.rsplit_once('[')
+                    .and_then(|(_, n)| n.trim_end_matches(']').parse().ok())
+            })
+            .collect(),
+    )
+}

@@ -14,6 +14,11 @@ use crate::broker::Broker;
 use crate::protocol::error_code::ResponseError;
 use crate::replication::ReadLimit;
 
+/// Upper bound on what one partition contributes to a fetch, whatever the client
+/// asks: reads are buffered in memory, so a huge `partition_max_bytes` must not
+/// become a huge allocation.
+const PARTITION_FETCH_BYTES_MAX: usize = 64 * 1024 * 1024;
+
 pub async fn handle(broker: &Broker, version: i16, req: FetchRequest) -> FetchResponse {
     // log_start_offset exists from v5 on.
     let with_start = version >= 5;
@@ -62,7 +67,9 @@ pub async fn handle(broker: &Broker, version: i16, req: FetchRequest) -> FetchRe
                         let budget = if total >= max_bytes {
                             0
                         } else {
-                            (p.partition_max_bytes.max(0) as usize).min(max_bytes - total)
+                            (p.partition_max_bytes.max(0) as usize)
+                                .min(max_bytes - total)
+                                .min(PARTITION_FETCH_BYTES_MAX)
                         };
                         if budget == 0 {
                             out.high_watermark = part.high_watermark();
