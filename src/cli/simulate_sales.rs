@@ -95,15 +95,36 @@ fn now_micros() -> i64 {
         .unwrap_or(0)
 }
 
+/// Progress on stderr: an indicatif status line on a terminal, a plain summary
+/// line every 5 s otherwise, nothing with -q.
 struct Progress {
     started: Instant,
     last: Instant,
     sent: HashMap<Stream, u64>,
-    tty: bool,
+    bar: Option<indicatif::ProgressBar>,
     quiet: bool,
 }
 
 impl Progress {
+    fn new(quiet: bool) -> Progress {
+        let bar = (!quiet && std::io::stderr().is_terminal()).then(|| {
+            let bar = indicatif::ProgressBar::new_spinner();
+            bar.set_style(
+                indicatif::ProgressStyle::with_template("{spinner} {elapsed_precise} {msg}")
+                    .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
+            );
+            bar.enable_steady_tick(Duration::from_millis(200));
+            bar
+        });
+        Progress {
+            started: Instant::now(),
+            last: Instant::now(),
+            sent: HashMap::new(),
+            bar,
+            quiet,
+        }
+    }
+
     fn line(&self, failed: u64) -> String {
         let total: u64 = self.sent.values().sum();
         let secs = self.started.elapsed().as_secs_f64().max(1e-9);
@@ -121,7 +142,7 @@ impl Progress {
         if self.quiet {
             return;
         }
-        let every = if self.tty {
+        let every = if self.bar.is_some() {
             Duration::from_millis(200)
         } else {
             Duration::from_secs(5)
@@ -130,11 +151,19 @@ impl Progress {
             return;
         }
         self.last = Instant::now();
-        if self.tty {
-            eprint!("\r\x1b[2K% {}", self.line(failed));
-            let _ = std::io::stderr().flush();
-        } else {
-            eprintln!("% {}", self.line(failed));
+        match &self.bar {
+            Some(bar) => bar.set_message(self.line(failed)),
+            None => eprintln!("% {}", self.line(failed)),
+        }
+    }
+
+    fn finish(&self, summary: &str) {
+        if self.quiet {
+            return;
+        }
+        match &self.bar {
+            Some(bar) => bar.finish_with_message(summary.to_string()),
+            None => eprintln!("% {summary}"),
         }
     }
 }
@@ -220,13 +249,7 @@ pub async fn run(bootstrap: &str, args: SimulateArgs) -> anyhow::Result<u8> {
         }
     }
     let producer = Arc::new(Producer::new(client, props.producer_config(None)?).await?);
-    let mut progress = Progress {
-        started: Instant::now(),
-        last: Instant::now(),
-        sent: HashMap::new(),
-        tty: std::io::stderr().is_terminal(),
-        quiet: args.quiet,
-    };
+    let mut progress = Progress::new(args.quiet);
     let send = |m: SimMessage, producer: Arc<Producer>| {
         let topic = topic_of(m.stream).to_string();
         async move {
@@ -284,17 +307,12 @@ pub async fn run(bootstrap: &str, args: SimulateArgs) -> anyhow::Result<u8> {
         }
     }
     let report = producer.flush().await;
-    if !args.quiet {
-        if progress.tty {
-            eprintln!();
-        }
-        eprintln!(
-            "% {}{} ({} delivered)",
-            progress.line(report.failed),
-            if interrupted { " | interrupted" } else { "" },
-            report.delivered
-        );
-    }
+    progress.finish(&format!(
+        "{}{} ({} delivered)",
+        progress.line(report.failed),
+        if interrupted { " | interrupted" } else { "" },
+        report.delivered
+    ));
     if report.failed > 0 {
         bail!(
             "{} messages could not be delivered: {}",
