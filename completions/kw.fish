@@ -35,6 +35,7 @@ complete -c kw -n "__fish_kw_needs_command" -f -a "consume" -d 'Consume messages
 complete -c kw -n "__fish_kw_needs_command" -f -a "metadata" -d 'Show brokers, topics and partitions (like kcat -L)'
 complete -c kw -n "__fish_kw_needs_command" -f -a "groups" -d 'List, describe, delete consumer groups and reset their offsets'
 complete -c kw -n "__fish_kw_needs_command" -f -a "simulate-sales" -d 'Stream the workshop\'s sales data (products, purchases, restocks)'
+complete -c kw -n "__fish_kw_needs_command" -f -a "cluster" -d 'Run a local cluster in the background (up, status, stop, start, down)'
 complete -c kw -n "__fish_kw_needs_command" -f -a "generate" -d 'Write shell completions or man pages (for packagers)'
 complete -c kw -n "__fish_kw_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c kw -n "__fish_kw_using_subcommand serve" -l node -d 'Node id; node N of the local cluster listens on 127.0.0.1:(9091+N)' -r
@@ -69,11 +70,15 @@ complete -c kw -n "__fish_kw_using_subcommand topics; and __fish_seen_subcommand
 complete -c kw -n "__fish_kw_using_subcommand topics; and __fish_seen_subcommand_from delete" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug, -vvv trace); RUST_LOG wins when set'
 complete -c kw -n "__fish_kw_using_subcommand topics; and __fish_seen_subcommand_from delete" -s h -l help -d 'Print help'
 complete -c kw -n "__fish_kw_using_subcommand topics; and __fish_seen_subcommand_from delete" -s V -l version -d 'Print version'
+complete -c kw -n "__fish_kw_using_subcommand topics; and __fish_seen_subcommand_from list" -s o -l output -d 'Output format' -r -f -a "text\t''
+json\t''"
 complete -c kw -n "__fish_kw_using_subcommand topics; and __fish_seen_subcommand_from list" -s b -l bootstrap-server -d 'Bootstrap broker(s), host:port[,host:port...]' -r
 complete -c kw -n "__fish_kw_using_subcommand topics; and __fish_seen_subcommand_from list" -l exclude-internal -d 'Leave out internal topics such as __consumer_offsets'
 complete -c kw -n "__fish_kw_using_subcommand topics; and __fish_seen_subcommand_from list" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug, -vvv trace); RUST_LOG wins when set'
 complete -c kw -n "__fish_kw_using_subcommand topics; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
 complete -c kw -n "__fish_kw_using_subcommand topics; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
+complete -c kw -n "__fish_kw_using_subcommand topics; and __fish_seen_subcommand_from describe" -s o -l output -d 'Output format' -r -f -a "text\t''
+json\t''"
 complete -c kw -n "__fish_kw_using_subcommand topics; and __fish_seen_subcommand_from describe" -s b -l bootstrap-server -d 'Bootstrap broker(s), host:port[,host:port...]' -r
 complete -c kw -n "__fish_kw_using_subcommand topics; and __fish_seen_subcommand_from describe" -l exclude-internal
 complete -c kw -n "__fish_kw_using_subcommand topics; and __fish_seen_subcommand_from describe" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug, -vvv trace); RUST_LOG wins when set'
@@ -125,6 +130,8 @@ complete -c kw -n "__fish_kw_using_subcommand consume" -s v -l verbose -d 'More 
 complete -c kw -n "__fish_kw_using_subcommand consume" -s h -l help -d 'Print help'
 complete -c kw -n "__fish_kw_using_subcommand consume" -s V -l version -d 'Print version'
 complete -c kw -n "__fish_kw_using_subcommand metadata" -s t -l topic -d 'Only this topic' -r
+complete -c kw -n "__fish_kw_using_subcommand metadata" -s o -l output -d 'Output format (`json` is the same as -J)' -r -f -a "text\t''
+json\t''"
 complete -c kw -n "__fish_kw_using_subcommand metadata" -s b -l bootstrap-server -d 'Bootstrap broker(s), host:port[,host:port...]' -r
 complete -c kw -n "__fish_kw_using_subcommand metadata" -s J -l json -d 'JSON output (as kcat -L -J)'
 complete -c kw -n "__fish_kw_using_subcommand metadata" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug, -vvv trace); RUST_LOG wins when set'
@@ -139,11 +146,15 @@ complete -c kw -n "__fish_kw_using_subcommand groups; and not __fish_seen_subcom
 complete -c kw -n "__fish_kw_using_subcommand groups; and not __fish_seen_subcommand_from list describe delete reset-offsets help" -f -a "delete" -d 'Delete an empty group and its committed offsets'
 complete -c kw -n "__fish_kw_using_subcommand groups; and not __fish_seen_subcommand_from list describe delete reset-offsets help" -f -a "reset-offsets" -d 'Move an inactive group\'s committed offsets (dry run unless --execute)'
 complete -c kw -n "__fish_kw_using_subcommand groups; and not __fish_seen_subcommand_from list describe delete reset-offsets help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c kw -n "__fish_kw_using_subcommand groups; and __fish_seen_subcommand_from list" -s o -l output -d 'Output format' -r -f -a "text\t''
+json\t''"
 complete -c kw -n "__fish_kw_using_subcommand groups; and __fish_seen_subcommand_from list" -s b -l bootstrap-server -d 'Bootstrap broker(s), host:port[,host:port...]' -r
 complete -c kw -n "__fish_kw_using_subcommand groups; and __fish_seen_subcommand_from list" -l state
 complete -c kw -n "__fish_kw_using_subcommand groups; and __fish_seen_subcommand_from list" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug, -vvv trace); RUST_LOG wins when set'
 complete -c kw -n "__fish_kw_using_subcommand groups; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
 complete -c kw -n "__fish_kw_using_subcommand groups; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
+complete -c kw -n "__fish_kw_using_subcommand groups; and __fish_seen_subcommand_from describe" -s o -l output -d 'Output format (json carries members, assignments and offsets at once)' -r -f -a "text\t''
+json\t''"
 complete -c kw -n "__fish_kw_using_subcommand groups; and __fish_seen_subcommand_from describe" -s b -l bootstrap-server -d 'Bootstrap broker(s), host:port[,host:port...]' -r
 complete -c kw -n "__fish_kw_using_subcommand groups; and __fish_seen_subcommand_from describe" -l members
 complete -c kw -n "__fish_kw_using_subcommand groups; and __fish_seen_subcommand_from describe" -l state
@@ -189,19 +200,74 @@ complete -c kw -n "__fish_kw_using_subcommand simulate-sales" -s q -l quiet -d '
 complete -c kw -n "__fish_kw_using_subcommand simulate-sales" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug, -vvv trace); RUST_LOG wins when set'
 complete -c kw -n "__fish_kw_using_subcommand simulate-sales" -s h -l help -d 'Print help'
 complete -c kw -n "__fish_kw_using_subcommand simulate-sales" -s V -l version -d 'Print version'
+complete -c kw -n "__fish_kw_using_subcommand cluster; and not __fish_seen_subcommand_from up status stop start down help" -l data-dir -d 'Directory holding node-1, node-2, ...' -r -F
+complete -c kw -n "__fish_kw_using_subcommand cluster; and not __fish_seen_subcommand_from up status stop start down help" -l base-port -d 'Client port of node 1; node N listens on BASE_PORT+N-1' -r
+complete -c kw -n "__fish_kw_using_subcommand cluster; and not __fish_seen_subcommand_from up status stop start down help" -s b -l bootstrap-server -d 'Bootstrap broker(s), host:port[,host:port...]' -r
+complete -c kw -n "__fish_kw_using_subcommand cluster; and not __fish_seen_subcommand_from up status stop start down help" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug, -vvv trace); RUST_LOG wins when set'
+complete -c kw -n "__fish_kw_using_subcommand cluster; and not __fish_seen_subcommand_from up status stop start down help" -s h -l help -d 'Print help'
+complete -c kw -n "__fish_kw_using_subcommand cluster; and not __fish_seen_subcommand_from up status stop start down help" -s V -l version -d 'Print version'
+complete -c kw -n "__fish_kw_using_subcommand cluster; and not __fish_seen_subcommand_from up status stop start down help" -f -a "up" -d 'Start the nodes in the background and wait until they serve'
+complete -c kw -n "__fish_kw_using_subcommand cluster; and not __fish_seen_subcommand_from up status stop start down help" -f -a "status" -d 'Show each node: up or down, pid, address, partitions it leads'
+complete -c kw -n "__fish_kw_using_subcommand cluster; and not __fish_seen_subcommand_from up status stop start down help" -f -a "stop" -d 'Stop one node (SIGTERM, or SIGKILL with --kill), like `docker stop kafka-2`'
+complete -c kw -n "__fish_kw_using_subcommand cluster; and not __fish_seen_subcommand_from up status stop start down help" -f -a "start" -d 'Start one stopped node again, like `docker start kafka-2`'
+complete -c kw -n "__fish_kw_using_subcommand cluster; and not __fish_seen_subcommand_from up status stop start down help" -f -a "down" -d 'Stop every node (and delete the data with --purge)'
+complete -c kw -n "__fish_kw_using_subcommand cluster; and not __fish_seen_subcommand_from up status stop start down help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c kw -n "__fish_kw_using_subcommand cluster; and __fish_seen_subcommand_from up" -l nodes -d 'Number of nodes (one until replication is available)' -r
+complete -c kw -n "__fish_kw_using_subcommand cluster; and __fish_seen_subcommand_from up" -l config -d 'Broker setting for every node, e.g. --config num.partitions=6 (repeatable)' -r
+complete -c kw -n "__fish_kw_using_subcommand cluster; and __fish_seen_subcommand_from up" -l data-dir -d 'Directory holding node-1, node-2, ...' -r -F
+complete -c kw -n "__fish_kw_using_subcommand cluster; and __fish_seen_subcommand_from up" -l base-port -d 'Client port of node 1; node N listens on BASE_PORT+N-1' -r
+complete -c kw -n "__fish_kw_using_subcommand cluster; and __fish_seen_subcommand_from up" -s b -l bootstrap-server -d 'Bootstrap broker(s), host:port[,host:port...]' -r
+complete -c kw -n "__fish_kw_using_subcommand cluster; and __fish_seen_subcommand_from up" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug, -vvv trace); RUST_LOG wins when set'
+complete -c kw -n "__fish_kw_using_subcommand cluster; and __fish_seen_subcommand_from up" -s h -l help -d 'Print help'
+complete -c kw -n "__fish_kw_using_subcommand cluster; and __fish_seen_subcommand_from up" -s V -l version -d 'Print version'
+complete -c kw -n "__fish_kw_using_subcommand cluster; and __fish_seen_subcommand_from status" -s o -l output -d 'Output format' -r -f -a "text\t''
+json\t''"
+complete -c kw -n "__fish_kw_using_subcommand cluster; and __fish_seen_subcommand_from status" -l data-dir -d 'Directory holding node-1, node-2, ...' -r -F
+complete -c kw -n "__fish_kw_using_subcommand cluster; and __fish_seen_subcommand_from status" -l base-port -d 'Client port of node 1; node N listens on BASE_PORT+N-1' -r
+complete -c kw -n "__fish_kw_using_subcommand cluster; and __fish_seen_subcommand_from status" -s b -l bootstrap-server -d 'Bootstrap broker(s), host:port[,host:port...]' -r
+complete -c kw -n "__fish_kw_using_subcommand cluster; and __fish_seen_subcommand_from status" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug, -vvv trace); RUST_LOG wins when set'
+complete -c kw -n "__fish_kw_using_subcommand cluster; and __fish_seen_subcommand_from status" -s h -l help -d 'Print help'
+complete -c kw -n "__fish_kw_using_subcommand cluster; and __fish_seen_subcommand_from status" -s V -l version -d 'Print version'
+complete -c kw -n "__fish_kw_using_subcommand cluster; and __fish_seen_subcommand_from stop" -l data-dir -d 'Directory holding node-1, node-2, ...' -r -F
+complete -c kw -n "__fish_kw_using_subcommand cluster; and __fish_seen_subcommand_from stop" -l base-port -d 'Client port of node 1; node N listens on BASE_PORT+N-1' -r
+complete -c kw -n "__fish_kw_using_subcommand cluster; and __fish_seen_subcommand_from stop" -s b -l bootstrap-server -d 'Bootstrap broker(s), host:port[,host:port...]' -r
+complete -c kw -n "__fish_kw_using_subcommand cluster; and __fish_seen_subcommand_from stop" -l kill
+complete -c kw -n "__fish_kw_using_subcommand cluster; and __fish_seen_subcommand_from stop" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug, -vvv trace); RUST_LOG wins when set'
+complete -c kw -n "__fish_kw_using_subcommand cluster; and __fish_seen_subcommand_from stop" -s h -l help -d 'Print help'
+complete -c kw -n "__fish_kw_using_subcommand cluster; and __fish_seen_subcommand_from stop" -s V -l version -d 'Print version'
+complete -c kw -n "__fish_kw_using_subcommand cluster; and __fish_seen_subcommand_from start" -l data-dir -d 'Directory holding node-1, node-2, ...' -r -F
+complete -c kw -n "__fish_kw_using_subcommand cluster; and __fish_seen_subcommand_from start" -l base-port -d 'Client port of node 1; node N listens on BASE_PORT+N-1' -r
+complete -c kw -n "__fish_kw_using_subcommand cluster; and __fish_seen_subcommand_from start" -s b -l bootstrap-server -d 'Bootstrap broker(s), host:port[,host:port...]' -r
+complete -c kw -n "__fish_kw_using_subcommand cluster; and __fish_seen_subcommand_from start" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug, -vvv trace); RUST_LOG wins when set'
+complete -c kw -n "__fish_kw_using_subcommand cluster; and __fish_seen_subcommand_from start" -s h -l help -d 'Print help'
+complete -c kw -n "__fish_kw_using_subcommand cluster; and __fish_seen_subcommand_from start" -s V -l version -d 'Print version'
+complete -c kw -n "__fish_kw_using_subcommand cluster; and __fish_seen_subcommand_from down" -l data-dir -d 'Directory holding node-1, node-2, ...' -r -F
+complete -c kw -n "__fish_kw_using_subcommand cluster; and __fish_seen_subcommand_from down" -l base-port -d 'Client port of node 1; node N listens on BASE_PORT+N-1' -r
+complete -c kw -n "__fish_kw_using_subcommand cluster; and __fish_seen_subcommand_from down" -s b -l bootstrap-server -d 'Bootstrap broker(s), host:port[,host:port...]' -r
+complete -c kw -n "__fish_kw_using_subcommand cluster; and __fish_seen_subcommand_from down" -l purge
+complete -c kw -n "__fish_kw_using_subcommand cluster; and __fish_seen_subcommand_from down" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug, -vvv trace); RUST_LOG wins when set'
+complete -c kw -n "__fish_kw_using_subcommand cluster; and __fish_seen_subcommand_from down" -s h -l help -d 'Print help'
+complete -c kw -n "__fish_kw_using_subcommand cluster; and __fish_seen_subcommand_from down" -s V -l version -d 'Print version'
+complete -c kw -n "__fish_kw_using_subcommand cluster; and __fish_seen_subcommand_from help" -f -a "up" -d 'Start the nodes in the background and wait until they serve'
+complete -c kw -n "__fish_kw_using_subcommand cluster; and __fish_seen_subcommand_from help" -f -a "status" -d 'Show each node: up or down, pid, address, partitions it leads'
+complete -c kw -n "__fish_kw_using_subcommand cluster; and __fish_seen_subcommand_from help" -f -a "stop" -d 'Stop one node (SIGTERM, or SIGKILL with --kill), like `docker stop kafka-2`'
+complete -c kw -n "__fish_kw_using_subcommand cluster; and __fish_seen_subcommand_from help" -f -a "start" -d 'Start one stopped node again, like `docker start kafka-2`'
+complete -c kw -n "__fish_kw_using_subcommand cluster; and __fish_seen_subcommand_from help" -f -a "down" -d 'Stop every node (and delete the data with --purge)'
+complete -c kw -n "__fish_kw_using_subcommand cluster; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c kw -n "__fish_kw_using_subcommand generate" -s b -l bootstrap-server -d 'Bootstrap broker(s), host:port[,host:port...]' -r
 complete -c kw -n "__fish_kw_using_subcommand generate" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug, -vvv trace); RUST_LOG wins when set'
 complete -c kw -n "__fish_kw_using_subcommand generate" -s h -l help -d 'Print help'
 complete -c kw -n "__fish_kw_using_subcommand generate" -s V -l version -d 'Print version'
-complete -c kw -n "__fish_kw_using_subcommand help; and not __fish_seen_subcommand_from serve topics produce consume metadata groups simulate-sales generate help" -f -a "serve" -d 'Run a broker node'
-complete -c kw -n "__fish_kw_using_subcommand help; and not __fish_seen_subcommand_from serve topics produce consume metadata groups simulate-sales generate help" -f -a "topics" -d 'Create, delete, list and describe topics'
-complete -c kw -n "__fish_kw_using_subcommand help; and not __fish_seen_subcommand_from serve topics produce consume metadata groups simulate-sales generate help" -f -a "produce" -d 'Produce messages from stdin or files (like kcat -P)'
-complete -c kw -n "__fish_kw_using_subcommand help; and not __fish_seen_subcommand_from serve topics produce consume metadata groups simulate-sales generate help" -f -a "consume" -d 'Consume messages (like kcat -C)'
-complete -c kw -n "__fish_kw_using_subcommand help; and not __fish_seen_subcommand_from serve topics produce consume metadata groups simulate-sales generate help" -f -a "metadata" -d 'Show brokers, topics and partitions (like kcat -L)'
-complete -c kw -n "__fish_kw_using_subcommand help; and not __fish_seen_subcommand_from serve topics produce consume metadata groups simulate-sales generate help" -f -a "groups" -d 'List, describe, delete consumer groups and reset their offsets'
-complete -c kw -n "__fish_kw_using_subcommand help; and not __fish_seen_subcommand_from serve topics produce consume metadata groups simulate-sales generate help" -f -a "simulate-sales" -d 'Stream the workshop\'s sales data (products, purchases, restocks)'
-complete -c kw -n "__fish_kw_using_subcommand help; and not __fish_seen_subcommand_from serve topics produce consume metadata groups simulate-sales generate help" -f -a "generate" -d 'Write shell completions or man pages (for packagers)'
-complete -c kw -n "__fish_kw_using_subcommand help; and not __fish_seen_subcommand_from serve topics produce consume metadata groups simulate-sales generate help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c kw -n "__fish_kw_using_subcommand help; and not __fish_seen_subcommand_from serve topics produce consume metadata groups simulate-sales cluster generate help" -f -a "serve" -d 'Run a broker node'
+complete -c kw -n "__fish_kw_using_subcommand help; and not __fish_seen_subcommand_from serve topics produce consume metadata groups simulate-sales cluster generate help" -f -a "topics" -d 'Create, delete, list and describe topics'
+complete -c kw -n "__fish_kw_using_subcommand help; and not __fish_seen_subcommand_from serve topics produce consume metadata groups simulate-sales cluster generate help" -f -a "produce" -d 'Produce messages from stdin or files (like kcat -P)'
+complete -c kw -n "__fish_kw_using_subcommand help; and not __fish_seen_subcommand_from serve topics produce consume metadata groups simulate-sales cluster generate help" -f -a "consume" -d 'Consume messages (like kcat -C)'
+complete -c kw -n "__fish_kw_using_subcommand help; and not __fish_seen_subcommand_from serve topics produce consume metadata groups simulate-sales cluster generate help" -f -a "metadata" -d 'Show brokers, topics and partitions (like kcat -L)'
+complete -c kw -n "__fish_kw_using_subcommand help; and not __fish_seen_subcommand_from serve topics produce consume metadata groups simulate-sales cluster generate help" -f -a "groups" -d 'List, describe, delete consumer groups and reset their offsets'
+complete -c kw -n "__fish_kw_using_subcommand help; and not __fish_seen_subcommand_from serve topics produce consume metadata groups simulate-sales cluster generate help" -f -a "simulate-sales" -d 'Stream the workshop\'s sales data (products, purchases, restocks)'
+complete -c kw -n "__fish_kw_using_subcommand help; and not __fish_seen_subcommand_from serve topics produce consume metadata groups simulate-sales cluster generate help" -f -a "cluster" -d 'Run a local cluster in the background (up, status, stop, start, down)'
+complete -c kw -n "__fish_kw_using_subcommand help; and not __fish_seen_subcommand_from serve topics produce consume metadata groups simulate-sales cluster generate help" -f -a "generate" -d 'Write shell completions or man pages (for packagers)'
+complete -c kw -n "__fish_kw_using_subcommand help; and not __fish_seen_subcommand_from serve topics produce consume metadata groups simulate-sales cluster generate help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c kw -n "__fish_kw_using_subcommand help; and __fish_seen_subcommand_from topics" -f -a "create" -d 'Create a topic'
 complete -c kw -n "__fish_kw_using_subcommand help; and __fish_seen_subcommand_from topics" -f -a "delete" -d 'Delete a topic and its data'
 complete -c kw -n "__fish_kw_using_subcommand help; and __fish_seen_subcommand_from topics" -f -a "list" -d 'List topic names, sorted'
@@ -211,3 +277,8 @@ complete -c kw -n "__fish_kw_using_subcommand help; and __fish_seen_subcommand_f
 complete -c kw -n "__fish_kw_using_subcommand help; and __fish_seen_subcommand_from groups" -f -a "describe" -d 'Offsets and lag per partition (default), members (--members) or state (--state)'
 complete -c kw -n "__fish_kw_using_subcommand help; and __fish_seen_subcommand_from groups" -f -a "delete" -d 'Delete an empty group and its committed offsets'
 complete -c kw -n "__fish_kw_using_subcommand help; and __fish_seen_subcommand_from groups" -f -a "reset-offsets" -d 'Move an inactive group\'s committed offsets (dry run unless --execute)'
+complete -c kw -n "__fish_kw_using_subcommand help; and __fish_seen_subcommand_from cluster" -f -a "up" -d 'Start the nodes in the background and wait until they serve'
+complete -c kw -n "__fish_kw_using_subcommand help; and __fish_seen_subcommand_from cluster" -f -a "status" -d 'Show each node: up or down, pid, address, partitions it leads'
+complete -c kw -n "__fish_kw_using_subcommand help; and __fish_seen_subcommand_from cluster" -f -a "stop" -d 'Stop one node (SIGTERM, or SIGKILL with --kill), like `docker stop kafka-2`'
+complete -c kw -n "__fish_kw_using_subcommand help; and __fish_seen_subcommand_from cluster" -f -a "start" -d 'Start one stopped node again, like `docker start kafka-2`'
+complete -c kw -n "__fish_kw_using_subcommand help; and __fish_seen_subcommand_from cluster" -f -a "down" -d 'Stop every node (and delete the data with --purge)'

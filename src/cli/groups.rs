@@ -24,6 +24,9 @@ pub enum GroupsAction {
     List {
         #[arg(long)]
         state: bool,
+        /// Output format
+        #[arg(long, short = 'o', value_enum, default_value = "text")]
+        output: super::OutputFormat,
     },
     /// Offsets and lag per partition (default), members (--members) or state (--state)
     #[command(
@@ -35,6 +38,9 @@ pub enum GroupsAction {
         members: bool,
         #[arg(long)]
         state: bool,
+        /// Output format (json carries members, assignments and offsets at once)
+        #[arg(long, short = 'o', value_enum, default_value = "text")]
+        output: super::OutputFormat,
     },
     /// Delete an empty group and its committed offsets
     Delete { group: String },
@@ -219,8 +225,16 @@ async fn log_end_offsets(
 pub async fn run(bootstrap: &str, args: GroupsArgs) -> anyhow::Result<u8> {
     let client = Client::connect(bootstrap, Default::default()).await?;
     match args.action {
-        GroupsAction::List { state } => {
+        GroupsAction::List { state, output } => {
             let groups = groups_admin::list_groups(&client).await?;
+            if output == super::OutputFormat::Json {
+                let v: Vec<serde_json::Value> = groups
+                    .iter()
+                    .map(|g| serde_json::json!({"group": g.group_id, "state": g.state, "protocol_type": g.protocol_type}))
+                    .collect();
+                println!("{}", serde_json::Value::Array(v));
+                return Ok(0);
+            }
             if state {
                 let w = width(15, groups.iter().map(|g| g.group_id.len())) + 10;
                 println!("{} {:<20}", pad("GROUP", w), "STATE");
@@ -237,10 +251,52 @@ pub async fn run(bootstrap: &str, args: GroupsArgs) -> anyhow::Result<u8> {
             group,
             members,
             state,
+            output,
         } => {
             let g = groups_admin::describe_group(&client, &group).await?;
             if g.state == "Dead" {
-                println!("\nError: Consumer group '{group}' does not exist.");
+                bail!("Consumer group '{group}' does not exist.");
+            }
+            if output == super::OutputFormat::Json {
+                let tps: BTreeSet<TopicPartition> = g
+                    .members
+                    .iter()
+                    .flat_map(|m| m.assignment.iter().cloned())
+                    .chain(g.committed.keys().cloned())
+                    .collect();
+                let ends = log_end_offsets(&client, tps.iter().cloned()).await;
+                let owner = |tp: &TopicPartition| {
+                    g.members
+                        .iter()
+                        .find(|m| m.assignment.contains(tp))
+                        .map(|m| m.member_id.clone())
+                };
+                let v = serde_json::json!({
+                    "group": g.group_id,
+                    "state": g.state,
+                    "protocol": g.protocol,
+                    "coordinator": {"id": g.coordinator.0, "address": g.coordinator.1},
+                    "members": g.members.iter().map(|m| serde_json::json!({
+                        "member_id": m.member_id,
+                        "group_instance_id": m.group_instance_id,
+                        "client_id": m.client_id,
+                        "host": m.client_host,
+                        "partitions": m.assignment.iter().map(|tp| serde_json::json!({"topic": tp.topic, "partition": tp.partition})).collect::<Vec<_>>(),
+                    })).collect::<Vec<_>>(),
+                    "offsets": tps.iter().map(|tp| {
+                        let current = g.committed.get(tp).copied();
+                        let end = ends.get(tp).copied();
+                        serde_json::json!({
+                            "topic": tp.topic,
+                            "partition": tp.partition,
+                            "current_offset": current,
+                            "log_end_offset": end,
+                            "lag": current.zip(end).map(|(c, e)| (e - c).max(0)),
+                            "member_id": owner(tp),
+                        })
+                    }).collect::<Vec<_>>(),
+                });
+                println!("{v}");
                 return Ok(0);
             }
             match g.state.as_str() {

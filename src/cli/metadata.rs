@@ -17,6 +17,9 @@ pub struct MetadataArgs {
     /// JSON output (as kcat -L -J)
     #[arg(short = 'J', long = "json")]
     pub json: bool,
+    /// Output format (`json` is the same as -J)
+    #[arg(long, short = 'o', value_enum, default_value = "text")]
+    pub output: super::OutputFormat,
 }
 
 pub async fn run(bootstrap: &str, args: MetadataArgs) -> anyhow::Result<u8> {
@@ -68,7 +71,7 @@ pub async fn run(bootstrap: &str, args: MetadataArgs) -> anyhow::Result<u8> {
             })
             .collect(),
     };
-    if args.json {
+    if args.json || args.output == super::OutputFormat::Json {
         print!("{}", render_metadata_json(&info, args.topic.as_deref()));
     } else {
         print!("{}", render_metadata_text(&info, args.topic.as_deref()));

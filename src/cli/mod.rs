@@ -2,6 +2,7 @@
 //! `run` that turns validated arguments into calls on `client` or `broker`.
 //! Data goes to stdout, logs and kcat-style `%` lines to stderr.
 
+pub mod cluster;
 pub mod consume;
 pub mod consume_group;
 pub mod generate;
@@ -55,9 +56,18 @@ pub enum Command {
     Groups(groups::GroupsArgs),
     /// Stream the workshop's sales data (products, purchases, restocks)
     SimulateSales(simulate_sales::SimulateArgs),
+    /// Run a local cluster in the background (up, status, stop, start, down)
+    Cluster(cluster::ClusterArgs),
     /// Write shell completions or man pages (for packagers)
     #[command(hide = true)]
     Generate(generate::GenerateArgs),
+}
+
+/// `--output` of commands that can print JSON for scripts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum OutputFormat {
+    Text,
+    Json,
 }
 
 /// Quiet by default (warnings only); `-v` adds levels; RUST_LOG overrides.
@@ -88,6 +98,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<u8> {
         Command::Groups(args) => groups::run(&cli.bootstrap, args).await,
         Command::SimulateSales(args) => simulate_sales::run(&cli.bootstrap, args).await,
         Command::Generate(args) => generate::run(args),
+        Command::Cluster(args) => cluster::run(args).await,
     }
 }
 

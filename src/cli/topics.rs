@@ -53,6 +53,9 @@ pub enum TopicsAction {
         /// Leave out internal topics such as __consumer_offsets
         #[arg(long)]
         exclude_internal: bool,
+        /// Output format
+        #[arg(long, short = 'o', value_enum, default_value = "text")]
+        output: super::OutputFormat,
     },
     /// Show partitions, leaders, replicas and in-sync replicas
     #[command(after_help = "Example:\n  kw topics describe demo.purchases")]
@@ -61,6 +64,9 @@ pub enum TopicsAction {
         names: Vec<String>,
         #[arg(long)]
         exclude_internal: bool,
+        /// Output format
+        #[arg(long, short = 'o', value_enum, default_value = "text")]
+        output: super::OutputFormat,
     },
     /// Increase the number of partitions
     Alter {
@@ -111,7 +117,10 @@ pub async fn run(bootstrap: &str, args: TopicsArgs) -> anyhow::Result<u8> {
                 Err(e) => return Err(e.into()),
             }
         }
-        TopicsAction::List { exclude_internal } => {
+        TopicsAction::List {
+            exclude_internal,
+            output,
+        } => {
             let meta = client.metadata(None).await?;
             let mut names: Vec<String> = meta
                 .topics
@@ -120,6 +129,10 @@ pub async fn run(bootstrap: &str, args: TopicsArgs) -> anyhow::Result<u8> {
                 .filter_map(|t| t.name.as_ref().map(|n| n.to_string()))
                 .collect();
             names.sort();
+            if output == super::OutputFormat::Json {
+                println!("{}", serde_json::to_string(&names)?);
+                return Ok(0);
+            }
             for n in names {
                 println!("{n}");
             }
@@ -127,6 +140,7 @@ pub async fn run(bootstrap: &str, args: TopicsArgs) -> anyhow::Result<u8> {
         TopicsAction::Describe {
             names,
             exclude_internal,
+            output,
         } => {
             let meta = if names.is_empty() {
                 client.metadata(None).await?
@@ -134,6 +148,7 @@ pub async fn run(bootstrap: &str, args: TopicsArgs) -> anyhow::Result<u8> {
                 client.metadata(Some(&names)).await?
             };
             let mut out = String::new();
+            let mut json = Vec::new();
             for t in &meta.topics {
                 let Some(name) = t.name.as_ref().map(|n| n.to_string()) else {
                     continue;
@@ -168,14 +183,35 @@ pub async fn run(bootstrap: &str, args: TopicsArgs) -> anyhow::Result<u8> {
                 } else {
                     crate::controller::uuid_to_base64(t.topic_id)
                 };
-                out.push_str(&render_topic_describe(&TopicDescription {
+                let d = TopicDescription {
                     name,
                     topic_id,
                     configs,
                     partitions,
-                }));
+                };
+                if output == super::OutputFormat::Json {
+                    json.push(serde_json::json!({
+                        "topic": d.name,
+                        "topic_id": d.topic_id,
+                        "partition_count": d.partitions.len(),
+                        "replication_factor": d.partitions.first().map_or(0, |p| p.replicas.len()),
+                        "configs": d.configs.iter().cloned().collect::<std::collections::BTreeMap<String, String>>(),
+                        "partitions": d.partitions.iter().map(|p| serde_json::json!({
+                            "partition": p.partition,
+                            "leader": p.leader,
+                            "replicas": p.replicas,
+                            "isr": p.isr,
+                        })).collect::<Vec<_>>(),
+                    }));
+                } else {
+                    out.push_str(&render_topic_describe(&d));
+                }
             }
-            print!("{out}");
+            if output == super::OutputFormat::Json {
+                println!("{}", serde_json::Value::Array(json));
+            } else {
+                print!("{out}");
+            }
         }
         TopicsAction::Alter { name, partitions } => {
             admin::create_partitions(&client, &name, partitions, ADMIN_TIMEOUT).await?;

@@ -1,0 +1,148 @@
+//! `kw cluster` against real processes, and `--output json` carrying the same facts
+//! as the text views.
+
+mod common;
+
+use std::time::Duration;
+
+use common::{free_port, kw_bin, Node};
+
+fn kw(args: &[&str]) -> std::process::Output {
+    assert_cmd::Command::new(kw_bin())
+        .args(args)
+        .timeout(Duration::from_secs(60))
+        .output()
+        .unwrap()
+}
+
+fn ok(args: &[&str]) -> String {
+    let out = kw(args);
+    assert!(
+        out.status.success(),
+        "kw {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+#[test]
+fn cluster_up_status_stop_start_down() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("cluster");
+    let port = free_port().to_string();
+    let d = dir.to_str().unwrap();
+    let base = ["cluster", "--data-dir", d, "--base-port", port.as_str()];
+    let with = |extra: &[&str]| -> Vec<String> {
+        base.iter().chain(extra).map(|s| s.to_string()).collect()
+    };
+    let run = |extra: &[&str]| ok(&with(extra).iter().map(|s| s.as_str()).collect::<Vec<_>>());
+    let bootstrap = run(&["up"]);
+    assert_eq!(bootstrap.trim(), format!("127.0.0.1:{port}"));
+    let b = bootstrap.trim().to_string();
+    ok(&["-b", &b, "topics", "create", "c", "--partitions", "3"]);
+    let status: serde_json::Value =
+        serde_json::from_str(&run(&["status", "--output", "json"])).unwrap();
+    assert_eq!(status[0]["up"], true);
+    assert_eq!(status[0]["partitions_led"], 3);
+    let pid = status[0]["pid"].as_i64().unwrap();
+    run(&["stop", "1"]);
+    let status: serde_json::Value = serde_json::from_str(&run(&["status", "-o", "json"])).unwrap();
+    assert_eq!(status[0]["up"], false);
+    assert!(run(&["status"]).contains("down"));
+    run(&["start", "1"]);
+    let status: serde_json::Value = serde_json::from_str(&run(&["status", "-o", "json"])).unwrap();
+    assert_eq!(status[0]["up"], true);
+    assert_ne!(status[0]["pid"].as_i64().unwrap(), pid);
+    assert_eq!(
+        ok(&["-b", &b, "topics", "list"]),
+        "c\n",
+        "data survived stop/start"
+    );
+    // Starting a node that runs, or on a taken port, fails with one sentence.
+    let out = kw(&with(&["start", "1"])
+        .iter()
+        .map(|s| s.as_str())
+        .collect::<Vec<_>>());
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("already running"));
+    run(&["stop", "1", "--kill"]);
+    let blocker = std::net::TcpListener::bind(format!("127.0.0.1:{port}")).unwrap();
+    let out = kw(&with(&["start", "1"])
+        .iter()
+        .map(|s| s.as_str())
+        .collect::<Vec<_>>());
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("cannot listen on"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    drop(blocker);
+    run(&["start", "1"]);
+    run(&["down", "--purge"]);
+    assert!(!dir.exists());
+}
+
+#[test]
+fn json_outputs_carry_the_text_facts() {
+    let node = Node::start_with(&["--config", "group.initial.rebalance.delay.ms=100"]);
+    node.kw_ok(&[
+        "topics",
+        "create",
+        "j",
+        "--partitions",
+        "2",
+        "--config",
+        "retention.ms=1000000",
+    ]);
+    let list: Vec<String> =
+        serde_json::from_str(&node.kw_ok(&["topics", "list", "-o", "json"])).unwrap();
+    assert_eq!(list, vec!["j"]);
+    let d: serde_json::Value =
+        serde_json::from_str(&node.kw_ok(&["topics", "describe", "j", "-o", "json"])).unwrap();
+    assert_eq!(d[0]["partition_count"], 2);
+    assert_eq!(d[0]["configs"]["retention.ms"], "1000000");
+    assert_eq!(d[0]["partitions"][1]["leader"], 1);
+    let text = node.kw_ok(&["topics", "describe", "j"]);
+    assert!(
+        text.contains(d[0]["topic_id"].as_str().unwrap()),
+        "same topic id in both views"
+    );
+    node.kw()
+        .args(["produce", "-t", "j"])
+        .write_stdin("a\nb\nc\n")
+        .assert()
+        .success();
+    node.kw_ok(&["consume", "-G", "jg", "j", "-o", "beginning", "-e", "-q"]);
+    let groups: serde_json::Value =
+        serde_json::from_str(&node.kw_ok(&["groups", "list", "-o", "json"])).unwrap();
+    assert_eq!(groups[0]["group"], "jg");
+    assert_eq!(groups[0]["state"], "Empty");
+    let g: serde_json::Value =
+        serde_json::from_str(&node.kw_ok(&["groups", "describe", "jg", "-o", "json"])).unwrap();
+    let committed: i64 = g["offsets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["current_offset"].as_i64().unwrap())
+        .sum();
+    assert_eq!(committed, 3);
+    assert!(g["offsets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|o| o["lag"] == 0));
+    let m: serde_json::Value =
+        serde_json::from_str(&node.kw_ok(&["metadata", "-o", "json"])).unwrap();
+    assert_eq!(m["brokers"][0]["id"], 1);
+    let out = node
+        .kw()
+        .args(["groups", "describe", "nope"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        "kw: Consumer group 'nope' does not exist.\n"
+    );
+}
