@@ -17,7 +17,7 @@ use uuid::Uuid;
 use super::producer_state::{ProducerStates, SequenceCheck};
 use crate::protocol::batch::{self, BatchError, BatchHeader};
 use crate::protocol::TopicPartition;
-use crate::storage::{self, LogConfig, PartitionLog};
+use crate::storage::{self, EpochCache, LogConfig, PartitionLog};
 
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
@@ -120,6 +120,8 @@ struct State {
     follower_leo: HashMap<i32, i64>,
     high_watermark: i64,
     producers: ProducerStates,
+    /// First offset of each leader epoch in this log (KIP-101).
+    epochs: EpochCache,
 }
 
 pub struct Partition {
@@ -140,7 +142,11 @@ impl Partition {
         node_id: i32,
     ) -> Result<Arc<Partition>> {
         let mut producers = ProducerStates::default();
-        let log = PartitionLog::open(dir, config.log.clone(), &mut |h| producers.record(h))?;
+        let mut epochs = EpochCache::default();
+        let log = PartitionLog::open(dir, config.log.clone(), &mut |h| {
+            producers.record(h);
+            epochs.assign(h.partition_leader_epoch, h.base_offset);
+        })?;
         // Until told otherwise, everything local is committed: a single replica is its own ISR.
         let high_watermark = log.log_end_offset();
         Ok(Arc::new(Partition {
@@ -156,6 +162,7 @@ impl Partition {
                 follower_leo: HashMap::new(),
                 high_watermark,
                 producers,
+                epochs,
             }),
             waiters: Mutex::new(Vec::new()),
         }))
@@ -170,6 +177,8 @@ impl Partition {
         let mut st = self.lock();
         st.is_leader = true;
         st.leader_epoch = leader_epoch;
+        let leo = st.log.log_end_offset();
+        st.epochs.assign(leader_epoch, leo);
         st.isr = isr;
         st.follower_leo.retain(|id, _| *id != self.node_id);
         Self::advance_high_watermark(&mut st, self.node_id);
@@ -350,18 +359,14 @@ impl Partition {
         })
     }
 
-    /// OffsetForLeaderEpoch: the end offset of `epoch` as this leader knows it.
-    /// With one epoch history entry per leadership this is the log end offset for the
-    /// current epoch.
+    /// OffsetForLeaderEpoch: the largest epoch at or below `epoch` in this log and
+    /// where it ended (Kafka's `endOffsetFor`).
     pub fn end_offset_for_epoch(&self, epoch: i32) -> Result<(i32, i64)> {
         let st = self.lock();
         if !st.is_leader {
             return Err(Error::NotLeader(self.tp.clone()));
         }
-        if epoch > st.leader_epoch {
-            return Ok((-1, -1));
-        }
-        Ok((st.leader_epoch.min(epoch.max(0)), st.log.log_end_offset()))
+        Ok(st.epochs.end_offset_for(epoch, st.log.log_end_offset()))
     }
 
     pub fn flush(&self) -> Result<()> {
@@ -398,5 +403,69 @@ impl Partition {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
             Err(source) => Err(Error::Storage(storage::Error::Io { path: dir, source })),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::protocol::batch::tests::make_batch;
+
+    fn open(dir: &Path) -> Arc<Partition> {
+        Partition::open(
+            TopicPartition::new("t", 0),
+            Uuid::nil(),
+            dir,
+            PartitionConfig::default(),
+            1,
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn leader_epochs_survive_reopen_and_answer_offset_for_leader_epoch() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = open(dir.path());
+        p.become_leader(0, vec![1]);
+        p.append_as_leader(&make_batch(3, -1, -1), 1).unwrap();
+        p.become_leader(4, vec![1]);
+        p.append_as_leader(&make_batch(2, -1, -1), -1).unwrap();
+        assert_eq!(p.end_offset_for_epoch(0).unwrap(), (0, 3));
+        assert_eq!(p.end_offset_for_epoch(2).unwrap(), (0, 3));
+        assert_eq!(p.end_offset_for_epoch(4).unwrap(), (4, 5));
+        drop(p);
+        let p = open(dir.path());
+        p.become_leader(4, vec![1]);
+        assert_eq!(
+            p.end_offset_for_epoch(0).unwrap(),
+            (0, 3),
+            "rebuilt from the stored batches"
+        );
+        assert_eq!(p.end_offset_for_epoch(4).unwrap(), (4, 5));
+        assert_eq!(p.high_watermark(), 5);
+    }
+
+    #[test]
+    fn a_follower_refuses_produce_and_fetch() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = open(dir.path());
+        assert!(matches!(
+            p.append_as_leader(&make_batch(1, -1, -1), 1),
+            Err(Error::NotLeader(_))
+        ));
+        assert!(matches!(
+            p.read(0, 100, ReadLimit::HighWatermark, -1),
+            Err(Error::NotLeader(_))
+        ));
+        p.become_leader(2, vec![1]);
+        assert!(matches!(
+            p.read(0, 100, ReadLimit::HighWatermark, 1),
+            Err(Error::FencedLeaderEpoch { .. })
+        ));
+        assert!(matches!(
+            p.read(0, 100, ReadLimit::HighWatermark, 3),
+            Err(Error::UnknownLeaderEpoch { .. })
+        ));
+        assert!(p.read(0, 100, ReadLimit::HighWatermark, 2).is_ok());
     }
 }

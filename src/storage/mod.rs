@@ -5,9 +5,11 @@
 //! Knows nothing about the network, leaders or the cluster: it stores batch bytes
 //! under offsets. Depends only on `protocol::batch` for the batch header layout.
 
+pub mod epochs;
 mod log;
 mod segment;
 
+pub use epochs::EpochCache;
 pub use log::{LogConfig, PartitionLog, ReadResult};
 
 use std::path::PathBuf;
