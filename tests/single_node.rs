@@ -380,3 +380,21 @@ fn cli_errors_are_one_line_with_exit_codes() {
         },
     );
 }
+
+#[test]
+fn an_oversized_message_is_refused_before_sending() {
+    let node = Node::start_single();
+    node.create_topic("big", 1);
+    let big = format!("{}\n", "x".repeat(1_100_000));
+    let out = node
+        .kw()
+        .args(["produce", "-t", "big"])
+        .write_stdin(big)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("Message size too large"));
+    // The partition is still usable by an idempotent producer afterwards.
+    produce(&node, "big", "small\n", &[]);
+    assert_eq!(consume_all(&node, "big", "%s\n"), vec!["small"]);
+}

@@ -33,6 +33,7 @@ const ALIASES: &[(&str, &str)] = &[
         "queue.buffering.max.messages",
     ),
     ("retry.backoff.ms", "retry.backoff.ms"),
+    ("message.max.bytes", "message.max.bytes"),
     ("client.id", "client.id"),
     ("bootstrap.servers", "bootstrap.servers"),
     ("metadata.broker.list", "bootstrap.servers"),
@@ -180,6 +181,9 @@ impl Props {
         }
         if let Some(ms) = self.num::<u64>("retry.backoff.ms")? {
             p.retry_backoff = Duration::from_millis(ms);
+        }
+        if let Some(n) = self.num::<usize>("message.max.bytes")? {
+            p.max_message_bytes = n.max(1);
         }
         Ok(p)
     }

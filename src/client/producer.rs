@@ -56,6 +56,9 @@ pub struct ProducerConfig {
     pub retry_backoff: Duration,
     /// `request.timeout.ms`
     pub request_timeout: Duration,
+    /// `message.max.bytes`: larger messages are refused before they are queued, so
+    /// one oversized message never poisons an idempotent partition's sequence.
+    pub max_message_bytes: usize,
 }
 
 impl Default for ProducerConfig {
@@ -72,6 +75,7 @@ impl Default for ProducerConfig {
             buffer_max_messages: 100_000,
             retry_backoff: Duration::from_millis(100),
             request_timeout: Duration::from_secs(30),
+            max_message_bytes: 1_000_000,
         }
     }
 }
@@ -190,6 +194,19 @@ impl Producer {
     /// Queue one message. Waits while the buffer is full. Fails at once for a topic
     /// or partition that does not exist.
     pub async fn send(&self, msg: Message) -> Result<()> {
+        let size = msg.key.as_ref().map_or(0, |k| k.len())
+            + msg.value.as_ref().map_or(0, |v| v.len())
+            + msg
+                .headers
+                .iter()
+                .map(|(k, v)| k.len() + v.as_ref().map_or(0, |v| v.len()))
+                .sum::<usize>();
+        if size > self.inner.config.max_message_bytes {
+            return Err(Error::Other(format!(
+                "Failed to produce message ({size} bytes): Broker: Message size too large (message.max.bytes is {})",
+                self.inner.config.max_message_bytes
+            )));
+        }
         let topic = self.inner.client.topic(&msg.topic).await?;
         let count = topic.partitions.len() as i32;
         let partition = match msg.partition {
