@@ -481,3 +481,49 @@ fn kw_and_kcat_place_keys_alike_with_both_partitioners() {
         );
     }
 }
+
+#[test]
+fn kill9_during_a_produce_stream_loses_no_acknowledged_message() {
+    let mut node = Node::start_single();
+    node.create_topic("acked", 3);
+    let dir = tempfile::tempdir().unwrap();
+    let acked_path = dir.path().join("acked.txt");
+    let mut writer = Background::spawn(python().args([
+        &script("acked_writer.py"),
+        &node.bootstrap(),
+        "acked",
+        acked_path.to_str().unwrap(),
+    ]));
+    let acked_count = || {
+        std::fs::read_to_string(&acked_path)
+            .map(|s| s.lines().count())
+            .unwrap_or(0)
+    };
+    common::wait_until(
+        Duration::from_secs(30),
+        "5000 messages acknowledged",
+        || acked_count() >= 5000,
+    );
+    node.kill9();
+    // The writer's in-flight messages now fail; let it finish (message.timeout.ms=4000).
+    writer.signal("TERM");
+    assert!(writer.wait_exit(Duration::from_secs(30)), "writer exits");
+    let acked: BTreeSet<String> = std::fs::read_to_string(&acked_path)
+        .unwrap()
+        .lines()
+        .map(String::from)
+        .collect();
+    node.start_again();
+    let stored: BTreeSet<String> = node
+        .kw_ok(&["consume", "-t", "acked", "-o", "beginning", "-e", "-q"])
+        .lines()
+        .map(String::from)
+        .collect();
+    let lost: Vec<&String> = acked.difference(&stored).take(5).collect();
+    assert!(
+        lost.is_empty(),
+        "{} acknowledged messages lost, e.g. {lost:?}",
+        acked.difference(&stored).count()
+    );
+    assert!(acked.len() >= 5000);
+}
