@@ -7,7 +7,10 @@
 //! on the broker, replication or group modules.
 
 pub mod image;
+pub mod network;
 pub mod placement;
+pub mod quorum;
+pub mod raft;
 pub mod records;
 pub mod topic_config;
 

@@ -1,0 +1,259 @@
+//! Quorum traffic between controller voters on their internal ports: openraft's
+//! AppendEntries, Vote and InstallSnapshot, plus forwarding a metadata write to the
+//! Raft leader. Frames are a 4-byte length and a JSON body; one request in flight per
+//! connection (Raft sends few, small messages here).
+
+use std::time::Duration;
+
+use openraft::error::{
+    InstallSnapshotError, NetworkError, RPCError, RaftError, RemoteError, Unreachable,
+};
+use openraft::network::{RPCOption, RaftNetwork, RaftNetworkFactory};
+use openraft::raft::{
+    AppendEntriesRequest, AppendEntriesResponse, InstallSnapshotRequest, InstallSnapshotResponse,
+    VoteRequest, VoteResponse,
+};
+use openraft::BasicNode;
+use serde::{Deserialize, Serialize};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::{TcpListener, TcpStream};
+use tracing::debug;
+
+use super::raft::{MetadataRaft, NodeId, TypeConfig};
+use super::records::MetadataRecord;
+
+/// Largest quorum message accepted (metadata is small; this bounds a bad peer).
+const MAX_FRAME_BYTES: usize = 64 * 1024 * 1024;
+const RPC_TIMEOUT: Duration = Duration::from_secs(5);
+
+#[derive(Serialize, Deserialize)]
+enum Rpc {
+    Append(AppendEntriesRequest<TypeConfig>),
+    Vote(VoteRequest<NodeId>),
+    Snapshot(InstallSnapshotRequest<TypeConfig>),
+    /// Append a metadata record through this node (which must be the leader).
+    Write(MetadataRecord),
+}
+
+#[derive(Serialize, Deserialize)]
+enum Reply {
+    Append(Result<AppendEntriesResponse<NodeId>, RaftError<NodeId>>),
+    Vote(Result<VoteResponse<NodeId>, RaftError<NodeId>>),
+    Snapshot(Result<InstallSnapshotResponse<NodeId>, RaftError<NodeId, InstallSnapshotError>>),
+    /// The image version that includes the record, or why it was not written.
+    Write(Result<u64, WriteError>),
+}
+
+/// Why a forwarded metadata write failed.
+#[derive(Debug, Clone, Serialize, Deserialize, thiserror::Error)]
+pub enum WriteError {
+    #[error("not the metadata leader (leader: {leader:?})")]
+    NotLeader { leader: Option<(NodeId, String)> },
+    #[error("no metadata quorum reachable: {0}")]
+    Unavailable(String),
+}
+
+async fn write_frame<T: Serialize>(stream: &mut TcpStream, msg: &T) -> std::io::Result<()> {
+    let body = serde_json::to_vec(msg).map_err(std::io::Error::other)?;
+    stream.write_all(&(body.len() as u32).to_be_bytes()).await?;
+    stream.write_all(&body).await
+}
+
+async fn read_frame<T: for<'de> Deserialize<'de>>(stream: &mut TcpStream) -> std::io::Result<T> {
+    let len = stream.read_u32().await? as usize;
+    if len > MAX_FRAME_BYTES {
+        return Err(std::io::Error::other(format!(
+            "quorum frame of {len} bytes is too large"
+        )));
+    }
+    let mut buf = vec![0u8; len];
+    stream.read_exact(&mut buf).await?;
+    serde_json::from_slice(&buf).map_err(std::io::Error::other)
+}
+
+/// Send one request to `addr` and wait for its reply.
+async fn call(conn: &mut Option<TcpStream>, addr: &str, rpc: &Rpc) -> std::io::Result<Reply> {
+    let attempt = async {
+        if conn.is_none() {
+            let s = TcpStream::connect(addr).await?;
+            let _ = s.set_nodelay(true);
+            *conn = Some(s);
+        }
+        let s = conn.as_mut().expect("connected above");
+        write_frame(s, rpc).await?;
+        read_frame::<Reply>(s).await
+    };
+    let result = match tokio::time::timeout(RPC_TIMEOUT, attempt).await {
+        Ok(r) => r,
+        Err(_) => Err(std::io::Error::new(
+            std::io::ErrorKind::TimedOut,
+            "quorum RPC timed out",
+        )),
+    };
+    if result.is_err() {
+        // Never reuse a connection whose request/reply pairing may be off.
+        *conn = None;
+    }
+    result
+}
+
+/// Creates one client per peer voter.
+pub struct Network;
+
+pub struct PeerClient {
+    target: NodeId,
+    addr: String,
+    conn: Option<TcpStream>,
+}
+
+impl RaftNetworkFactory<TypeConfig> for Network {
+    type Network = PeerClient;
+
+    async fn new_client(&mut self, target: NodeId, node: &BasicNode) -> PeerClient {
+        PeerClient {
+            target,
+            addr: node.addr.clone(),
+            conn: None,
+        }
+    }
+}
+
+fn unreachable<E: std::error::Error>(e: std::io::Error) -> RPCError<NodeId, BasicNode, E> {
+    if e.kind() == std::io::ErrorKind::TimedOut {
+        RPCError::Network(NetworkError::new(&e))
+    } else {
+        RPCError::Unreachable(Unreachable::new(&e))
+    }
+}
+
+fn wrong_reply<E: std::error::Error>() -> RPCError<NodeId, BasicNode, E> {
+    RPCError::Network(NetworkError::new(&std::io::Error::other(
+        "unexpected reply kind",
+    )))
+}
+
+impl RaftNetwork<TypeConfig> for PeerClient {
+    async fn append_entries(
+        &mut self,
+        rpc: AppendEntriesRequest<TypeConfig>,
+        _option: RPCOption,
+    ) -> Result<AppendEntriesResponse<NodeId>, RPCError<NodeId, BasicNode, RaftError<NodeId>>> {
+        match call(&mut self.conn, &self.addr, &Rpc::Append(rpc))
+            .await
+            .map_err(unreachable)?
+        {
+            Reply::Append(r) => {
+                r.map_err(|e| RPCError::RemoteError(RemoteError::new(self.target, e)))
+            }
+            _ => Err(wrong_reply()),
+        }
+    }
+
+    async fn install_snapshot(
+        &mut self,
+        rpc: InstallSnapshotRequest<TypeConfig>,
+        _option: RPCOption,
+    ) -> Result<
+        InstallSnapshotResponse<NodeId>,
+        RPCError<NodeId, BasicNode, RaftError<NodeId, InstallSnapshotError>>,
+    > {
+        match call(&mut self.conn, &self.addr, &Rpc::Snapshot(rpc))
+            .await
+            .map_err(unreachable)?
+        {
+            Reply::Snapshot(r) => {
+                r.map_err(|e| RPCError::RemoteError(RemoteError::new(self.target, e)))
+            }
+            _ => Err(wrong_reply()),
+        }
+    }
+
+    async fn vote(
+        &mut self,
+        rpc: VoteRequest<NodeId>,
+        _option: RPCOption,
+    ) -> Result<VoteResponse<NodeId>, RPCError<NodeId, BasicNode, RaftError<NodeId>>> {
+        match call(&mut self.conn, &self.addr, &Rpc::Vote(rpc))
+            .await
+            .map_err(unreachable)?
+        {
+            Reply::Vote(r) => {
+                r.map_err(|e| RPCError::RemoteError(RemoteError::new(self.target, e)))
+            }
+            _ => Err(wrong_reply()),
+        }
+    }
+}
+
+/// Append `record` through the local node, forwarding to the leader when this node
+/// is not it. Returns the image version that includes the record.
+pub async fn write(raft: &MetadataRaft, record: MetadataRecord) -> Result<u64, WriteError> {
+    // Long enough to ride out an election (election timeout 1-2 s) and a retry or two.
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(15);
+    while tokio::time::Instant::now() < deadline {
+        match raft.client_write(record.clone()).await {
+            Ok(resp) => return Ok(resp.data),
+            Err(RaftError::APIError(openraft::error::ClientWriteError::ForwardToLeader(f))) => {
+                let Some((id, node)) = f.leader_id.zip(f.leader_node) else {
+                    // An election is under way: wait for a leader.
+                    tokio::time::sleep(Duration::from_millis(200)).await;
+                    continue;
+                };
+                let mut conn = None;
+                match call(&mut conn, &node.addr, &Rpc::Write(record.clone())).await {
+                    Ok(Reply::Write(Ok(v))) => return Ok(v),
+                    Ok(Reply::Write(Err(WriteError::NotLeader { .. }))) | Err(_) => {
+                        debug!(leader = id, "forwarding a metadata write failed; retrying");
+                        tokio::time::sleep(Duration::from_millis(200)).await;
+                    }
+                    Ok(Reply::Write(Err(e))) => return Err(e),
+                    Ok(_) => return Err(WriteError::Unavailable("unexpected reply kind".into())),
+                }
+            }
+            Err(e) => return Err(WriteError::Unavailable(e.to_string())),
+        }
+    }
+    Err(WriteError::Unavailable(
+        "no metadata leader elected within 15 s".into(),
+    ))
+}
+
+/// Serve quorum traffic on `listener` until the task is dropped.
+pub async fn serve(listener: TcpListener, raft: MetadataRaft) {
+    loop {
+        let Ok((mut stream, peer)) = listener.accept().await else {
+            tokio::time::sleep(Duration::from_millis(100)).await;
+            continue;
+        };
+        let _ = stream.set_nodelay(true);
+        let raft = raft.clone();
+        tokio::spawn(async move {
+            loop {
+                let rpc: Rpc = match read_frame(&mut stream).await {
+                    Ok(r) => r,
+                    Err(e) => {
+                        debug!(%peer, error = %e, "quorum connection closed");
+                        return;
+                    }
+                };
+                let reply = match rpc {
+                    Rpc::Append(r) => Reply::Append(raft.append_entries(r).await),
+                    Rpc::Vote(r) => Reply::Vote(raft.vote(r).await),
+                    Rpc::Snapshot(r) => Reply::Snapshot(raft.install_snapshot(r).await),
+                    Rpc::Write(rec) => Reply::Write(match raft.client_write(rec).await {
+                        Ok(resp) => Ok(resp.data),
+                        Err(RaftError::APIError(
+                            openraft::error::ClientWriteError::ForwardToLeader(f),
+                        )) => Err(WriteError::NotLeader {
+                            leader: f.leader_id.zip(f.leader_node.map(|n| n.addr)),
+                        }),
+                        Err(e) => Err(WriteError::Unavailable(e.to_string())),
+                    }),
+                };
+                if write_frame(&mut stream, &reply).await.is_err() {
+                    return;
+                }
+            }
+        });
+    }
+}
