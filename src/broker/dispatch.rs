@@ -123,7 +123,7 @@ async fn route(
             ResponseKind::DescribeConfigs(handlers::configs::describe(broker, version, r))
         }
         R::InitProducerId(r) => {
-            ResponseKind::InitProducerId(handlers::producer_id::handle(broker, r))
+            ResponseKind::InitProducerId(handlers::producer_id::handle(broker, r).await)
         }
         R::FindCoordinator(r) => {
             ResponseKind::FindCoordinator(groups::find_coordinator(broker, version, r).await)

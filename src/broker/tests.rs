@@ -9,14 +9,13 @@ use kafka_protocol::messages::*;
 use kafka_protocol::protocol::{Decodable, Encodable, HeaderVersion, Request};
 
 use super::{dispatch, Broker, BrokerConfig};
-use crate::controller::Controller;
 use crate::group::Coordinator;
 use crate::protocol::batch::tests::make_batch;
 use crate::protocol::frame::{finish_frame, start_frame};
 use crate::protocol::{sb, versions};
 use crate::replication::ReplicaManager;
 
-fn broker(dir: &std::path::Path) -> Arc<Broker> {
+async fn broker(dir: &std::path::Path) -> Arc<Broker> {
     let config = BrokerConfig::new(
         1,
         "127.0.0.1:0".into(),
@@ -26,7 +25,7 @@ fn broker(dir: &std::path::Path) -> Arc<Broker> {
         &[],
     )
     .unwrap();
-    let controller = Controller::open(dir, 1, "127.0.0.1", 9092).unwrap();
+    let controller = crate::controller::tests::single(dir).await;
     let replicas = ReplicaManager::new(1, dir, Default::default());
     replicas.spawn(controller.subscribe());
     let groups = Coordinator::new(1, Default::default(), controller.clone(), replicas.clone());
@@ -80,7 +79,7 @@ fn topic(name: &str) -> TopicName {
 #[tokio::test]
 async fn every_api_version_answers_with_a_decodable_response() {
     let dir = tempfile::tempdir().unwrap();
-    let b = broker(dir.path());
+    let b = broker(dir.path()).await;
     let mut n = 0;
     n += roundtrip(&b, ApiVersionsRequest::default()).await;
     n += roundtrip(
@@ -290,7 +289,7 @@ async fn every_api_version_answers_with_a_decodable_response() {
 #[tokio::test]
 async fn fetch_and_produce_for_a_missing_topic_get_unknown_topic() {
     let dir = tempfile::tempdir().unwrap();
-    let b = broker(dir.path());
+    let b = broker(dir.path()).await;
     let fetch = FetchRequest::default()
         .with_replica_id(BrokerId(-1))
         .with_max_wait_ms(0)
@@ -320,7 +319,7 @@ async fn fetch_and_produce_for_a_missing_topic_get_unknown_topic() {
 #[tokio::test]
 async fn malformed_frames_close_the_connection_without_panic() {
     let dir = tempfile::tempdir().unwrap();
-    let b = broker(dir.path());
+    let b = broker(dir.path()).await;
     // Too short, unknown key, unsupported version, garbage body.
     for raw in [
         vec![0u8, 3],
@@ -348,7 +347,7 @@ async fn malformed_frames_close_the_connection_without_panic() {
 #[tokio::test]
 async fn corrupt_batch_is_refused_and_log_untouched() {
     let dir = tempfile::tempdir().unwrap();
-    let b = broker(dir.path());
+    let b = broker(dir.path()).await;
     b.controller
         .create_topic(
             crate::controller::NewTopic {
@@ -360,6 +359,7 @@ async fn corrupt_batch_is_refused_and_log_untouched() {
             },
             false,
         )
+        .await
         .unwrap();
     let applied = b.controller.image().offset;
     assert!(

@@ -10,7 +10,7 @@ use tracing::{info, warn};
 
 use crate::broker::config::{split_key_value, BrokerConfig};
 use crate::broker::{listener, Broker};
-use crate::controller::Controller;
+use crate::controller::{Controller, QuorumSettings};
 use crate::group::state::GroupConfig;
 use crate::group::{Coordinator, CoordinatorConfig};
 use crate::replication::ReplicaManager;
@@ -124,8 +124,22 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<u8> {
         .map(|a| a.port() as i32)
         .unwrap_or(listen_port);
     let adv_port = if adv_port == 0 { bound_port } else { adv_port };
-    let controller = Controller::open(&data_dir, node, &adv_host, adv_port)
-        .with_context(|| format!("opening metadata in {}", data_dir.display()))?;
+    // A single node is a metadata quorum of one; its quorum port is private (loopback,
+    // any free port) because no peer ever connects to it.
+    let internal = TcpListener::bind("127.0.0.1:0")
+        .await
+        .context("binding the internal quorum port")?;
+    let internal_addr = internal
+        .local_addr()
+        .context("reading the quorum port")?
+        .to_string();
+    let quorum = QuorumSettings {
+        listener: internal,
+        voters: std::collections::BTreeMap::from([(node as u64, internal_addr)]),
+    };
+    let controller = Controller::start(&data_dir, node, &adv_host, adv_port, quorum)
+        .await
+        .with_context(|| format!("starting the metadata quorum in {}", data_dir.display()))?;
     let replicas = ReplicaManager::new(node, &data_dir, config.topic_defaults.clone());
     replicas.spawn(controller.subscribe());
     let retention_every = config.retention_check_interval;
@@ -167,6 +181,7 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<u8> {
     ticker.abort();
     let r = replicas.clone();
     let _ = tokio::task::spawn_blocking(move || r.flush_all()).await;
+    broker.controller.shutdown().await;
     eprintln!("kw: node {node} stopped");
     Ok(0)
 }

@@ -48,13 +48,20 @@ pub struct MetadataImage {
     pub brokers: BTreeMap<i32, BrokerRegistration>,
     pub topics: BTreeMap<String, TopicImage>,
     pub next_producer_id: i64,
+    /// The last producer-id block each node reserved: [start, end).
+    pub producer_blocks: BTreeMap<i32, (i64, i64)>,
 }
 
 impl MetadataImage {
     pub fn apply(&mut self, record: &MetadataRecord) {
         self.offset += 1;
         match record {
-            MetadataRecord::Cluster { cluster_id } => self.cluster_id = cluster_id.clone(),
+            // The first cluster id wins: every node may propose one at start.
+            MetadataRecord::Cluster { cluster_id } => {
+                if self.cluster_id.is_empty() {
+                    self.cluster_id = cluster_id.clone();
+                }
+            }
             MetadataRecord::RegisterBroker {
                 node_id,
                 host,
@@ -112,8 +119,11 @@ impl MetadataImage {
                     p.leader_epoch = *leader_epoch;
                 }
             }
-            MetadataRecord::ProducerIds { next_producer_id } => {
-                self.next_producer_id = self.next_producer_id.max(*next_producer_id);
+            MetadataRecord::AllocateProducerIds { node_id, count } => {
+                let start = self.next_producer_id;
+                self.next_producer_id += (*count).max(1);
+                self.producer_blocks
+                    .insert(*node_id, (start, self.next_producer_id));
             }
         }
     }

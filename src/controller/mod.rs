@@ -1,10 +1,8 @@
-//! The metadata controller: owns the metadata log, decides topic creation/deletion,
-//! replica placement and producer-id allocation, and publishes the resulting
-//! [`MetadataImage`] to the rest of the node through a watch channel.
-//!
-//! Today the metadata log is a local file (one voter: this node). The replicated
-//! quorum replaces `MetadataLog` without changing the handle's API. Must not depend
-//! on the broker, replication or group modules.
+//! The metadata controller: decides topic creation/deletion, replica placement and
+//! producer-id allocation, commits every change as a record through the Raft
+//! metadata quorum (openraft), and publishes the resulting [`MetadataImage`] to the
+//! rest of the node through a watch channel. A single node is a quorum of one.
+//! Must not depend on the broker, replication or group modules.
 
 pub mod image;
 pub mod network;
@@ -15,13 +13,11 @@ pub mod records;
 pub mod topic_config;
 
 use std::collections::BTreeMap;
-use std::fs::{File, OpenOptions};
-use std::io::{BufRead, BufReader, Write};
-use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
+use std::path::Path;
+use std::sync::Arc;
 
 use tokio::sync::watch;
-use tracing::{info, warn};
+use tracing::info;
 use uuid::Uuid;
 
 pub use image::{MetadataImage, PartitionImage, TopicImage};
@@ -47,12 +43,10 @@ pub enum Error {
         "Topic currently has {current} partitions, which is higher than the requested {requested}."
     )]
     PartitionsNotIncreased { current: usize, requested: i32 },
-    #[error("metadata log {path}: {source}")]
-    Io {
-        path: PathBuf,
-        #[source]
-        source: std::io::Error,
-    },
+    #[error("{0}")]
+    Quorum(#[from] quorum::QuorumError),
+    #[error("metadata write failed: {0}")]
+    Write(#[from] network::WriteError),
 }
 
 impl Error {
@@ -68,7 +62,7 @@ impl Error {
             Error::InvalidTopic { .. } => ResponseError::InvalidTopicException,
             Error::Config(_) => ResponseError::InvalidConfig,
             Error::PartitionsNotIncreased { .. } => ResponseError::InvalidPartitions,
-            Error::Io { .. } => ResponseError::UnknownServerError,
+            Error::Quorum(_) | Error::Write(_) => ResponseError::NotController,
         }
     }
 }
@@ -110,123 +104,71 @@ pub fn validate_topic_name(name: &str) -> Result<(), Error> {
     Ok(())
 }
 
-struct MetadataLog {
-    path: PathBuf,
-    file: File,
+/// Where the quorum runs: this node's id and internal listener, and every voter.
+pub struct QuorumSettings {
+    pub listener: tokio::net::TcpListener,
+    /// voter id -> internal address; just this node for a single-node cluster.
+    pub voters: BTreeMap<u64, String>,
 }
 
-impl MetadataLog {
-    fn io(&self) -> impl FnOnce(std::io::Error) -> Error + '_ {
-        |source| Error::Io {
-            path: self.path.clone(),
-            source,
-        }
-    }
-
-    /// Durably append records (fsync before returning: metadata must survive a crash).
-    fn append(&mut self, records: &[MetadataRecord]) -> Result<(), Error> {
-        let mut buf = Vec::new();
-        for r in records {
-            serde_json::to_writer(&mut buf, r).expect("records serialize");
-            buf.push(b'\n');
-        }
-        self.file.write_all(&buf).map_err(self.io())?;
-        self.file.sync_data().map_err(self.io())
-    }
-}
-
-struct Inner {
-    image: MetadataImage,
-    log: MetadataLog,
-    /// Next producer id to hand out and the end of the block reserved in the log.
-    next_producer_id: i64,
-    producer_id_block_end: i64,
-}
-
-/// Handle to the controller, shared by every connection of the node.
+/// Handle to the controller, shared by every connection of the node. Decisions
+/// (validation, placement) are made here; every change is a record committed
+/// through the Raft quorum and applied by every node's state machine.
 pub struct Controller {
     node_id: i32,
-    inner: Mutex<Inner>,
-    tx: watch::Sender<Arc<MetadataImage>>,
+    member: quorum::QuorumMember,
+    images: watch::Receiver<Arc<MetadataImage>>,
+    /// Producer ids left in this node's reserved block: (next, end).
+    producer_ids: tokio::sync::Mutex<(i64, i64)>,
 }
 
 impl Controller {
-    /// Open the metadata log in `data_dir` (creating it with a fresh cluster id),
-    /// replay it into an image, and register this broker's address.
-    pub fn open(data_dir: &Path, node_id: i32, host: &str, port: i32) -> Result<Arc<Self>, Error> {
-        let path = data_dir.join("metadata.log");
-        let io = |source| Error::Io {
-            path: path.clone(),
-            source,
-        };
-        std::fs::create_dir_all(data_dir).map_err(io)?;
-        let mut image = MetadataImage {
-            controller_id: node_id,
-            ..MetadataImage::default()
-        };
-        let mut valid_len: u64 = 0;
-        if path.exists() {
-            let reader = BufReader::new(File::open(&path).map_err(io)?);
-            for line in reader.split(b'\n') {
-                let line = line.map_err(io)?;
-                match serde_json::from_slice::<MetadataRecord>(&line) {
-                    Ok(rec) => {
-                        image.apply(&rec);
-                        valid_len += line.len() as u64 + 1;
-                    }
-                    Err(e) => {
-                        warn!(path = %path.display(), error = %e, "ignoring torn metadata record at the end of the log");
-                        break;
-                    }
-                }
-            }
-        }
-        let file = OpenOptions::new()
-            .create(true)
-            .read(true)
-            .append(true)
-            .open(&path)
-            .map_err(io)?;
-        if file.metadata().map_err(io)?.len() > valid_len {
-            file.set_len(valid_len).map_err(io)?;
-        }
-        let next_producer_id = image.next_producer_id;
-        let (tx, _) = watch::channel(Arc::new(image.clone()));
+    /// Join (or form) the metadata quorum with the log in `data_dir`, wait for a
+    /// leader, and register this broker's address.
+    pub async fn start(
+        data_dir: &Path,
+        node_id: i32,
+        host: &str,
+        port: i32,
+        settings: QuorumSettings,
+    ) -> Result<Arc<Self>, Error> {
+        let base = MetadataImage::default();
+        let (member, images) = quorum::QuorumMember::start(
+            node_id as u64,
+            data_dir,
+            settings.listener,
+            &settings.voters,
+            base,
+        )
+        .await?;
         let controller = Arc::new(Controller {
             node_id,
-            inner: Mutex::new(Inner {
-                image,
-                log: MetadataLog { path, file },
-                next_producer_id,
-                producer_id_block_end: next_producer_id,
-            }),
-            tx,
+            member,
+            images,
+            producer_ids: tokio::sync::Mutex::new((0, 0)),
         });
         let mut records = Vec::new();
+        let image = controller.image();
+        if image.cluster_id.is_empty() {
+            records.push(MetadataRecord::Cluster {
+                cluster_id: new_cluster_id(),
+            });
+        }
+        if image
+            .brokers
+            .get(&node_id)
+            .is_none_or(|b| b.host != host || b.port != port)
         {
-            let inner = controller.lock();
-            if inner.image.cluster_id.is_empty() {
-                records.push(MetadataRecord::Cluster {
-                    cluster_id: new_cluster_id(),
-                });
-            }
-            let current = inner.image.brokers.get(&node_id);
-            if current.is_none_or(|b| b.host != host || b.port != port) {
-                records.push(MetadataRecord::RegisterBroker {
-                    node_id,
-                    host: host.to_string(),
-                    port,
-                });
-            }
+            records.push(MetadataRecord::RegisterBroker {
+                node_id,
+                host: host.to_string(),
+                port,
+            });
         }
         if !records.is_empty() {
-            controller.commit(records)?;
+            controller.commit(records).await?;
         }
         Ok(controller)
-    }
-
-    fn lock(&self) -> std::sync::MutexGuard<'_, Inner> {
-        self.inner.lock().expect("controller lock poisoned")
     }
 
     pub fn node_id(&self) -> i32 {
@@ -235,26 +177,36 @@ impl Controller {
 
     /// Receive every new image. The current one is available at once.
     pub fn subscribe(&self) -> watch::Receiver<Arc<MetadataImage>> {
-        self.tx.subscribe()
+        self.images.clone()
     }
 
     pub fn image(&self) -> Arc<MetadataImage> {
-        self.tx.borrow().clone()
+        self.images.borrow().clone()
     }
 
-    fn commit(&self, records: Vec<MetadataRecord>) -> Result<u64, Error> {
-        let mut inner = self.lock();
-        inner.log.append(&records)?;
-        for r in &records {
-            inner.image.apply(r);
+    /// The active controller (the Raft leader), or -1 while an election runs.
+    pub async fn controller_id(&self) -> i32 {
+        self.member.leader().await.map_or(-1, |id| id as i32)
+    }
+
+    /// Commit records in order; returns the image version that includes the last.
+    async fn commit(&self, records: Vec<MetadataRecord>) -> Result<u64, Error> {
+        let mut offset = 0;
+        for r in records {
+            offset = network::write(&self.member.raft, r).await?;
         }
-        let offset = inner.image.offset;
-        self.tx.send_replace(Arc::new(inner.image.clone()));
+        // Applied locally before answering, so this node's next read sees the change.
+        let mut rx = self.images.clone();
+        let _ = tokio::time::timeout(
+            std::time::Duration::from_secs(10),
+            rx.wait_for(|img| img.offset >= offset),
+        )
+        .await;
         Ok(offset)
     }
 
     /// Create a topic. Returns the metadata offset at which it exists.
-    pub fn create_topic(&self, t: NewTopic, validate_only: bool) -> Result<u64, Error> {
+    pub async fn create_topic(&self, t: NewTopic, validate_only: bool) -> Result<u64, Error> {
         validate_topic_name(&t.name)?;
         topic_config::validate_all(&t.configs)?;
         let image = self.image();
@@ -278,13 +230,13 @@ impl Controller {
             assignments,
             configs: t.configs,
         };
-        let offset = self.commit(vec![record])?;
+        let offset = self.commit(vec![record]).await?;
         info!(topic = %t.name, partitions = t.partitions, "created topic");
         Ok(offset)
     }
 
     /// Grow a topic to `total` partitions.
-    pub fn create_partitions(
+    pub async fn create_partitions(
         &self,
         name: &str,
         total: i32,
@@ -311,35 +263,51 @@ impl Controller {
             name: name.to_string(),
             assignments,
         }])
+        .await
     }
 
-    pub fn delete_topic(&self, name: &str) -> Result<u64, Error> {
+    pub async fn delete_topic(&self, name: &str) -> Result<u64, Error> {
         if !self.image().topics.contains_key(name) {
             return Err(Error::UnknownTopic(name.to_string()));
         }
-        let offset = self.commit(vec![MetadataRecord::DeleteTopic {
-            name: name.to_string(),
-        }])?;
+        let offset = self
+            .commit(vec![MetadataRecord::DeleteTopic {
+                name: name.to_string(),
+            }])
+            .await?;
         info!(topic = %name, "deleted topic");
         Ok(offset)
     }
 
-    /// A producer id never handed out before, also across restarts.
-    pub fn allocate_producer_id(&self) -> Result<i64, Error> {
-        let mut inner = self.lock();
-        if inner.next_producer_id >= inner.producer_id_block_end {
-            let end = inner.next_producer_id + PRODUCER_ID_BLOCK;
-            let rec = MetadataRecord::ProducerIds {
-                next_producer_id: end,
-            };
-            inner.log.append(std::slice::from_ref(&rec))?;
-            inner.image.apply(&rec);
-            inner.producer_id_block_end = end;
-            self.tx.send_replace(Arc::new(inner.image.clone()));
+    /// A producer id never handed out before, on any node, also across restarts.
+    pub async fn allocate_producer_id(&self) -> Result<i64, Error> {
+        let mut ids = self.producer_ids.lock().await;
+        if ids.0 >= ids.1 {
+            self.commit(vec![MetadataRecord::AllocateProducerIds {
+                node_id: self.node_id,
+                count: PRODUCER_ID_BLOCK,
+            }])
+            .await?;
+            let block = self
+                .image()
+                .producer_blocks
+                .get(&self.node_id)
+                .copied()
+                .ok_or_else(|| {
+                    Error::Write(network::WriteError::Unavailable(
+                        "producer-id block not applied".into(),
+                    ))
+                })?;
+            *ids = block;
         }
-        let id = inner.next_producer_id;
-        inner.next_producer_id += 1;
+        let id = ids.0;
+        ids.0 += 1;
         Ok(id)
+    }
+
+    /// Leave the quorum (on shutdown).
+    pub async fn shutdown(&self) {
+        let _ = self.member.raft.shutdown().await;
     }
 }
 
@@ -370,7 +338,7 @@ pub fn uuid_to_base64(id: Uuid) -> String {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     fn topic(name: &str, partitions: i32, rf: i32) -> NewTopic {
@@ -383,62 +351,64 @@ mod tests {
         }
     }
 
-    #[test]
-    fn survives_reopen_and_keeps_cluster_id() {
+    /// A single-node controller in `dir` (its own quorum of one).
+    pub async fn single(dir: &Path) -> Arc<Controller> {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap().to_string();
+        let settings = QuorumSettings {
+            listener,
+            voters: BTreeMap::from([(1u64, addr)]),
+        };
+        Controller::start(dir, 1, "127.0.0.1", 9092, settings)
+            .await
+            .unwrap()
+    }
+
+    #[tokio::test]
+    async fn survives_restart_and_keeps_cluster_id() {
         let dir = tempfile::tempdir().unwrap();
-        let c = Controller::open(dir.path(), 1, "127.0.0.1", 9092).unwrap();
-        c.create_topic(topic("a", 3, 1), false).unwrap();
-        let pid = c.allocate_producer_id().unwrap();
+        let c = single(dir.path()).await;
+        c.create_topic(topic("a", 3, 1), false).await.unwrap();
+        let pid = c.allocate_producer_id().await.unwrap();
         let cluster = c.image().cluster_id.clone();
         assert_eq!(cluster.len(), 22);
+        assert_eq!(c.controller_id().await, 1);
+        c.shutdown().await;
         drop(c);
-        let c = Controller::open(dir.path(), 1, "127.0.0.1", 9092).unwrap();
+        let c = single(dir.path()).await;
         let img = c.image();
         assert_eq!(img.cluster_id, cluster);
         assert_eq!(img.topic("a").unwrap().partitions.len(), 3);
-        assert!(c.allocate_producer_id().unwrap() > pid);
+        assert!(c.allocate_producer_id().await.unwrap() > pid);
+        c.shutdown().await;
     }
 
-    #[test]
-    fn kafka_errors_for_bad_requests() {
+    #[tokio::test]
+    async fn kafka_errors_for_bad_requests() {
         let dir = tempfile::tempdir().unwrap();
-        let c = Controller::open(dir.path(), 1, "127.0.0.1", 9092).unwrap();
-        c.create_topic(topic("a", 1, 1), false).unwrap();
-        let e = c.create_topic(topic("a", 1, 1), false).unwrap_err();
+        let c = single(dir.path()).await;
+        c.create_topic(topic("a", 1, 1), false).await.unwrap();
+        let e = c.create_topic(topic("a", 1, 1), false).await.unwrap_err();
         assert_eq!(e.code(), ResponseError::TopicAlreadyExists);
         assert_eq!(e.to_string(), "Topic 'a' already exists.");
-        let e = c.create_topic(topic("b", 1, 3), false).unwrap_err();
+        let e = c.create_topic(topic("b", 1, 3), false).await.unwrap_err();
         assert_eq!(e.code(), ResponseError::InvalidReplicationFactor);
-        let e = c.create_topic(topic("bad name", 1, 1), false).unwrap_err();
+        let e = c
+            .create_topic(topic("bad name", 1, 1), false)
+            .await
+            .unwrap_err();
         assert_eq!(e.code(), ResponseError::InvalidTopicException);
         assert_eq!(
-            c.delete_topic("zzz").unwrap_err().code(),
+            c.delete_topic("zzz").await.unwrap_err().code(),
             ResponseError::UnknownTopicOrPartition
         );
         let mut t = topic("c", 1, 1);
         t.configs.insert("nope".into(), "1".into());
         assert_eq!(
-            c.create_topic(t, false).unwrap_err().code(),
+            c.create_topic(t, false).await.unwrap_err().code(),
             ResponseError::InvalidConfig
         );
-    }
-
-    #[test]
-    fn torn_metadata_tail_is_ignored() {
-        let dir = tempfile::tempdir().unwrap();
-        let c = Controller::open(dir.path(), 1, "h", 1).unwrap();
-        c.create_topic(topic("a", 1, 1), false).unwrap();
-        drop(c);
-        let path = dir.path().join("metadata.log");
-        let mut f = OpenOptions::new().append(true).open(&path).unwrap();
-        f.write_all(b"{\"type\":\"create_to").unwrap();
-        drop(f);
-        let c = Controller::open(dir.path(), 1, "h", 1).unwrap();
-        assert!(c.image().topic("a").is_some());
-        c.create_topic(topic("b", 1, 1), false).unwrap();
-        drop(c);
-        let c = Controller::open(dir.path(), 1, "h", 1).unwrap();
-        assert!(c.image().topic("b").is_some());
+        c.shutdown().await;
     }
 
     #[test]

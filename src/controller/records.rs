@@ -41,8 +41,10 @@ pub enum MetadataRecord {
         isr: Vec<i32>,
         leader_epoch: i32,
     },
-    /// Producer ids below `next_producer_id` have been handed out.
-    ProducerIds {
-        next_producer_id: i64,
+    /// Reserve the next `count` producer ids for `node_id` (applied in log order, so
+    /// two nodes never get overlapping blocks).
+    AllocateProducerIds {
+        node_id: i32,
+        count: i64,
     },
 }

@@ -148,7 +148,7 @@ impl Coordinator {
             assignments: None,
             configs,
         };
-        match self.controller.create_topic(t, false) {
+        match self.controller.create_topic(t, false).await {
             Ok(offset) => {
                 self.replicas
                     .wait_applied(offset, Duration::from_secs(10))

@@ -93,7 +93,7 @@ pub async fn handle(broker: &Broker, version: i16, req: MetadataRequest) -> Meta
                 .collect(),
         )
         .with_cluster_id(Some(sb(image.cluster_id.clone())))
-        .with_controller_id(BrokerId(image.controller_id))
+        .with_controller_id(BrokerId(broker.controller.controller_id().await))
         .with_topics(topics)
 }
 

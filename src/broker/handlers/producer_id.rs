@@ -7,7 +7,7 @@ use tracing::warn;
 use crate::broker::Broker;
 use crate::protocol::error_code::ResponseError;
 
-pub fn handle(broker: &Broker, req: InitProducerIdRequest) -> InitProducerIdResponse {
+pub async fn handle(broker: &Broker, req: InitProducerIdRequest) -> InitProducerIdResponse {
     let resp = InitProducerIdResponse::default();
     if req.transactional_id.as_ref().is_some_and(|t| !t.is_empty()) {
         return resp
@@ -21,7 +21,7 @@ pub fn handle(broker: &Broker, req: InitProducerIdRequest) -> InitProducerIdResp
             .with_producer_id(req.producer_id)
             .with_producer_epoch(req.producer_epoch + 1);
     }
-    match broker.controller.allocate_producer_id() {
+    match broker.controller.allocate_producer_id().await {
         Ok(id) => resp.with_producer_id(ProducerId(id)).with_producer_epoch(0),
         Err(e) => {
             warn!(error = %e, "cannot allocate a producer id");

@@ -37,7 +37,7 @@ pub async fn auto_create(broker: &Broker, name: &str) -> bool {
         assignments: None,
         configs: BTreeMap::new(),
     };
-    match broker.controller.create_topic(t, false) {
+    match broker.controller.create_topic(t, false).await {
         Ok(offset) => {
             broker.replicas.wait_applied(offset, APPLY_WAIT).await;
             true
@@ -96,7 +96,7 @@ pub async fn create(
             configs: configs.clone(),
         };
         let mut result = CreatableTopicResult::default().with_name(TopicName(sb(name.clone())));
-        match broker.controller.create_topic(new, req.validate_only) {
+        match broker.controller.create_topic(new, req.validate_only).await {
             Ok(offset) => {
                 last_offset = last_offset.max(offset);
                 if let Some(img) = broker.controller.image().topic(&name) {
@@ -182,7 +182,7 @@ pub async fn delete(
                 if version >= 6 {
                     r.topic_id = topic_id;
                 }
-                match broker.controller.delete_topic(&n) {
+                match broker.controller.delete_topic(&n).await {
                     Ok(offset) => last_offset = last_offset.max(offset),
                     Err(e) => {
                         r.error_code = e.code().code();
@@ -214,6 +214,7 @@ pub async fn create_partitions(
         match broker
             .controller
             .create_partitions(&name, t.count, req.validate_only)
+            .await
         {
             Ok(offset) => last_offset = last_offset.max(offset),
             Err(e) => {
