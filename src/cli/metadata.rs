@@ -2,6 +2,8 @@
 
 use clap::Args;
 
+use kafka_protocol::messages::metadata_response::MetadataResponseTopic;
+
 use crate::client::Client;
 use crate::format::{
     render_metadata_json, render_metadata_text, BrokerInfo, ClusterInfo, PartitionInfo, TopicInfo,
@@ -20,6 +22,23 @@ pub struct MetadataArgs {
     /// Output format (`json` is the same as -J)
     #[arg(long, short = 'o', value_enum, default_value = "text")]
     pub output: super::OutputFormat,
+}
+
+/// A metadata response's partitions as the listings show them, sorted by id.
+pub fn partition_infos(t: &MetadataResponseTopic) -> Vec<PartitionInfo> {
+    let mut out: Vec<PartitionInfo> = t
+        .partitions
+        .iter()
+        .map(|p| PartitionInfo {
+            partition: p.partition_index,
+            leader: p.leader_id.0,
+            replicas: p.replica_nodes.iter().map(|b| b.0).collect(),
+            isr: p.isr_nodes.iter().map(|b| b.0).collect(),
+            error: (p.error_code != 0).then(|| describe(p.error_code)),
+        })
+        .collect();
+    out.sort_by_key(|p| p.partition);
+    out
 }
 
 pub async fn run(bootstrap: &str, args: MetadataArgs) -> anyhow::Result<u8> {
@@ -57,17 +76,7 @@ pub async fn run(bootstrap: &str, args: MetadataArgs) -> anyhow::Result<u8> {
             .map(|t| TopicInfo {
                 name: t.name.as_ref().map(|n| n.to_string()).unwrap_or_default(),
                 error: (t.error_code != 0).then(|| describe(t.error_code)),
-                partitions: t
-                    .partitions
-                    .iter()
-                    .map(|p| PartitionInfo {
-                        partition: p.partition_index,
-                        leader: p.leader_id.0,
-                        replicas: p.replica_nodes.iter().map(|b| b.0).collect(),
-                        isr: p.isr_nodes.iter().map(|b| b.0).collect(),
-                        error: (p.error_code != 0).then(|| describe(p.error_code)),
-                    })
-                    .collect(),
+                partitions: partition_infos(t),
             })
             .collect(),
     };

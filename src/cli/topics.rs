@@ -9,7 +9,7 @@ use clap::{Args, Subcommand};
 
 use crate::client::admin::{self, NewTopicSpec};
 use crate::client::Client;
-use crate::format::{render_topic_describe, PartitionInfo, TopicDescription};
+use crate::format::{render_topic_describe, TopicDescription};
 
 const ADMIN_TIMEOUT: Duration = Duration::from_secs(30);
 
@@ -166,18 +166,7 @@ pub async fn run(bootstrap: &str, args: TopicsArgs) -> anyhow::Result<u8> {
                     .filter(|c| !c.is_default)
                     .filter_map(|c| c.value.map(|v| (c.name, v)))
                     .collect();
-                let mut partitions: Vec<PartitionInfo> = t
-                    .partitions
-                    .iter()
-                    .map(|p| PartitionInfo {
-                        partition: p.partition_index,
-                        leader: p.leader_id.0,
-                        replicas: p.replica_nodes.iter().map(|b| b.0).collect(),
-                        isr: p.isr_nodes.iter().map(|b| b.0).collect(),
-                        error: None,
-                    })
-                    .collect();
-                partitions.sort_by_key(|p| p.partition);
+                let partitions = super::metadata::partition_infos(t);
                 let topic_id = if t.topic_id.is_nil() {
                     String::new()
                 } else {

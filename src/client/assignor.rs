@@ -112,13 +112,7 @@ impl Assignor {
 
 /// Subscription metadata (consumer protocol v1: topics + owned partitions).
 pub fn encode_subscription(topics: &[String], owned: &[TopicPartition]) -> Bytes {
-    let mut by_topic: BTreeMap<&str, Vec<i32>> = BTreeMap::new();
-    for tp in owned {
-        by_topic
-            .entry(tp.topic.as_str())
-            .or_default()
-            .push(tp.partition);
-    }
+    let by_topic = crate::protocol::group_by_topic(owned);
     let sub = ConsumerProtocolSubscription::default()
         .with_topics(topics.iter().map(|t| StrBytes::from_string(t.clone())).collect())
         .with_owned_partitions(
@@ -237,13 +231,7 @@ fn cooperative_sticky(
 }
 
 pub fn encode_assignment(partitions: &[TopicPartition]) -> Bytes {
-    let mut by_topic: BTreeMap<&str, Vec<i32>> = BTreeMap::new();
-    for tp in partitions {
-        by_topic
-            .entry(tp.topic.as_str())
-            .or_default()
-            .push(tp.partition);
-    }
+    let by_topic = crate::protocol::group_by_topic(partitions);
     let a = ConsumerProtocolAssignment::default().with_assigned_partitions(
         by_topic
             .into_iter()

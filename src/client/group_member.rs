@@ -100,53 +100,9 @@ impl GroupMember {
                 return Ok(c.clone());
             }
         }
-        let mut last = None;
-        for _ in 0..50 {
-            let conn = self.client.any_connection().await?;
-            // v4+ batches keys; older versions take one key. Only one form may be set.
-            let req = if conn.version_for(ApiKey::FindCoordinator).unwrap_or(0) >= 4 {
-                FindCoordinatorRequest::default()
-                    .with_coordinator_keys(vec![sb(self.group_id.clone())])
-            } else {
-                FindCoordinatorRequest::default().with_key(sb(self.group_id.clone()))
-            };
-            let resp = conn.send(&req).await?;
-            let (code, node, host, port) = match resp.coordinators.first() {
-                Some(c) => (c.error_code, c.node_id.0, c.host.to_string(), c.port),
-                None => (
-                    resp.error_code,
-                    resp.node_id.0,
-                    resp.host.to_string(),
-                    resp.port,
-                ),
-            };
-            match Error::server(
-                code,
-                format!("finding the coordinator of group {}", self.group_id),
-            ) {
-                None => {
-                    let addr = format!("{host}:{port}");
-                    let c = match self.client.broker(node).await {
-                        Ok(c) => c,
-                        Err(_) => {
-                            Connection::connect(
-                                &addr,
-                                &self.client.config.client_id,
-                                self.client.config.connect_timeout,
-                            )
-                            .await?
-                        }
-                    };
-                    self.coordinator = Some(c.clone());
-                    return Ok(c);
-                }
-                Some(e) => {
-                    last = Some(e);
-                    tokio::time::sleep(Duration::from_millis(200)).await;
-                }
-            }
-        }
-        Err(last.expect("attempted"))
+        let (c, _, _) = super::groups_admin::find_coordinator(&self.client, &self.group_id).await?;
+        self.coordinator = Some(c.clone());
+        Ok(c)
     }
 
     /// Join and sync; returns this member's assignment for the new generation.
@@ -383,13 +339,7 @@ impl GroupMember {
         partitions: &[TopicPartition],
     ) -> Result<HashMap<TopicPartition, i64>> {
         let coord = self.coordinator().await?;
-        let mut by_topic: BTreeMap<&str, Vec<i32>> = BTreeMap::new();
-        for tp in partitions {
-            by_topic
-                .entry(tp.topic.as_str())
-                .or_default()
-                .push(tp.partition);
-        }
+        let by_topic = crate::protocol::group_by_topic(partitions);
         let version = coord.version_for(ApiKey::OffsetFetch).unwrap_or(1).min(7);
         let req = OffsetFetchRequest::default()
             .with_group_id(GroupId(sb(self.group_id.clone())))

@@ -59,10 +59,16 @@ pub async fn list_groups(client: &Client) -> Result<Vec<ListedGroupInfo>> {
     Ok(out)
 }
 
-async fn coordinator(client: &Client, group: &str) -> Result<(Arc<Connection>, i32, String)> {
+/// The coordinator of `group`: a connection to it, its id and address. Retries while
+/// the coordinator is being chosen or loaded.
+pub async fn find_coordinator(
+    client: &Client,
+    group: &str,
+) -> Result<(Arc<Connection>, i32, String)> {
     let mut last = None;
-    for _ in 0..25 {
+    for _ in 0..50 {
         let conn = client.any_connection().await?;
+        // v4+ batches keys; older versions take one key. Only one form may be set.
         let req = if conn.version_for(ApiKey::FindCoordinator).unwrap_or(0) >= 4 {
             FindCoordinatorRequest::default().with_coordinator_keys(vec![sb(group)])
         } else {
@@ -80,8 +86,19 @@ async fn coordinator(client: &Client, group: &str) -> Result<(Arc<Connection>, i
         };
         match Error::server(code, format!("finding the coordinator of group {group}")) {
             None => {
-                let c = client.broker(node).await?;
-                return Ok((c, node, format!("{host}:{port}")));
+                let addr = format!("{host}:{port}");
+                let c = match client.broker(node).await {
+                    Ok(c) => c,
+                    Err(_) => {
+                        Connection::connect(
+                            &addr,
+                            &client.config.client_id,
+                            client.config.connect_timeout,
+                        )
+                        .await?
+                    }
+                };
+                return Ok((c, node, addr));
             }
             Some(e) => last = Some(e),
         }
@@ -93,7 +110,7 @@ async fn coordinator(client: &Client, group: &str) -> Result<(Arc<Connection>, i
 use std::sync::Arc;
 
 pub async fn describe_group(client: &Client, group: &str) -> Result<GroupInfo> {
-    let (conn, node, addr) = coordinator(client, group).await?;
+    let (conn, node, addr) = find_coordinator(client, group).await?;
     let resp = conn
         .send(&DescribeGroupsRequest::default().with_groups(vec![GroupId(sb(group))]))
         .await?;
@@ -145,7 +162,7 @@ pub async fn describe_group(client: &Client, group: &str) -> Result<GroupInfo> {
 }
 
 pub async fn delete_group(client: &Client, group: &str) -> Result<()> {
-    let (conn, _, _) = coordinator(client, group).await?;
+    let (conn, _, _) = find_coordinator(client, group).await?;
     let resp = conn
         .send(&DeleteGroupsRequest::default().with_groups_names(vec![GroupId(sb(group))]))
         .await?;

@@ -32,6 +32,17 @@ impl std::fmt::Display for TopicPartition {
     }
 }
 
+/// Partition indexes grouped by topic, topics in order: the shape of most requests.
+pub fn group_by_topic<'a>(
+    tps: impl IntoIterator<Item = &'a TopicPartition>,
+) -> std::collections::BTreeMap<&'a str, Vec<i32>> {
+    let mut out: std::collections::BTreeMap<&'a str, Vec<i32>> = std::collections::BTreeMap::new();
+    for tp in tps {
+        out.entry(tp.topic.as_str()).or_default().push(tp.partition);
+    }
+    out
+}
+
 /// Build a `StrBytes` from anything string-like.
 pub fn sb(s: impl Into<String>) -> StrBytes {
     StrBytes::from_string(s.into())
