@@ -1,7 +1,7 @@
 //! `kw produce`: kcat -P. One message per delimiter-separated record from stdin or
 //! `-l FILE`, or one message per whole file; keys split at the first `-K` delimiter.
 
-use std::io::Read;
+use std::io::{IsTerminal, Read};
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Instant;
@@ -185,6 +185,7 @@ pub async fn run(bootstrap: &str, args: ProduceArgs) -> anyhow::Result<u8> {
         }
     };
 
+    let mut bar: Option<indicatif::ProgressBar> = None;
     if !args.files.is_empty() && !args.line_mode {
         // Each file is one message.
         for path in &args.files {
@@ -210,9 +211,34 @@ pub async fn run(bootstrap: &str, args: ProduceArgs) -> anyhow::Result<u8> {
             ),
             None => Box::new(std::io::stdin()),
         };
+        // A progress bar for a file read on a terminal (bytes and messages/s).
+        let file_len = args
+            .files
+            .first()
+            .and_then(|p| std::fs::metadata(p).ok())
+            .map(|m| m.len());
+        bar = match file_len {
+            Some(len) if !args.quiet && std::io::stderr().is_terminal() => {
+                let bar = indicatif::ProgressBar::new(len);
+                bar.set_style(
+                    indicatif::ProgressStyle::with_template(
+                        "{bar:30} {bytes}/{total_bytes} {msg} ({eta})",
+                    )
+                    .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+                );
+                Some(bar)
+            }
+            _ => None,
+        };
         let mut rx = spawn_reader(source, delim.clone());
         'read: while let Some(chunk) = rx.recv().await {
             let chunk = chunk.context("Unable to read message")?;
+            if let Some(bar) = &bar {
+                let bytes: usize = chunk.iter().map(|r| r.len() + delim.len()).sum();
+                bar.inc(bytes as u64);
+                let rate = sent as f64 / started.elapsed().as_secs_f64().max(1e-9);
+                bar.set_message(format!("{sent} messages, {rate:.0} msg/s"));
+            }
             for record in chunk {
                 if record.is_empty() {
                     continue;
@@ -226,6 +252,9 @@ pub async fn run(bootstrap: &str, args: ProduceArgs) -> anyhow::Result<u8> {
         }
     }
     let report = producer.flush().await;
+    if let Some(bar) = &bar {
+        bar.finish_and_clear();
+    }
     let secs = started.elapsed().as_secs_f64();
     if !args.quiet {
         tracing::info!(
