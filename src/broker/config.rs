@@ -65,6 +65,7 @@ const OTHER_KNOWN_KEYS: &[&str] = &[
     "auto.leader.rebalance.enable",
     "leader.imbalance.check.interval.seconds",
     "broker.session.timeout.ms",
+    "broker.heartbeat.interval.ms",
 ];
 
 fn parse<T: std::str::FromStr>(

@@ -1,16 +1,17 @@
 //! `kw serve`: run one broker node until Ctrl-C or SIGTERM.
 
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::Arc;
 
 use anyhow::Context;
 use clap::Args;
 use tokio::net::TcpListener;
-use tracing::{info, warn};
+use tracing::{debug, info, warn};
 
 use crate::broker::config::{split_key_value, BrokerConfig};
 use crate::broker::{listener, Broker};
-use crate::controller::{Controller, QuorumSettings};
+use crate::controller::{Controller, LivenessSettings, QuorumSettings};
 use crate::group::state::GroupConfig;
 use crate::group::{Coordinator, CoordinatorConfig};
 use crate::replication::ReplicaManager;
@@ -18,12 +19,18 @@ use std::time::Duration;
 
 #[derive(Debug, Args)]
 #[command(
-    after_help = "Examples:\n  kw serve                                  single node on 127.0.0.1:9092, data in ./kw-data/node-1\n  kw serve --config num.partitions=6        Kafka broker configs by their Kafka names\n  kw serve --listen 0.0.0.0:9092 --advertise myhost:9092"
+    after_help = "Examples:\n  kw serve                                  single node on 127.0.0.1:9092, data in ./kw-data/node-1\n  kw serve --node 1    (and --node 2, --node 3 in other terminals)\n                                            the local three-node cluster on ports 9092, 9093, 9094\n  kw serve --config num.partitions=6        Kafka broker configs by their Kafka names\n  kw serve --listen 0.0.0.0:9092 --advertise myhost:9092\n  kw serve --node 2 --voters 1@h1:19092,2@h2:19092,3@h3:19092 --listen 0.0.0.0:9092 --advertise h2:9092"
 )]
 pub struct ServeArgs {
-    /// Node id; node N of the local cluster listens on 127.0.0.1:(9091+N)
-    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(i32).range(1..))]
-    pub node: i32,
+    /// Node id, making this node a member of a cluster. Without --voters, node N of
+    /// the local three-node cluster listens on 127.0.0.1:(9091+N) for clients and
+    /// 127.0.0.1:(19091+N) for the metadata quorum. Without --node, kw serve runs alone.
+    #[arg(long, value_parser = clap::value_parser!(i32).range(1..))]
+    pub node: Option<i32>,
+    /// The metadata quorum: every voter as ID@HOST:PORT, comma-separated (their
+    /// internal quorum addresses) [default: 1@127.0.0.1:19092,2@127.0.0.1:19093,3@127.0.0.1:19094]
+    #[arg(long, value_name = "ID@HOST:PORT,...", requires = "node")]
+    pub voters: Option<String>,
     /// Address to listen on for clients [default: 127.0.0.1:(9091+node)]
     #[arg(long, value_name = "HOST:PORT")]
     pub listen: Option<String>,
@@ -80,8 +87,52 @@ fn lock_data_dir(dir: &std::path::Path) -> anyhow::Result<std::fs::File> {
     Ok(file)
 }
 
+/// Parse `1@host:port,2@host:port,...`.
+fn parse_voters(list: &str) -> anyhow::Result<BTreeMap<u64, String>> {
+    let mut voters = BTreeMap::new();
+    for item in list.split(',').map(str::trim).filter(|s| !s.is_empty()) {
+        let (id, addr) = item
+            .split_once('@')
+            .with_context(|| format!("voter '{item}' is not ID@HOST:PORT"))?;
+        let id: u64 = id
+            .parse()
+            .ok()
+            .filter(|id| *id > 0)
+            .with_context(|| format!("voter id '{id}' in '{item}' is not a positive number"))?;
+        split_host_port(addr)?;
+        if voters.insert(id, addr.to_string()).is_some() {
+            anyhow::bail!("voter {id} is listed twice in --voters");
+        }
+    }
+    if voters.is_empty() {
+        anyhow::bail!("--voters lists no voter");
+    }
+    Ok(voters)
+}
+
+/// The local three-node cluster's quorum addresses.
+fn local_voters() -> BTreeMap<u64, String> {
+    (1..=3u64)
+        .map(|id| (id, format!("127.0.0.1:{}", 19091 + id)))
+        .collect()
+}
+
 pub async fn run(args: ServeArgs) -> anyhow::Result<u8> {
-    let node = args.node;
+    let clustered = args.node.is_some();
+    let node = args.node.unwrap_or(1);
+    let voters = match &args.voters {
+        Some(list) => Some(parse_voters(list)?),
+        None if clustered => Some(local_voters()),
+        None => None,
+    };
+    if let Some(v) = &voters {
+        if !v.contains_key(&(node as u64)) {
+            anyhow::bail!(
+                "node {node} is not among the voters ({}); every kw node is a metadata voter",
+                describe_voters(v)
+            );
+        }
+    }
     let listen = args
         .listen
         .clone()
@@ -124,22 +175,69 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<u8> {
         .map(|a| a.port() as i32)
         .unwrap_or(listen_port);
     let adv_port = if adv_port == 0 { bound_port } else { adv_port };
-    // A single node is a metadata quorum of one; its quorum port is private (loopback,
-    // any free port) because no peer ever connects to it.
-    let internal = TcpListener::bind("127.0.0.1:0")
-        .await
-        .context("binding the internal quorum port")?;
-    let internal_addr = internal
-        .local_addr()
-        .context("reading the quorum port")?
-        .to_string();
+    let (internal, voters) = match voters {
+        Some(voters) => {
+            let own = voters[&(node as u64)].clone();
+            let l = TcpListener::bind(&own).await.with_context(|| {
+                format!("cannot listen on {own} for the metadata quorum (is node {node} already running?)")
+            })?;
+            (l, voters)
+        }
+        None => {
+            // A single node is a metadata quorum of one; its quorum port is private
+            // (loopback, any free port) because no peer ever connects to it.
+            let l = TcpListener::bind("127.0.0.1:0")
+                .await
+                .context("binding the internal quorum port")?;
+            let addr = l
+                .local_addr()
+                .context("reading the quorum port")?
+                .to_string();
+            (l, BTreeMap::from([(node as u64, addr)]))
+        }
+    };
     let quorum = QuorumSettings {
         listener: internal,
-        voters: std::collections::BTreeMap::from([(node as u64, internal_addr)]),
+        voters: voters.clone(),
     };
-    let controller = Controller::start(&data_dir, node, &adv_host, adv_port, quorum)
+    let controller = Controller::start(&data_dir, node, quorum)
         .await
         .with_context(|| format!("starting the metadata quorum in {}", data_dir.display()))?;
+    // Registration needs a quorum: a node started before its peers waits, and says so.
+    let registering = {
+        let c = controller.clone();
+        let host = adv_host.clone();
+        tokio::spawn(async move {
+            loop {
+                match c.register(&host, adv_port).await {
+                    Ok(()) => return,
+                    Err(e) => {
+                        debug!(error = %e, "registration not committed yet");
+                        tokio::time::sleep(Duration::from_millis(500)).await;
+                    }
+                }
+            }
+        })
+    };
+    tokio::pin!(registering);
+    let mut said = false;
+    loop {
+        tokio::select! {
+            _ = &mut registering => break,
+            _ = tokio::time::sleep(Duration::from_secs(2)), if !said => {
+                said = true;
+                eprintln!(
+                    "kw: node {node} waiting for a metadata quorum (a majority of voters {}); start the other nodes",
+                    describe_voters(&voters)
+                );
+            }
+            _ = shutdown_signal() => {
+                controller.shutdown().await;
+                eprintln!("kw: node {node} stopped before the quorum formed");
+                return Ok(0);
+            }
+        }
+    }
     let replicas = ReplicaManager::new(node, &data_dir, config.topic_defaults.clone());
     replicas.spawn(controller.subscribe());
     let retention_every = config.retention_check_interval;
@@ -170,14 +268,52 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<u8> {
     });
     let server = tokio::spawn(listener::run(tcp, broker.clone()));
     let retention = tokio::spawn(retention_loop(replicas.clone(), retention_every));
+    let isr = tokio::spawn(isr_loop(
+        broker.clone(),
+        Duration::from_millis(broker.config.get_or("replica.lag.time.max.ms", 30_000u64)),
+    ));
+    // Liveness only matters with peers; a lone node never fences itself.
+    let liveness = if clustered {
+        broker.controller.spawn_liveness(LivenessSettings {
+            heartbeat_interval: Duration::from_millis(
+                broker
+                    .config
+                    .get_or("broker.heartbeat.interval.ms", 500u64)
+                    .max(10),
+            ),
+            session_timeout: Duration::from_millis(
+                broker
+                    .config
+                    .get_or("broker.session.timeout.ms", 3000u64)
+                    .max(100),
+            ),
+            auto_leader_rebalance: broker.config.get_or("auto.leader.rebalance.enable", true),
+            imbalance_interval: Duration::from_secs(
+                broker
+                    .config
+                    .get_or("leader.imbalance.check.interval.seconds", 30u64)
+                    .max(1),
+            ),
+        })
+    } else {
+        Vec::new()
+    };
     eprintln!(
         "kw: node {node} serving Kafka on {listen} (advertised as {adv_host}:{adv_port}), data in {}",
         data_dir.display()
     );
     info!(node, %listen, "listening");
     shutdown_signal().await;
+    for t in liveness {
+        t.abort();
+    }
+    if clustered {
+        // Controlled shutdown: hand leadership over now rather than after the session.
+        broker.controller.fence_self(Duration::from_secs(3)).await;
+    }
     server.abort();
     retention.abort();
+    isr.abort();
     ticker.abort();
     let r = replicas.clone();
     let _ = tokio::task::spawn_blocking(move || r.flush_all()).await;
@@ -200,6 +336,34 @@ async fn retention_loop(replicas: Arc<ReplicaManager>, every: std::time::Duratio
                 Ok(0) => {}
                 Ok(n) => info!(partition = %p.tp, segments = n, "retention deleted segments"),
                 Err(e) => warn!(partition = %p.tp, error = %e, "retention failed"),
+            }
+        }
+    }
+}
+
+fn describe_voters(voters: &BTreeMap<u64, String>) -> String {
+    voters
+        .iter()
+        .map(|(id, a)| format!("{id}@{a}"))
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+/// Leaders drop followers that stopped keeping up (`replica.lag.time.max.ms`).
+async fn isr_loop(broker: Arc<Broker>, max_lag: Duration) {
+    let mut tick = tokio::time::interval((max_lag / 2).max(Duration::from_millis(250)));
+    loop {
+        tick.tick().await;
+        for p in broker.replicas.all() {
+            if let Some(change) = p.shrink_isr(max_lag) {
+                info!(partition = %p.tp, isr = ?change.isr, "shrinking the ISR");
+                if let Err(e) = broker
+                    .controller
+                    .alter_isr(&p.tp.topic, p.tp.partition, change.leader_epoch, change.isr)
+                    .await
+                {
+                    warn!(partition = %p.tp, error = %e, "ISR change not committed");
+                }
             }
         }
     }

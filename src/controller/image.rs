@@ -13,6 +13,9 @@ pub struct BrokerRegistration {
     pub node_id: i32,
     pub host: String,
     pub port: i32,
+    /// Missed its session: leads nothing, is in no ISR (unless the last member),
+    /// and is left out of Metadata responses.
+    pub fenced: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -67,14 +70,55 @@ impl MetadataImage {
                 host,
                 port,
             } => {
+                // A new address does not change whether the broker is alive.
+                let fenced = self.brokers.get(node_id).is_some_and(|b| b.fenced);
                 self.brokers.insert(
                     *node_id,
                     BrokerRegistration {
                         node_id: *node_id,
                         host: host.clone(),
                         port: *port,
+                        fenced,
                     },
                 );
+            }
+            MetadataRecord::FenceBroker { node_id } => self.fence(*node_id),
+            MetadataRecord::UnfenceBroker { node_id } => self.unfence(*node_id),
+            MetadataRecord::AlterIsr {
+                topic,
+                partition,
+                leader_epoch,
+                isr,
+            } => {
+                let fenced = self.fenced();
+                if let Some(p) = self.partition_mut(topic, *partition) {
+                    let valid = p.leader_epoch == *leader_epoch
+                        && p.leader >= 0
+                        && isr.contains(&p.leader)
+                        && isr.iter().all(|r| p.replicas.contains(r));
+                    if valid {
+                        // A fenced broker may leave the ISR but not join it.
+                        p.isr = isr
+                            .iter()
+                            .copied()
+                            .filter(|r| p.isr.contains(r) || !fenced.contains(r))
+                            .collect();
+                    }
+                }
+            }
+            MetadataRecord::ElectPreferred { topic, partition } => {
+                let fenced = self.fenced();
+                if let Some(p) = self.partition_mut(topic, *partition) {
+                    if let Some(&preferred) = p.replicas.first() {
+                        if p.leader != preferred
+                            && p.isr.contains(&preferred)
+                            && !fenced.contains(&preferred)
+                        {
+                            p.leader = preferred;
+                            p.leader_epoch += 1;
+                        }
+                    }
+                }
             }
             MetadataRecord::CreateTopic {
                 name,
@@ -124,6 +168,83 @@ impl MetadataImage {
                 self.next_producer_id += (*count).max(1);
                 self.producer_blocks
                     .insert(*node_id, (start, self.next_producer_id));
+            }
+        }
+    }
+
+    fn fenced(&self) -> Vec<i32> {
+        self.brokers
+            .values()
+            .filter(|b| b.fenced)
+            .map(|b| b.node_id)
+            .collect()
+    }
+
+    /// Brokers that are registered and not fenced, in id order.
+    pub fn live_brokers(&self) -> Vec<i32> {
+        self.brokers
+            .values()
+            .filter(|b| !b.fenced)
+            .map(|b| b.node_id)
+            .collect()
+    }
+
+    fn partition_mut(&mut self, topic: &str, partition: i32) -> Option<&mut PartitionImage> {
+        if partition < 0 {
+            return None;
+        }
+        self.topics
+            .get_mut(topic)
+            .and_then(|t| t.partitions.get_mut(partition as usize))
+    }
+
+    /// Kafka's election without unclean leaders: the first replica, in assignment
+    /// order, that is in the ISR and alive.
+    fn elect(p: &PartitionImage, fenced: &[i32]) -> i32 {
+        p.replicas
+            .iter()
+            .copied()
+            .find(|r| p.isr.contains(r) && !fenced.contains(r))
+            .unwrap_or(-1)
+    }
+
+    fn fence(&mut self, node: i32) {
+        let Some(b) = self.brokers.get_mut(&node) else {
+            return;
+        };
+        b.fenced = true;
+        let fenced = self.fenced();
+        for t in self.topics.values_mut() {
+            for p in &mut t.partitions {
+                if !p.replicas.contains(&node) {
+                    continue;
+                }
+                // The last ISR member stays: it holds data nobody else is known to have.
+                if p.isr.len() > 1 {
+                    p.isr.retain(|r| *r != node);
+                }
+                if p.leader == node {
+                    p.leader = Self::elect(p, &fenced);
+                    p.leader_epoch += 1;
+                }
+            }
+        }
+    }
+
+    fn unfence(&mut self, node: i32) {
+        let Some(b) = self.brokers.get_mut(&node) else {
+            return;
+        };
+        b.fenced = false;
+        let fenced = self.fenced();
+        for t in self.topics.values_mut() {
+            for p in &mut t.partitions {
+                if p.leader < 0 && p.replicas.contains(&node) {
+                    p.leader = Self::elect(p, &fenced);
+                    if p.leader >= 0 {
+                        p.leader_epoch += 1;
+                    }
+                }
             }
         }
     }
@@ -182,5 +303,91 @@ mod tests {
         assert!(img.topic("t").is_none());
         assert_eq!(img.offset, 3);
         assert!(img.partition("t", -1).is_none());
+    }
+
+    fn cluster(assignments: Vec<Vec<i32>>) -> MetadataImage {
+        let mut img = MetadataImage::default();
+        for id in 1..=3 {
+            img.apply(&MetadataRecord::RegisterBroker {
+                node_id: id,
+                host: "h".into(),
+                port: 9091 + id,
+            });
+        }
+        img.apply(&MetadataRecord::CreateTopic {
+            name: "t".into(),
+            topic_id: Uuid::new_v4().to_string(),
+            assignments,
+            configs: Default::default(),
+        });
+        img
+    }
+
+    fn state(img: &MetadataImage, p: i32) -> (i32, i32, Vec<i32>) {
+        let p = img.partition("t", p).unwrap();
+        (p.leader, p.leader_epoch, p.isr.clone())
+    }
+
+    #[test]
+    fn fencing_elects_from_the_isr_and_preferred_election_moves_back() {
+        let mut img = cluster(vec![vec![2, 3, 1], vec![3, 1, 2], vec![1, 2, 3]]);
+        img.apply(&MetadataRecord::FenceBroker { node_id: 2 });
+        assert_eq!(state(&img, 0), (3, 1, vec![3, 1]));
+        assert_eq!(
+            state(&img, 1),
+            (3, 0, vec![3, 1]),
+            "follower left the ISR, same epoch"
+        );
+        assert_eq!(state(&img, 2), (1, 0, vec![1, 3]));
+        assert_eq!(img.live_brokers(), vec![1, 3]);
+        // Back, but not in sync yet: the preferred election must wait.
+        img.apply(&MetadataRecord::UnfenceBroker { node_id: 2 });
+        img.apply(&MetadataRecord::ElectPreferred {
+            topic: "t".into(),
+            partition: 0,
+        });
+        assert_eq!(state(&img, 0), (3, 1, vec![3, 1]));
+        // A stale leader epoch is refused; the current one adds 2 back.
+        img.apply(&MetadataRecord::AlterIsr {
+            topic: "t".into(),
+            partition: 0,
+            leader_epoch: 0,
+            isr: vec![3, 1, 2],
+        });
+        assert_eq!(state(&img, 0).2, vec![3, 1]);
+        img.apply(&MetadataRecord::AlterIsr {
+            topic: "t".into(),
+            partition: 0,
+            leader_epoch: 1,
+            isr: vec![3, 1, 2],
+        });
+        assert_eq!(state(&img, 0).2, vec![3, 1, 2]);
+        img.apply(&MetadataRecord::ElectPreferred {
+            topic: "t".into(),
+            partition: 0,
+        });
+        assert_eq!(state(&img, 0), (2, 2, vec![3, 1, 2]));
+    }
+
+    #[test]
+    fn the_last_isr_member_keeps_the_partition_until_it_returns() {
+        let mut img = cluster(vec![vec![1, 2]]);
+        img.apply(&MetadataRecord::FenceBroker { node_id: 2 });
+        assert_eq!(state(&img, 0), (1, 0, vec![1]));
+        img.apply(&MetadataRecord::FenceBroker { node_id: 1 });
+        assert_eq!(state(&img, 0), (-1, 1, vec![1]), "no unclean election of 2");
+        img.apply(&MetadataRecord::UnfenceBroker { node_id: 2 });
+        assert_eq!(state(&img, 0).0, -1);
+        // A fenced broker cannot be added to the ISR.
+        img.apply(&MetadataRecord::UnfenceBroker { node_id: 1 });
+        assert_eq!(state(&img, 0), (1, 2, vec![1]));
+        img.apply(&MetadataRecord::FenceBroker { node_id: 2 });
+        img.apply(&MetadataRecord::AlterIsr {
+            topic: "t".into(),
+            partition: 0,
+            leader_epoch: 2,
+            isr: vec![1, 2],
+        });
+        assert_eq!(state(&img, 0).2, vec![1]);
     }
 }

@@ -17,7 +17,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 use tokio::sync::watch;
-use tracing::info;
+use tracing::{debug, info, warn};
 use uuid::Uuid;
 
 pub use image::{MetadataImage, PartitionImage, TopicImage};
@@ -111,6 +111,19 @@ pub struct QuorumSettings {
     pub voters: BTreeMap<u64, String>,
 }
 
+/// How brokers prove they are alive, and how leadership is rebalanced.
+#[derive(Debug, Clone, Copy)]
+pub struct LivenessSettings {
+    /// `broker.heartbeat.interval.ms`
+    pub heartbeat_interval: std::time::Duration,
+    /// `broker.session.timeout.ms`
+    pub session_timeout: std::time::Duration,
+    /// `auto.leader.rebalance.enable`
+    pub auto_leader_rebalance: bool,
+    /// `leader.imbalance.check.interval.seconds`
+    pub imbalance_interval: std::time::Duration,
+}
+
 /// Handle to the controller, shared by every connection of the node. Decisions
 /// (validation, placement) are made here; every change is a record committed
 /// through the Raft quorum and applied by every node's state machine.
@@ -123,13 +136,11 @@ pub struct Controller {
 }
 
 impl Controller {
-    /// Join (or form) the metadata quorum with the log in `data_dir`, wait for a
-    /// leader, and register this broker's address.
+    /// Join (or form) the metadata quorum with the log in `data_dir`. The node is
+    /// not a registered broker until [`Controller::register`] succeeds.
     pub async fn start(
         data_dir: &Path,
         node_id: i32,
-        host: &str,
-        port: i32,
         settings: QuorumSettings,
     ) -> Result<Arc<Self>, Error> {
         let base = MetadataImage::default();
@@ -141,14 +152,20 @@ impl Controller {
             base,
         )
         .await?;
-        let controller = Arc::new(Controller {
+        Ok(Arc::new(Controller {
             node_id,
             member,
             images,
             producer_ids: tokio::sync::Mutex::new((0, 0)),
-        });
+        }))
+    }
+
+    /// Register this broker's address (and the cluster id on first start). Needs a
+    /// quorum: fails after about 15 s without one, and may simply be called again.
+    /// Once it returns, this node's image is caught up to at least the registration.
+    pub async fn register(&self, host: &str, port: i32) -> Result<(), Error> {
         let mut records = Vec::new();
-        let image = controller.image();
+        let image = self.image();
         if image.cluster_id.is_empty() {
             records.push(MetadataRecord::Cluster {
                 cluster_id: new_cluster_id(),
@@ -156,19 +173,144 @@ impl Controller {
         }
         if image
             .brokers
-            .get(&node_id)
+            .get(&self.node_id)
             .is_none_or(|b| b.host != host || b.port != port)
         {
             records.push(MetadataRecord::RegisterBroker {
-                node_id,
+                node_id: self.node_id,
                 host: host.to_string(),
                 port,
             });
         }
-        if !records.is_empty() {
-            controller.commit(records).await?;
+        if records.is_empty() {
+            // Still go through the quorum, so the local image is known to be current.
+            records.push(MetadataRecord::UnfenceBroker {
+                node_id: self.node_id,
+            });
         }
-        Ok(controller)
+        self.commit(records).await?;
+        Ok(())
+    }
+
+    /// Ask the controller to change a partition's ISR (sent by its leader).
+    pub async fn alter_isr(
+        &self,
+        topic: &str,
+        partition: i32,
+        leader_epoch: i32,
+        isr: Vec<i32>,
+    ) -> Result<(), Error> {
+        self.commit(vec![MetadataRecord::AlterIsr {
+            topic: topic.to_string(),
+            partition,
+            leader_epoch,
+            isr,
+        }])
+        .await?;
+        Ok(())
+    }
+
+    /// Controlled shutdown: give up leadership and ISR membership at once instead
+    /// of waiting for the session to expire. Best effort (the quorum may be gone).
+    pub async fn fence_self(&self, within: std::time::Duration) {
+        let record = MetadataRecord::FenceBroker {
+            node_id: self.node_id,
+        };
+        if tokio::time::timeout(within, self.commit(vec![record]))
+            .await
+            .is_err()
+        {
+            info!("controlled shutdown: no metadata quorum to tell");
+        }
+    }
+
+    /// Heartbeat to the active controller and, while this node is it, fence brokers
+    /// that miss their session, unfence those that come back, and run the periodic
+    /// preferred-leader election.
+    pub fn spawn_liveness(
+        self: &Arc<Self>,
+        s: LivenessSettings,
+    ) -> Vec<tokio::task::JoinHandle<()>> {
+        let me = self.clone();
+        let beat = tokio::spawn(async move {
+            let mut sender = network::HeartbeatSender::default();
+            let mut tick = tokio::time::interval(s.heartbeat_interval);
+            tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            loop {
+                tick.tick().await;
+                let Some(leader) = me.member.leader().await else {
+                    continue;
+                };
+                if leader == me.node_id as u64 {
+                    me.member.heartbeats.record(me.node_id);
+                } else if let Some(addr) = me.member.voter_addr(leader) {
+                    if let Err(e) = sender.send(&addr, me.node_id).await {
+                        debug!(leader, error = %e, "heartbeat failed");
+                    }
+                }
+            }
+        });
+        let me = self.clone();
+        let watch = tokio::spawn(async move { me.watch_brokers(s).await });
+        vec![beat, watch]
+    }
+
+    async fn watch_brokers(&self, s: LivenessSettings) {
+        let mut tick = tokio::time::interval(std::time::Duration::from_millis(200));
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        let mut leader_since: Option<tokio::time::Instant> = None;
+        let mut next_rebalance = tokio::time::Instant::now() + s.imbalance_interval;
+        loop {
+            tick.tick().await;
+            if self.member.leader().await != Some(self.node_id as u64) {
+                leader_since = None;
+                continue;
+            }
+            let now = tokio::time::Instant::now();
+            // A new controller has no heartbeat history: everyone gets a full session.
+            let since = *leader_since.get_or_insert(now);
+            let image = self.image();
+            let mut records = Vec::new();
+            for b in image.brokers.values() {
+                let heard = self.member.heartbeats.last(b.node_id);
+                let alive_by_beat =
+                    heard.is_some_and(|t| now.duration_since(t) < s.session_timeout);
+                let last = heard.map_or(since, |t| t.max(since));
+                if b.fenced && alive_by_beat {
+                    info!(broker = b.node_id, "broker is back; unfencing");
+                    records.push(MetadataRecord::UnfenceBroker { node_id: b.node_id });
+                } else if !b.fenced && now.duration_since(last) >= s.session_timeout {
+                    warn!(
+                        broker = b.node_id,
+                        "broker missed its session; fencing it and moving its leaders"
+                    );
+                    records.push(MetadataRecord::FenceBroker { node_id: b.node_id });
+                }
+            }
+            if s.auto_leader_rebalance && now >= next_rebalance {
+                next_rebalance = now + s.imbalance_interval;
+                for t in image.topics.values() {
+                    for (i, p) in t.partitions.iter().enumerate() {
+                        let Some(&preferred) = p.replicas.first() else {
+                            continue;
+                        };
+                        let live = image.brokers.get(&preferred).is_some_and(|b| !b.fenced);
+                        if p.leader != preferred && live && p.isr.contains(&preferred) {
+                            info!(topic = %t.name, partition = i, leader = preferred, "preferred leader election");
+                            records.push(MetadataRecord::ElectPreferred {
+                                topic: t.name.clone(),
+                                partition: i as i32,
+                            });
+                        }
+                    }
+                }
+            }
+            if !records.is_empty() {
+                if let Err(e) = self.commit(records).await {
+                    warn!(error = %e, "cannot commit broker liveness changes");
+                }
+            }
+        }
     }
 
     pub fn node_id(&self) -> i32 {
@@ -213,7 +355,7 @@ impl Controller {
         if image.topics.contains_key(&t.name) {
             return Err(Error::TopicExists(t.name));
         }
-        let brokers: Vec<i32> = image.brokers.keys().copied().collect();
+        let brokers = image.live_brokers();
         let assignments = match t.assignments {
             Some(a) if !a.is_empty() => a,
             _ => {
@@ -254,7 +396,7 @@ impl Controller {
             });
         }
         let rf = topic.partitions.first().map_or(1, |p| p.replicas.len()) as i32;
-        let brokers: Vec<i32> = image.brokers.keys().copied().collect();
+        let brokers = image.live_brokers();
         let assignments = placement::assign(total - current as i32, rf, &brokers, current as i32)?;
         if validate_only {
             return Ok(image.offset);
@@ -359,9 +501,9 @@ pub(crate) mod tests {
             listener,
             voters: BTreeMap::from([(1u64, addr)]),
         };
-        Controller::start(dir, 1, "127.0.0.1", 9092, settings)
-            .await
-            .unwrap()
+        let c = Controller::start(dir, 1, settings).await.unwrap();
+        c.register("127.0.0.1", 9092).await.unwrap();
+        c
     }
 
     #[tokio::test]

@@ -33,6 +33,8 @@ enum Rpc {
     Snapshot(InstallSnapshotRequest<TypeConfig>),
     /// Append a metadata record through this node (which must be the leader).
     Write(MetadataRecord),
+    /// Broker `0` is alive (sent to the active controller).
+    Heartbeat(i32),
 }
 
 #[derive(Serialize, Deserialize)]
@@ -42,6 +44,50 @@ enum Reply {
     Snapshot(Result<InstallSnapshotResponse<NodeId>, RaftError<NodeId, InstallSnapshotError>>),
     /// The image version that includes the record, or why it was not written.
     Write(Result<u64, WriteError>),
+    Heartbeat,
+}
+
+/// When each broker last heartbeated to this node. Only the active controller's
+/// view matters; it fences brokers whose last heartbeat is too old.
+#[derive(Default)]
+pub struct Heartbeats(std::sync::Mutex<std::collections::HashMap<i32, tokio::time::Instant>>);
+
+impl Heartbeats {
+    pub fn record(&self, node_id: i32) {
+        self.0
+            .lock()
+            .expect("heartbeats lock poisoned")
+            .insert(node_id, tokio::time::Instant::now());
+    }
+
+    pub fn last(&self, node_id: i32) -> Option<tokio::time::Instant> {
+        self.0
+            .lock()
+            .expect("heartbeats lock poisoned")
+            .get(&node_id)
+            .copied()
+    }
+}
+
+/// Tells the active controller that a broker is alive, keeping one connection.
+#[derive(Default)]
+pub struct HeartbeatSender {
+    conn: Option<TcpStream>,
+    addr: String,
+}
+
+impl HeartbeatSender {
+    pub async fn send(&mut self, addr: &str, node_id: i32) -> std::io::Result<()> {
+        if self.addr != addr {
+            self.conn = None;
+            self.addr = addr.to_string();
+        }
+        match call(&mut self.conn, addr, &Rpc::Heartbeat(node_id)).await {
+            Ok(Reply::Heartbeat) => Ok(()),
+            Ok(_) => Err(std::io::Error::other("unexpected reply to a heartbeat")),
+            Err(e) => Err(e),
+        }
+    }
 }
 
 /// Why a forwarded metadata write failed.
@@ -219,7 +265,11 @@ pub async fn write(raft: &MetadataRaft, record: MetadataRecord) -> Result<u64, W
 }
 
 /// Serve quorum traffic on `listener` until the task is dropped.
-pub async fn serve(listener: TcpListener, raft: MetadataRaft) {
+pub async fn serve(
+    listener: TcpListener,
+    raft: MetadataRaft,
+    heartbeats: std::sync::Arc<Heartbeats>,
+) {
     loop {
         let Ok((mut stream, peer)) = listener.accept().await else {
             tokio::time::sleep(Duration::from_millis(100)).await;
@@ -227,6 +277,7 @@ pub async fn serve(listener: TcpListener, raft: MetadataRaft) {
         };
         let _ = stream.set_nodelay(true);
         let raft = raft.clone();
+        let heartbeats = heartbeats.clone();
         tokio::spawn(async move {
             loop {
                 let rpc: Rpc = match read_frame(&mut stream).await {
@@ -237,6 +288,10 @@ pub async fn serve(listener: TcpListener, raft: MetadataRaft) {
                     }
                 };
                 let reply = match rpc {
+                    Rpc::Heartbeat(node_id) => {
+                        heartbeats.record(node_id);
+                        Reply::Heartbeat
+                    }
                     Rpc::Append(r) => Reply::Append(raft.append_entries(r).await),
                     Rpc::Vote(r) => Reply::Vote(raft.vote(r).await),
                     Rpc::Snapshot(r) => Reply::Snapshot(raft.install_snapshot(r).await),

@@ -12,7 +12,7 @@ use tokio::sync::watch;
 use tracing::info;
 
 use super::image::MetadataImage;
-use super::network::{self, Network};
+use super::network::{self, Heartbeats, Network};
 use super::raft::{LogStore, MetadataRaft, NodeId, StateMachine};
 
 #[derive(Debug, thiserror::Error)]
@@ -50,6 +50,7 @@ fn raft_config() -> Result<Arc<Config>, QuorumError> {
 pub struct QuorumMember {
     pub raft: MetadataRaft,
     pub state_machine: StateMachine,
+    pub heartbeats: Arc<Heartbeats>,
     server: tokio::task::JoinHandle<()>,
 }
 
@@ -77,7 +78,8 @@ impl QuorumMember {
         let raft = MetadataRaft::new(node_id, raft_config()?, Network, log, state_machine.clone())
             .await
             .map_err(|e| QuorumError::Raft(e.to_string()))?;
-        let server = tokio::spawn(network::serve(listener, raft.clone()));
+        let heartbeats = Arc::new(Heartbeats::default());
+        let server = tokio::spawn(network::serve(listener, raft.clone(), heartbeats.clone()));
         let initialized = raft
             .is_initialized()
             .await
@@ -96,6 +98,7 @@ impl QuorumMember {
             QuorumMember {
                 raft,
                 state_machine,
+                heartbeats,
                 server,
             },
             images,
@@ -105,6 +108,16 @@ impl QuorumMember {
     /// The current metadata leader, if one is known.
     pub async fn leader(&self) -> Option<NodeId> {
         self.raft.current_leader().await
+    }
+
+    /// The internal address of voter `id`, from the committed membership.
+    pub fn voter_addr(&self, id: NodeId) -> Option<String> {
+        let metrics = self.raft.metrics();
+        let m = metrics.borrow();
+        m.membership_config
+            .membership()
+            .get_node(&id)
+            .map(|n| n.addr.clone())
     }
 
     pub async fn shutdown(self) {

@@ -41,6 +41,29 @@ pub enum MetadataRecord {
         isr: Vec<i32>,
         leader_epoch: i32,
     },
+    /// The broker missed its session (or shut down): it leads nothing and leaves
+    /// every ISR it was in, except where it is the last member (no unclean election).
+    FenceBroker {
+        node_id: i32,
+    },
+    /// A fenced broker heartbeats again: it takes back leaderless partitions whose
+    /// ISR it is the last member of.
+    UnfenceBroker {
+        node_id: i32,
+    },
+    /// The partition leader asks to change the ISR; applied only if `leader_epoch`
+    /// is still current and the leader stays in the ISR.
+    AlterIsr {
+        topic: String,
+        partition: i32,
+        leader_epoch: i32,
+        isr: Vec<i32>,
+    },
+    /// Move leadership to the first replica if it is alive and in sync.
+    ElectPreferred {
+        topic: String,
+        partition: i32,
+    },
     /// Reserve the next `count` producer ids for `node_id` (applied in log order, so
     /// two nodes never get overlapping blocks).
     AllocateProducerIds {

@@ -11,6 +11,7 @@ use tokio::sync::watch;
 use tracing::{info, warn};
 use uuid::Uuid;
 
+use super::fetcher::Fetchers;
 use super::partition::{Partition, PartitionConfig};
 use crate::controller::topic_config;
 use crate::controller::{MetadataImage, TopicImage};
@@ -28,6 +29,7 @@ pub struct ReplicaManager {
     defaults: BTreeMap<String, String>,
     partitions: RwLock<HashMap<TopicPartition, Arc<Partition>>>,
     applied: watch::Sender<u64>,
+    fetchers: Arc<Fetchers>,
 }
 
 fn parse_i64(v: Option<&str>, fallback: i64) -> i64 {
@@ -43,6 +45,7 @@ impl ReplicaManager {
             defaults,
             partitions: RwLock::new(HashMap::new()),
             applied,
+            fetchers: Fetchers::new(node_id),
         })
     }
 
@@ -149,11 +152,23 @@ impl ReplicaManager {
                         part
                     }
                 };
-                if p.leader == self.node_id
-                    && (!part.is_leader() || part.leader_epoch() != p.leader_epoch)
-                {
-                    part.become_leader(p.leader_epoch, p.isr.clone());
-                    info!(partition = %tp, leader_epoch = p.leader_epoch, "became leader");
+                if p.leader == self.node_id {
+                    if !part.is_leader() || part.leader_epoch() != p.leader_epoch {
+                        self.fetchers.remove(&tp);
+                        part.become_leader(p.leader_epoch, p.isr.clone(), &p.replicas);
+                        info!(partition = %tp, leader_epoch = p.leader_epoch, "became leader");
+                    } else if part.isr() != p.isr {
+                        part.set_isr(p.isr.clone());
+                    }
+                } else {
+                    if part.is_leader()
+                        || part.leader_epoch() != p.leader_epoch
+                        || part.leader_id() != p.leader
+                    {
+                        part.become_follower(p.leader, p.leader_epoch);
+                        info!(partition = %tp, leader = p.leader, leader_epoch = p.leader_epoch, "following");
+                    }
+                    self.fetchers.assign(part.clone(), p.leader, p.leader_epoch);
                 }
             }
         }
@@ -168,6 +183,7 @@ impl ReplicaManager {
         };
         for part in stale {
             let tp = part.tp.clone();
+            self.fetchers.remove(&tp);
             if let Err(e) = part.delete() {
                 warn!(partition = %tp, error = %e, "cannot delete partition data");
             } else {
@@ -204,6 +220,7 @@ impl ReplicaManager {
 
     /// Follow the controller's images until the channel closes.
     pub fn spawn(self: &Arc<Self>, mut rx: watch::Receiver<Arc<MetadataImage>>) {
+        self.fetchers.set_images(rx.clone());
         let me = self.clone();
         let first = rx.borrow_and_update().clone();
         me.apply_image(&first);

@@ -1,8 +1,10 @@
 //! Partition replicas and their state: leader epoch, ISR, high watermark, producer
 //! sequences, waiters; and the manager that reconciles local replicas with the
-//! metadata image. Depends on `storage`, `controller` (image types) and `protocol`;
-//! never on `broker`.
+//! metadata image, and the follower fetchers that pull from leaders. Depends on
+//! `storage`, `controller` (image types), `client` (follower fetches) and
+//! `protocol`; never on `broker` or `group`.
 
+pub mod fetcher;
 pub mod manager;
 pub mod partition;
 pub mod producer_state;

@@ -8,6 +8,7 @@
 use std::collections::HashMap;
 use std::path::Path;
 use std::sync::{Arc, Mutex, MutexGuard, Weak};
+use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 use kafka_protocol::error::ResponseError;
@@ -110,14 +111,40 @@ impl Default for PartitionConfig {
     }
 }
 
+/// What the leader knows of one follower, from its fetches.
+#[derive(Debug, Clone, Copy)]
+struct FollowerState {
+    /// The follower has every offset below this (its last fetch offset).
+    leo: i64,
+    /// When the follower was last known to have everything the leader had.
+    last_caught_up: Instant,
+    /// The leader's log end at the follower's previous fetch, and when it was.
+    prev_fetch_leader_leo: i64,
+    prev_fetch_time: Instant,
+}
+
+/// An ISR change the leader wants the controller to commit.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IsrChange {
+    pub leader_epoch: i32,
+    pub isr: Vec<i32>,
+}
+
+/// How long an ISR request may stay unanswered before the leader asks again.
+const ISR_REQUEST_RETRY: Duration = Duration::from_secs(5);
+
 struct State {
     log: PartitionLog,
     config: PartitionConfig,
     leader_epoch: i32,
     is_leader: bool,
+    /// The leader this replica follows (itself when leader, -1 when none).
+    leader_id: i32,
     isr: Vec<i32>,
-    /// Log end offsets of followers, as they reported by fetching.
-    follower_leo: HashMap<i32, i64>,
+    /// Followers' positions, tracked while this replica leads.
+    follower_leo: HashMap<i32, FollowerState>,
+    /// An ISR change sent to the controller and not yet seen in the metadata.
+    pending_isr: Option<(Vec<i32>, Instant)>,
     high_watermark: i64,
     producers: ProducerStates,
     /// First offset of each leader epoch in this log (KIP-101).
@@ -158,8 +185,10 @@ impl Partition {
                 config,
                 leader_epoch: 0,
                 is_leader: false,
+                leader_id: -1,
                 isr: vec![node_id],
                 follower_leo: HashMap::new(),
+                pending_isr: None,
                 high_watermark,
                 producers,
                 epochs,
@@ -172,18 +201,255 @@ impl Partition {
         self.state.lock().expect("partition lock poisoned")
     }
 
-    /// Take leadership at `leader_epoch` with the given ISR.
-    pub fn become_leader(&self, leader_epoch: i32, isr: Vec<i32>) {
+    /// Take leadership at `leader_epoch` with the given ISR and assignment.
+    pub fn become_leader(&self, leader_epoch: i32, isr: Vec<i32>, replicas: &[i32]) {
         let mut st = self.lock();
         st.is_leader = true;
+        st.leader_id = self.node_id;
         st.leader_epoch = leader_epoch;
         let leo = st.log.log_end_offset();
         st.epochs.assign(leader_epoch, leo);
         st.isr = isr;
-        st.follower_leo.retain(|id, _| *id != self.node_id);
+        st.pending_isr = None;
+        // Followers' positions are unknown until they fetch; give every one a full
+        // lag window before it can be dropped from the ISR.
+        let now = Instant::now();
+        st.follower_leo = replicas
+            .iter()
+            .filter(|r| **r != self.node_id)
+            .map(|r| {
+                (
+                    *r,
+                    FollowerState {
+                        leo: 0,
+                        last_caught_up: now,
+                        prev_fetch_leader_leo: 0,
+                        prev_fetch_time: now,
+                    },
+                )
+            })
+            .collect();
         Self::advance_high_watermark(&mut st, self.node_id);
         drop(st);
         self.wake();
+    }
+
+    /// The controller committed a new ISR for the current leadership.
+    pub fn set_isr(&self, isr: Vec<i32>) {
+        let mut st = self.lock();
+        st.isr = isr;
+        st.pending_isr = None;
+        let moved = Self::advance_high_watermark(&mut st, self.node_id);
+        drop(st);
+        if moved {
+            self.wake();
+        }
+    }
+
+    /// Follow `leader` (or nobody, when -1) at `leader_epoch`. Pending acks=all
+    /// produces and leader reads fail from now on.
+    pub fn become_follower(&self, leader: i32, leader_epoch: i32) {
+        let mut st = self.lock();
+        st.is_leader = false;
+        st.leader_id = leader;
+        st.leader_epoch = leader_epoch;
+        st.follower_leo.clear();
+        st.pending_isr = None;
+        drop(st);
+        self.wake();
+    }
+
+    pub fn leader_id(&self) -> i32 {
+        self.lock().leader_id
+    }
+
+    pub fn isr(&self) -> Vec<i32> {
+        self.lock().isr.clone()
+    }
+
+    /// The leader saw follower `replica` fetch from `fetch_offset`: it has every
+    /// offset below. Advances the HW, and returns the ISR expansion to ask the
+    /// controller for once a follower outside the ISR has caught up.
+    pub fn update_follower(&self, replica: i32, fetch_offset: i64) -> Option<IsrChange> {
+        let mut st = self.lock();
+        if !st.is_leader {
+            return None;
+        }
+        let leo = st.log.log_end_offset();
+        let now = Instant::now();
+        let Some(f) = st.follower_leo.get_mut(&replica) else {
+            return None;
+        };
+        f.leo = fetch_offset.min(leo);
+        if fetch_offset >= leo {
+            f.last_caught_up = now;
+        } else if fetch_offset >= f.prev_fetch_leader_leo {
+            f.last_caught_up = f.last_caught_up.max(f.prev_fetch_time);
+        }
+        f.prev_fetch_leader_leo = leo;
+        f.prev_fetch_time = now;
+        let moved = Self::advance_high_watermark(&mut st, self.node_id);
+        // Kafka's rule: a follower rejoins once it has everything up to the HW and
+        // has reached the current leader epoch.
+        let epoch_start = st.epochs.entries().last().map_or(0, |(_, start)| *start);
+        let mut change = None;
+        if !st.isr.contains(&replica)
+            && fetch_offset >= st.high_watermark
+            && fetch_offset >= epoch_start
+            && st
+                .pending_isr
+                .as_ref()
+                .is_none_or(|(_, at)| at.elapsed() > ISR_REQUEST_RETRY)
+        {
+            let mut isr = st.isr.clone();
+            isr.push(replica);
+            st.pending_isr = Some((isr.clone(), now));
+            change = Some(IsrChange {
+                leader_epoch: st.leader_epoch,
+                isr,
+            });
+        }
+        drop(st);
+        if moved {
+            self.wake();
+        }
+        change
+    }
+
+    /// The ISR without followers that have not caught up for `max_lag`
+    /// (`replica.lag.time.max.ms`), if any must go.
+    pub fn shrink_isr(&self, max_lag: Duration) -> Option<IsrChange> {
+        let mut st = self.lock();
+        if !st.is_leader
+            || st
+                .pending_isr
+                .as_ref()
+                .is_some_and(|(_, at)| at.elapsed() <= ISR_REQUEST_RETRY)
+        {
+            return None;
+        }
+        let leo = st.log.log_end_offset();
+        let lagging: Vec<i32> = st
+            .isr
+            .iter()
+            .copied()
+            .filter(|r| *r != self.node_id)
+            .filter(|r| {
+                st.follower_leo
+                    .get(r)
+                    .is_some_and(|f| f.leo < leo && f.last_caught_up.elapsed() > max_lag)
+            })
+            .collect();
+        if lagging.is_empty() {
+            return None;
+        }
+        let isr: Vec<i32> = st
+            .isr
+            .iter()
+            .copied()
+            .filter(|r| !lagging.contains(r))
+            .collect();
+        st.pending_isr = Some((isr.clone(), Instant::now()));
+        Some(IsrChange {
+            leader_epoch: st.leader_epoch,
+            isr,
+        })
+    }
+
+    /// The newest leader epoch in this replica's log.
+    pub fn latest_epoch(&self) -> Option<i32> {
+        self.lock().epochs.latest_epoch()
+    }
+
+    /// Like [`Partition::end_offset_for_epoch`] but on any replica (a follower
+    /// comparing its history with the leader's).
+    pub fn local_end_offset_for_epoch(&self, epoch: i32) -> (i32, i64) {
+        let st = self.lock();
+        st.epochs.end_offset_for(epoch, st.log.log_end_offset())
+    }
+
+    /// Cut the log back to `offset` (a follower dropping a divergent tail), and
+    /// rebuild the producer and epoch state from what remains.
+    pub fn truncate_to(&self, offset: i64) -> Result<()> {
+        let mut st = self.lock();
+        if offset >= st.log.log_end_offset() {
+            return Ok(());
+        }
+        st.log.truncate_to(offset)?;
+        st.log.flush()?;
+        let dir = st.log.dir().to_path_buf();
+        let config = st.config.log.clone();
+        let mut producers = ProducerStates::default();
+        let mut epochs = EpochCache::default();
+        // Reopening replays the remaining batch headers; truncation is rare.
+        let log = PartitionLog::open(&dir, config, &mut |h| {
+            producers.record(h);
+            epochs.assign(h.partition_leader_epoch, h.base_offset);
+        })?;
+        st.log = log;
+        st.producers = producers;
+        st.epochs = epochs;
+        let leo = st.log.log_end_offset();
+        st.high_watermark = st.high_watermark.min(leo);
+        Ok(())
+    }
+
+    /// Append batches fetched from the leader of `leader_epoch`, offsets as they are.
+    pub fn append_as_follower(&self, records: &[u8], leader_epoch: i32) -> Result<()> {
+        let mut headers = batch::validate_batches(records)?;
+        if headers.is_empty() {
+            return Ok(());
+        }
+        let mut buf = records.to_vec();
+        let mut st = self.lock();
+        if st.is_leader || st.leader_epoch != leader_epoch {
+            return Err(Error::NotLeader(self.tp.clone()));
+        }
+        st.log.append(&mut buf, &mut headers, false)?;
+        for (_, h) in &headers {
+            st.producers.record(h);
+            st.epochs.assign(h.partition_leader_epoch, h.base_offset);
+        }
+        drop(st);
+        self.wake();
+        Ok(())
+    }
+
+    /// A follower's HW: the leader's, as far as this replica has the data.
+    pub fn set_follower_high_watermark(&self, leader_hw: i64) {
+        let mut st = self.lock();
+        if !st.is_leader {
+            st.high_watermark = leader_hw.min(st.log.log_end_offset());
+        }
+    }
+
+    /// acks=all: wait until the HW reaches `offset` while this replica stays leader
+    /// at the same epoch; fails with NOT_LEADER once it is not.
+    pub async fn wait_for_high_watermark(
+        &self,
+        offset: i64,
+        deadline: tokio::time::Instant,
+    ) -> Result<()> {
+        let epoch = self.leader_epoch();
+        loop {
+            let notify = Arc::new(Notify::new());
+            self.add_waiter(&notify);
+            {
+                let st = self.lock();
+                if !st.is_leader || st.leader_epoch != epoch {
+                    return Err(Error::NotLeader(self.tp.clone()));
+                }
+                if st.high_watermark >= offset {
+                    return Ok(());
+                }
+            }
+            if tokio::time::timeout_at(deadline, notify.notified())
+                .await
+                .is_err()
+            {
+                return Err(Error::Timeout);
+            }
+        }
     }
 
     pub fn set_config(&self, config: PartitionConfig) {
@@ -221,7 +487,7 @@ impl Partition {
                 if *id == node_id {
                     leo
                 } else {
-                    st.follower_leo.get(id).copied().unwrap_or(0)
+                    st.follower_leo.get(id).map_or(0, |f| f.leo)
                 }
             })
             .min()
@@ -426,16 +692,16 @@ mod tests {
     fn leader_epochs_survive_reopen_and_answer_offset_for_leader_epoch() {
         let dir = tempfile::tempdir().unwrap();
         let p = open(dir.path());
-        p.become_leader(0, vec![1]);
+        p.become_leader(0, vec![1], &[1]);
         p.append_as_leader(&make_batch(3, -1, -1), 1).unwrap();
-        p.become_leader(4, vec![1]);
+        p.become_leader(4, vec![1], &[1]);
         p.append_as_leader(&make_batch(2, -1, -1), -1).unwrap();
         assert_eq!(p.end_offset_for_epoch(0).unwrap(), (0, 3));
         assert_eq!(p.end_offset_for_epoch(2).unwrap(), (0, 3));
         assert_eq!(p.end_offset_for_epoch(4).unwrap(), (4, 5));
         drop(p);
         let p = open(dir.path());
-        p.become_leader(4, vec![1]);
+        p.become_leader(4, vec![1], &[1]);
         assert_eq!(
             p.end_offset_for_epoch(0).unwrap(),
             (0, 3),
@@ -457,7 +723,7 @@ mod tests {
             p.read(0, 100, ReadLimit::HighWatermark, -1),
             Err(Error::NotLeader(_))
         ));
-        p.become_leader(2, vec![1]);
+        p.become_leader(2, vec![1], &[1]);
         assert!(matches!(
             p.read(0, 100, ReadLimit::HighWatermark, 1),
             Err(Error::FencedLeaderEpoch { .. })

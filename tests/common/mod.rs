@@ -41,6 +41,8 @@ pub struct Node {
     pub log_path: PathBuf,
     child: Option<Child>,
     extra_args: Vec<String>,
+    /// `--voters` for a cluster member; None for a lone `kw serve`.
+    voters: Option<String>,
     _tmp: Option<tempfile::TempDir>,
 }
 
@@ -59,6 +61,7 @@ impl Node {
             log_path: tmp.path().join("node-1.log"),
             child: None,
             extra_args: args.iter().map(|s| s.to_string()).collect(),
+            voters: None,
             _tmp: Some(tmp),
         };
         node.spawn();
@@ -74,6 +77,11 @@ impl Node {
     }
 
     fn spawn(&mut self) {
+        self.spawn_no_wait();
+        self.wait_ready();
+    }
+
+    fn spawn_no_wait(&mut self) {
         let log = std::fs::OpenOptions::new()
             .create(true)
             .append(true)
@@ -81,15 +89,16 @@ impl Node {
             .expect("open node log");
         let addr = self.bootstrap();
         let child = Command::new(kw_bin())
-            .args([
-                "serve",
-                "--node",
-                &self.id.to_string(),
-                "--listen",
-                &addr,
-                "--advertise",
-                &addr,
-            ])
+            .args(["serve", "--listen", &addr, "--advertise", &addr])
+            .args(match &self.voters {
+                Some(v) => vec![
+                    "--node".to_string(),
+                    self.id.to_string(),
+                    "--voters".into(),
+                    v.clone(),
+                ],
+                None => Vec::new(),
+            })
             .arg("--data-dir")
             .arg(&self.data_dir)
             .args(&self.extra_args)
@@ -100,7 +109,6 @@ impl Node {
             .spawn()
             .expect("spawn kw serve");
         self.child = Some(child);
-        self.wait_ready();
     }
 
     pub fn wait_ready(&self) {
@@ -210,6 +218,138 @@ impl Drop for Node {
                 self.log_tail(50)
             );
         }
+    }
+}
+
+/// One partition as `kw topics describe --output json` reports it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PartitionState {
+    pub leader: i32,
+    pub replicas: Vec<i32>,
+    pub isr: Vec<i32>,
+}
+
+/// Three (or more) `kw serve --node N --voters ...` processes on free ports, with
+/// quick failure detection so tests wait seconds, not minutes.
+pub struct Cluster {
+    pub nodes: Vec<Node>,
+    _tmp: tempfile::TempDir,
+}
+
+impl Cluster {
+    pub fn start(n: usize, extra: &[&str]) -> Cluster {
+        let tmp = tempfile::tempdir().expect("temp dir");
+        let voters = (1..=n)
+            .map(|id| format!("{id}@127.0.0.1:{}", free_port()))
+            .collect::<Vec<_>>()
+            .join(",");
+        let mut nodes: Vec<Node> = (1..=n as i32)
+            .map(|id| Node {
+                id,
+                port: free_port(),
+                data_dir: tmp.path().join(format!("node-{id}")),
+                log_path: tmp.path().join(format!("node-{id}.log")),
+                child: None,
+                extra_args: extra.iter().map(|s| s.to_string()).collect(),
+                voters: Some(voters.clone()),
+                _tmp: None,
+            })
+            .collect();
+        for node in &mut nodes {
+            node.spawn_no_wait();
+        }
+        for node in &nodes {
+            node.wait_ready();
+        }
+        let c = Cluster { nodes, _tmp: tmp };
+        c.wait_live_brokers(n);
+        c
+    }
+
+    pub fn node(&mut self, id: i32) -> &mut Node {
+        &mut self.nodes[(id - 1) as usize]
+    }
+
+    /// Every node's client address, comma-separated.
+    pub fn bootstrap(&self) -> String {
+        self.nodes
+            .iter()
+            .map(|n| n.bootstrap())
+            .collect::<Vec<_>>()
+            .join(",")
+    }
+
+    /// A running node to ask.
+    pub fn any(&self) -> &Node {
+        self.nodes
+            .iter()
+            .find(|n| n.child.is_some())
+            .expect("a running node")
+    }
+
+    /// `kw -b <all nodes> <args>`; returns (success, stdout, stderr).
+    pub fn kw(&self, args: &[&str]) -> (bool, String, String) {
+        let out = assert_cmd::Command::new(kw_bin())
+            .args(["-b", &self.bootstrap()])
+            .args(args)
+            .timeout(Duration::from_secs(60))
+            .output()
+            .expect("run kw");
+        (
+            out.status.success(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    }
+
+    pub fn kw_ok(&self, args: &[&str]) -> String {
+        let (ok, out, err) = self.kw(args);
+        assert!(ok, "kw {args:?} failed:\nstdout: {out}\nstderr: {err}");
+        out
+    }
+
+    /// Partition states of `topic` from `kw topics describe --output json`.
+    pub fn describe(&self, topic: &str) -> Vec<PartitionState> {
+        let out = self
+            .any()
+            .kw_ok(&["topics", "describe", topic, "--output", "json"]);
+        let v: serde_json::Value = serde_json::from_str(&out).expect("describe json");
+        let t = v.as_array().and_then(|a| a.first()).cloned().unwrap_or(v);
+        let ids = |x: &serde_json::Value| -> Vec<i32> {
+            x.as_array()
+                .map(|a| {
+                    a.iter()
+                        .filter_map(|i| i.as_i64())
+                        .map(|i| i as i32)
+                        .collect()
+                })
+                .unwrap_or_default()
+        };
+        t["partitions"]
+            .as_array()
+            .expect("partitions array")
+            .iter()
+            .map(|p| PartitionState {
+                leader: p["leader"].as_i64().unwrap_or(-1) as i32,
+                replicas: ids(&p["replicas"]),
+                isr: ids(&p["isr"]),
+            })
+            .collect()
+    }
+
+    /// Wait until `n` brokers are listed in metadata.
+    pub fn wait_live_brokers(&self, n: usize) {
+        wait_until(
+            Duration::from_secs(30),
+            &format!("{n} live brokers"),
+            || {
+                let (ok, out, _) = self.kw(&["metadata", "--output", "json"]);
+                ok && serde_json::from_str::<serde_json::Value>(&out)
+                    .ok()
+                    .and_then(|v| v["brokers"].as_array().map(|b| b.len()))
+                    == Some(n)
+            },
+        );
     }
 }
 

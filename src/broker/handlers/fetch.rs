@@ -34,6 +34,7 @@ pub async fn handle(broker: &Broker, version: i16, req: FetchRequest) -> FetchRe
     } else {
         req.max_bytes as usize
     };
+    let mut first_pass = true;
     loop {
         let notify = Arc::new(Notify::new());
         let mut total = 0usize;
@@ -64,6 +65,26 @@ pub async fn handle(broker: &Broker, version: i16, req: FetchRequest) -> FetchRe
                     }
                     Some(part) => {
                         part.add_waiter(&notify);
+                        if first_pass && req.replica_id.0 >= 0 {
+                            // A follower's fetch offset is its log end: it may move
+                            // the HW, or earn it its place back in the ISR.
+                            if let Some(change) =
+                                part.update_follower(req.replica_id.0, p.fetch_offset)
+                            {
+                                let controller = broker.controller.clone();
+                                let (topic, partition) = (part.tp.topic.clone(), part.tp.partition);
+                                tokio::spawn(async move {
+                                    let _ = controller
+                                        .alter_isr(
+                                            &topic,
+                                            partition,
+                                            change.leader_epoch,
+                                            change.isr,
+                                        )
+                                        .await;
+                                });
+                            }
+                        }
                         let budget = if total >= max_bytes {
                             0
                         } else {
@@ -111,6 +132,7 @@ pub async fn handle(broker: &Broker, version: i16, req: FetchRequest) -> FetchRe
                     .with_partitions(parts),
             );
         }
+        first_pass = false;
         let done = min_bytes == 0 || total >= min_bytes || any_error || req.topics.is_empty();
         if done || Instant::now() >= deadline {
             return FetchResponse::default().with_responses(topics);

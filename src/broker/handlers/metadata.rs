@@ -84,6 +84,8 @@ pub async fn handle(broker: &Broker, version: i16, req: MetadataRequest) -> Meta
             image
                 .brokers
                 .values()
+                // Kafka lists only live brokers.
+                .filter(|b| !b.fenced)
                 .map(|b| {
                     MetadataResponseBroker::default()
                         .with_node_id(BrokerId(b.node_id))
@@ -108,7 +110,7 @@ fn topic_entry(broker: &Broker, version: i16, t: &TopicImage) -> MetadataRespons
             let offline: Vec<BrokerId> = p
                 .replicas
                 .iter()
-                .filter(|r| !image.brokers.contains_key(r))
+                .filter(|r| image.brokers.get(r).is_none_or(|b| b.fenced))
                 .map(|r| BrokerId(*r))
                 .collect();
             MetadataResponsePartition::default()

@@ -2,12 +2,10 @@
 //! acks=all waits (bounded by `timeout_ms`) for the high watermark to pass them.
 //! acks=0 gets no response at all, as in Kafka.
 
-use std::sync::Arc;
 use std::time::Duration;
 
 use kafka_protocol::messages::produce_response::{PartitionProduceResponse, TopicProduceResponse};
 use kafka_protocol::messages::{ProduceRequest, ProduceResponse};
-use tokio::sync::Notify;
 use tokio::time::Instant;
 use tracing::debug;
 
@@ -15,18 +13,20 @@ use super::topics::auto_create;
 use crate::broker::Broker;
 use crate::protocol::error_code::ResponseError;
 use crate::protocol::sb;
-use crate::replication::partition::{self, Partition};
 
 pub async fn handle(broker: &Broker, version: i16, req: ProduceRequest) -> Option<ProduceResponse> {
     let acks = req.acks;
     let deadline = Instant::now() + Duration::from_millis(req.timeout_ms.max(0) as u64);
-    let mut topics = Vec::with_capacity(req.topic_data.len());
+    // Append to every partition first, then wait for replication of all of them
+    // together, so a request's latency is one replication round trip, not one per
+    // partition.
+    let mut appended = Vec::with_capacity(req.topic_data.len());
     for t in req.topic_data {
         let name = t.name.0.to_string();
         let mut parts = Vec::with_capacity(t.partition_data.len());
         for p in t.partition_data {
             let resp = PartitionProduceResponse::default().with_index(p.index);
-            let resp = match broker.replicas.get(&name, p.index) {
+            let outcome = match broker.replicas.get(&name, p.index) {
                 None => {
                     let image = broker.controller.image();
                     let code = if image.partition(&name, p.index).is_some() {
@@ -37,12 +37,38 @@ pub async fn handle(broker: &Broker, version: i16, req: ProduceRequest) -> Optio
                         }
                         ResponseError::UnknownTopicOrPartition
                     };
-                    error(resp, code, None, version)
+                    Err(error(resp, code, None, version))
                 }
                 Some(part) => {
                     let records = p.records.unwrap_or_default();
-                    match append(&part, &records, acks, deadline).await {
-                        Ok(info) => {
+                    match part.append_as_leader(&records, acks) {
+                        Ok(info) => Ok((resp, part, info)),
+                        Err(e) => {
+                            debug!(partition = %part.tp, error = %e, "produce failed");
+                            Err(error(resp, e.code(), Some(e.to_string()), version))
+                        }
+                    }
+                }
+            };
+            parts.push(outcome);
+        }
+        appended.push((t.name, parts));
+    }
+    let mut topics = Vec::with_capacity(appended.len());
+    for (name, parts) in appended {
+        let mut out = Vec::with_capacity(parts.len());
+        for outcome in parts {
+            out.push(match outcome {
+                Err(resp) => resp,
+                Ok((resp, part, info)) => {
+                    let replicated = if acks == -1 {
+                        part.wait_for_high_watermark(info.next_offset, deadline)
+                            .await
+                    } else {
+                        Ok(())
+                    };
+                    match replicated {
+                        Ok(()) => {
                             let r = resp
                                 .with_base_offset(info.base_offset)
                                 .with_log_append_time_ms(-1);
@@ -53,18 +79,17 @@ pub async fn handle(broker: &Broker, version: i16, req: ProduceRequest) -> Optio
                             }
                         }
                         Err(e) => {
-                            debug!(partition = %part.tp, error = %e, "produce failed");
+                            debug!(partition = %part.tp, error = %e, "produce not replicated");
                             error(resp, e.code(), Some(e.to_string()), version)
                         }
                     }
                 }
-            };
-            parts.push(resp);
+            });
         }
         topics.push(
             TopicProduceResponse::default()
-                .with_name(t.name)
-                .with_partition_responses(parts),
+                .with_name(name)
+                .with_partition_responses(out),
         );
     }
     if acks == 0 {
@@ -89,44 +114,5 @@ fn error(
         r.with_error_message(msg.map(sb))
     } else {
         r
-    }
-}
-
-async fn append(
-    part: &Arc<Partition>,
-    records: &[u8],
-    acks: i16,
-    deadline: Instant,
-) -> partition::Result<partition::AppendInfo> {
-    let info = part.append_as_leader(records, acks)?;
-    if acks == -1 {
-        wait_for_high_watermark(part, info.next_offset, deadline).await?;
-    }
-    Ok(info)
-}
-
-/// Wait until the partition's high watermark reaches `offset`.
-async fn wait_for_high_watermark(
-    part: &Arc<Partition>,
-    offset: i64,
-    deadline: Instant,
-) -> partition::Result<()> {
-    loop {
-        if part.high_watermark() >= offset {
-            return Ok(());
-        }
-        let notify = Arc::new(Notify::new());
-        part.add_waiter(&notify);
-        // Re-check after registering so a wake-up between the check and the
-        // registration is not lost.
-        if part.high_watermark() >= offset {
-            return Ok(());
-        }
-        if tokio::time::timeout_at(deadline, notify.notified())
-            .await
-            .is_err()
-        {
-            return Err(partition::Error::Timeout);
-        }
     }
 }
