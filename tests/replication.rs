@@ -121,3 +121,177 @@ fn broker_failover_catch_up_and_preferred_leader_election() {
     produce_numbers(&c, "demo.purchases", 1000, 1200);
     assert_exactly(&consume_all(&c, "demo.purchases"), 1200);
 }
+
+fn script(name: &str) -> String {
+    format!("{}/tests/interop/{name}", env!("CARGO_MANIFEST_DIR"))
+}
+
+fn controller_id(c: &Cluster) -> i32 {
+    let (_, out, _) = c.kw(&["metadata", "--output", "json"]);
+    serde_json::from_str::<serde_json::Value>(&out)
+        .ok()
+        .and_then(|v| v["controllerid"].as_i64())
+        .unwrap_or(-1) as i32
+}
+
+/// The bytes of a partition's log on one node (its segments in order).
+fn log_bytes(node: &common::Node, topic: &str, partition: usize) -> Vec<u8> {
+    let dir = node.data_dir.join(format!("{topic}-{partition}"));
+    let mut segments: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "log"))
+        .collect();
+    segments.sort();
+    segments
+        .iter()
+        .flat_map(|p| std::fs::read(p).expect("read segment"))
+        .collect()
+}
+
+/// A tiny deterministic generator: the test is reproducible.
+struct Lcg(u64);
+impl Lcg {
+    fn below(&mut self, n: u64) -> u64 {
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (self.0 >> 33) % n
+    }
+}
+
+#[test]
+fn no_acknowledged_message_lost_or_duplicated_under_repeated_kill_9() {
+    let mut c = Cluster::start(3, &[]);
+    let topic = "chaos";
+    create(&c, topic, 6, 3, &["--config", "min.insync.replicas=2"]);
+    let dir = tempfile::tempdir().unwrap();
+    let acked_path = dir.path().join("acked.txt");
+    let mut writer = common::Background::spawn(common::python().args([
+        &script("chaos_writer.py"),
+        &c.bootstrap(),
+        topic,
+        acked_path.to_str().unwrap(),
+        "2000",
+    ]));
+    let acked_count = || {
+        std::fs::read_to_string(&acked_path)
+            .map(|s| s.lines().count())
+            .unwrap_or(0)
+    };
+    wait_until(
+        Duration::from_secs(30),
+        "the writer is acknowledged",
+        || acked_count() >= 1000,
+    );
+    let mut rng = Lcg(7);
+    let kills = 10;
+    for round in 0..kills {
+        // Every third round takes out the active controller; the rest are random,
+        // and every node leads some partitions and follows others.
+        let victim = if round % 3 == 0 {
+            controller_id(&c)
+        } else {
+            rng.below(3) as i32 + 1
+        };
+        let victim = if (1..=3).contains(&victim) { victim } else { 1 };
+        let before = acked_count();
+        c.node(victim).kill9();
+        wait_until(
+            Duration::from_secs(20),
+            "leaders moved off the killed node",
+            || {
+                c.describe(topic)
+                    .iter()
+                    .all(|p| p.leader > 0 && p.leader != victim && !p.isr.contains(&victim))
+            },
+        );
+        wait_until(
+            Duration::from_secs(30),
+            "acks continue with a node down",
+            || acked_count() > before + 500,
+        );
+        c.node(victim).start_again();
+        wait_until(
+            Duration::from_secs(30),
+            "the node is back in every ISR",
+            || c.describe(topic).iter().all(|p| p.isr.len() == 3),
+        );
+        eprintln!(
+            "round {round}: killed node {victim}; {} acknowledged",
+            acked_count()
+        );
+    }
+    writer.signal("TERM");
+    assert!(writer.wait_exit(Duration::from_secs(60)), "writer exits");
+    let errors = writer.err_lines();
+    assert!(
+        errors.iter().any(|l| l.contains("failed 0 unflushed 0")),
+        "every message was delivered: {errors:?}"
+    );
+
+    // Every acknowledged number, exactly once, where the producer was told it is.
+    let acked: Vec<(u64, i32, i64)> = std::fs::read_to_string(&acked_path)
+        .unwrap()
+        .lines()
+        .map(|l| {
+            let f: Vec<&str> = l.split(' ').collect();
+            (
+                f[0].parse().unwrap(),
+                f[1].parse().unwrap(),
+                f[2].parse().unwrap(),
+            )
+        })
+        .collect();
+    assert!(acked.len() > 10_000, "{} acknowledged", acked.len());
+    let out = c.kw_ok(&[
+        "consume",
+        "-t",
+        topic,
+        "-o",
+        "beginning",
+        "-e",
+        "-q",
+        "-f",
+        "%p %o %s\\n",
+    ]);
+    let mut stored = std::collections::HashMap::new();
+    let mut per_partition: std::collections::BTreeMap<i32, Vec<u64>> = Default::default();
+    for l in out.lines() {
+        let f: Vec<&str> = l.split(' ').collect();
+        let (p, o, v): (i32, i64, u64) = (
+            f[0].parse().unwrap(),
+            f[1].parse().unwrap(),
+            f[2].parse().unwrap(),
+        );
+        assert!(stored.insert(v, (p, o)).is_none(), "{v} stored twice");
+        per_partition.entry(p).or_default().push(v);
+    }
+    for (v, p, o) in &acked {
+        assert_eq!(
+            stored.get(v),
+            Some(&(*p, *o)),
+            "acknowledged {v} at {p}/{o}"
+        );
+    }
+    for (p, values) in &per_partition {
+        assert!(
+            values.windows(2).all(|w| w[0] < w[1]),
+            "partition {p} holds the stream in order"
+        );
+    }
+
+    // The three replicas of every partition hold the same bytes.
+    wait_until(
+        Duration::from_secs(30),
+        "replica logs are identical",
+        || {
+            (0..6).all(|p| {
+                let a = log_bytes(&c.nodes[0], topic, p);
+                a == log_bytes(&c.nodes[1], topic, p) && a == log_bytes(&c.nodes[2], topic, p)
+            })
+        },
+    );
+}

@@ -313,6 +313,13 @@ impl Controller {
         }
     }
 
+    /// How many voters the metadata quorum has (the expected cluster size).
+    pub fn voter_count(&self) -> usize {
+        let metrics = self.member.raft.metrics();
+        let m = metrics.borrow();
+        m.membership_config.membership().voter_ids().count()
+    }
+
     pub fn node_id(&self) -> i32 {
         self.node_id
     }

@@ -4,7 +4,7 @@
 //! metadata as records in that partition (written through the replica like any
 //! produce, so the coordinator moves with partition leadership).
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
@@ -58,7 +58,9 @@ struct Inner {
     groups: HashMap<String, Group>,
     join_waiters: HashMap<(String, String), oneshot::Sender<JoinOutcome>>,
     sync_waiters: HashMap<(String, String), oneshot::Sender<SyncAnswer>>,
-    loaded: HashSet<i32>,
+    /// `__consumer_offsets` partitions whose groups are in memory, with the leader
+    /// epoch they were loaded under: a new leadership reloads from the log.
+    loaded: HashMap<i32, i32>,
 }
 
 pub struct Coordinator {
@@ -133,11 +135,17 @@ impl Coordinator {
         if image.topic(OFFSETS_TOPIC).is_some() {
             return;
         }
+        // As in Kafka, wait for enough brokers rather than create the topic with
+        // fewer replicas than the cluster will have (clients retry meanwhile).
         let rf = self
             .config
             .offsets_replication_factor
-            .min(image.brokers.len() as i32)
+            .min(self.controller.voter_count() as i32)
             .max(1);
+        if (image.live_brokers().len() as i32) < rf {
+            debug!(rf, "waiting for enough brokers to create {OFFSETS_TOPIC}");
+            return;
+        }
         let mut configs = std::collections::BTreeMap::new();
         configs.insert("cleanup.policy".to_string(), "compact".to_string());
         configs.insert("segment.bytes".to_string(), "104857600".to_string());
@@ -193,10 +201,14 @@ impl Coordinator {
             self.lock().loaded.remove(&p);
             return Err(ResponseError::NotCoordinator);
         }
-        if !self.lock().loaded.contains(&p) {
+        if !self.is_loaded(p, part.leader_epoch()) {
             self.load_partition(p)?;
         }
         Ok(p)
+    }
+
+    fn is_loaded(&self, p: i32, leader_epoch: i32) -> bool {
+        self.lock().loaded.get(&p) == Some(&leader_epoch)
     }
 
     /// Replay one `__consumer_offsets` partition into group state.
@@ -205,12 +217,15 @@ impl Coordinator {
             .replicas
             .get(OFFSETS_TOPIC, p)
             .ok_or(ResponseError::NotCoordinator)?;
+        let epoch = part.leader_epoch();
         let mut offset = part.log_start_offset();
-        let hw = part.high_watermark();
+        // Like Kafka, load the whole local log: a new leader's HW catches up only
+        // when its followers fetch again.
+        let end = part.log_end_offset();
         let mut records = Vec::new();
-        while offset < hw {
+        while offset < end {
             let data = part
-                .read(offset, 1 << 20, ReadLimit::HighWatermark, -1)
+                .read(offset, 1 << 20, ReadLimit::LogEnd, -1)
                 .map_err(|_| ResponseError::CoordinatorLoadInProgress)?;
             if data.records.is_empty() {
                 break;
@@ -247,6 +262,11 @@ impl Coordinator {
             offset = next;
         }
         let mut inner = self.lock();
+        let partitions = self.config.offsets_partitions;
+        // What an earlier leadership left in memory may be stale.
+        inner
+            .groups
+            .retain(|g, _| partition_for(g, partitions) != p);
         let count = records.len();
         for rec in records {
             match rec {
@@ -286,8 +306,13 @@ impl Coordinator {
                 },
             }
         }
-        inner.loaded.insert(p);
-        info!(partition = p, records = count, "loaded group state");
+        inner.loaded.insert(p, epoch);
+        info!(
+            partition = p,
+            records = count,
+            leader_epoch = epoch,
+            "loaded group state"
+        );
         Ok(())
     }
 
@@ -333,13 +358,22 @@ impl Coordinator {
             },
         )
         .map_err(|_| ResponseError::UnknownServerError)?;
-        part.append_as_leader(&buf, -1).map_err(|e| {
+        let to_code = |e: crate::replication::partition::Error| {
             warn!(partition = p, error = %e, "cannot persist group records");
             match e.code() {
                 ResponseError::NotLeaderOrFollower => ResponseError::NotCoordinator,
                 _ => ResponseError::CoordinatorNotAvailable,
             }
-        })?;
+        };
+        let info = part.append_as_leader(&buf, -1).map_err(to_code)?;
+        // Like Kafka's offsets.commit.timeout.ms: a commit is answered once every
+        // in-sync replica has it, so it survives the coordinator's failure.
+        part.wait_for_high_watermark(
+            info.next_offset,
+            tokio::time::Instant::now() + Duration::from_secs(5),
+        )
+        .await
+        .map_err(to_code)?;
         Ok(())
     }
 
@@ -602,7 +636,7 @@ impl Coordinator {
         let image = self.controller.image();
         if let Some(t) = image.topic(OFFSETS_TOPIC) {
             for (p, meta) in t.partitions.iter().enumerate() {
-                if meta.leader == self.node_id && !self.lock().loaded.contains(&(p as i32)) {
+                if meta.leader == self.node_id && !self.is_loaded(p as i32, meta.leader_epoch) {
                     let _ = self.load_partition(p as i32);
                 }
             }
