@@ -295,3 +295,145 @@ fn no_acknowledged_message_lost_or_duplicated_under_repeated_kill_9() {
         },
     );
 }
+
+#[test]
+fn controller_failover_min_isr_placement_errors_and_delete_everywhere() {
+    let mut c = Cluster::start(3, &[]);
+    create(&c, "before", 3, 3, &[]);
+
+    // The active controller dies: another is elected, topic admin keeps working.
+    let old = controller_id(&c);
+    assert!((1..=3).contains(&old), "a controller is elected");
+    c.node(old).kill9();
+    let killed = Instant::now();
+    wait_until(Duration::from_secs(15), "a new controller", || {
+        let id = controller_id(&c);
+        id > 0 && id != old
+    });
+    eprintln!("new controller after {:?}", killed.elapsed());
+    create(&c, "after", 3, 2, &[]);
+    c.kw_ok(&["topics", "delete", "before"]);
+    let listed = c.kw_ok(&["topics", "list"]);
+    assert!(
+        listed.contains("after") && !listed.contains("before"),
+        "{listed}"
+    );
+
+    // Replication factor 3 with two live brokers: Kafka's error, nothing created.
+    c.wait_live_brokers(2);
+    let (ok, _, err) = c.kw(&[
+        "topics",
+        "create",
+        "rf3",
+        "--partitions",
+        "1",
+        "--replication-factor",
+        "3",
+    ]);
+    assert!(!ok);
+    assert!(
+        err.contains("Unable to replicate the partition 3 time(s): The target replication factor of 3 cannot be reached because only 2 broker(s) are registered."),
+        "{err}"
+    );
+    c.node(old).start_again();
+    c.wait_live_brokers(3);
+
+    // Deleting removes the data on every node, including one that was down.
+    wait_until(
+        Duration::from_secs(20),
+        "old topic data gone on all nodes",
+        || {
+            c.nodes
+                .iter()
+                .all(|n| !n.data_dir.join("before-0").exists())
+        },
+    );
+    for (i, p) in c.describe("after").iter().enumerate() {
+        for r in &p.replicas {
+            let dir = c.nodes[(*r - 1) as usize]
+                .data_dir
+                .join(format!("after-{i}"));
+            assert!(dir.exists(), "{} holds a replica", dir.display());
+        }
+    }
+    create(&c, "gone", 2, 3, &[]);
+    wait_until(Duration::from_secs(10), "replicas on every node", || {
+        c.nodes.iter().all(|n| n.data_dir.join("gone-1").exists())
+    });
+    c.kw_ok(&["topics", "delete", "gone"]);
+    wait_until(Duration::from_secs(10), "deleted on every node", || {
+        c.nodes.iter().all(|n| !n.data_dir.join("gone-1").exists())
+    });
+}
+
+#[test]
+fn min_insync_replicas_refuses_acks_all_with_two_replicas_down() {
+    // Five nodes so the metadata quorum survives two of them going down.
+    let mut c = Cluster::start(5, &[]);
+    create(&c, "safe", 1, 3, &["--config", "min.insync.replicas=2"]);
+    produce_numbers(&c, "safe", 0, 100);
+    let p = c.describe("safe")[0].clone();
+    let followers: Vec<i32> = p
+        .replicas
+        .iter()
+        .copied()
+        .filter(|r| *r != p.leader)
+        .collect();
+    for n in &followers {
+        c.node(*n).kill9();
+    }
+    wait_until(
+        Duration::from_secs(20),
+        "the ISR shrinks to the leader",
+        || c.describe("safe")[0].isr == vec![p.leader],
+    );
+    let out = assert_cmd::Command::new(common::kw_bin())
+        .args([
+            "-b",
+            &c.bootstrap(),
+            "produce",
+            "-t",
+            "safe",
+            "-X",
+            "acks=all",
+            "-X",
+            "message.timeout.ms=2000",
+        ])
+        .write_stdin("never\n")
+        .timeout(Duration::from_secs(30))
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        !out.status.success(),
+        "acks=all must fail with one in-sync replica"
+    );
+    assert!(err.contains("Not enough in-sync replicas"), "{err}");
+    let out = assert_cmd::Command::new(common::kw_bin())
+        .args([
+            "-b",
+            &c.bootstrap(),
+            "produce",
+            "-t",
+            "safe",
+            "-X",
+            "acks=1",
+            "-q",
+        ])
+        .write_stdin("100\n")
+        .timeout(Duration::from_secs(30))
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "acks=1 works: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    for n in &followers {
+        c.node(*n).start_again();
+    }
+    wait_until(Duration::from_secs(30), "the ISR is whole again", || {
+        c.describe("safe")[0].isr.len() == 3
+    });
+    assert_exactly(&consume_all(&c, "safe"), 101);
+}

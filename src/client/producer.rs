@@ -106,6 +106,8 @@ struct Batch {
     encoded: Bytes,
     count: usize,
     created: Instant,
+    /// Why the last attempt was retried, reported if the batch times out.
+    last_error: Option<String>,
 }
 
 #[derive(Default)]
@@ -263,6 +265,7 @@ impl Producer {
                                 encoded,
                                 count,
                                 created: since,
+                                last_error: None,
                             }),
                             Err(e) => return Err(Error::Other(e)),
                         }
@@ -408,6 +411,7 @@ async fn sender_loop(inner: Arc<Inner>) {
                                 encoded,
                                 count,
                                 created: since,
+                                last_error: None,
                             }),
                             Err(e) => failed.push((q.open.len(), e)),
                         }
@@ -422,7 +426,11 @@ async fn sender_loop(inner: Arc<Inner>) {
                     .is_some_and(|b| b.created.elapsed() > inner.config.message_timeout)
                 {
                     let b = q.ready.pop_front().expect("checked");
-                    failed.push((b.count, "Local: Message timed out".to_string()));
+                    let reason = match &b.last_error {
+                        Some(e) => format!("Local: Message timed out (last error: {e})"),
+                        None => "Local: Message timed out".to_string(),
+                    };
+                    failed.push((b.count, reason));
                 }
                 if q.in_flight || q.ready.is_empty() {
                     continue;
@@ -542,6 +550,11 @@ async fn send_request(inner: &Arc<Inner>, leader: i32, batches: Vec<Batch>) {
             } else if retriable {
                 debug!(partition = %b.tp, code, "retrying batch");
                 retry_topics.push(b.tp.topic.clone());
+                let mut b = b;
+                b.last_error = Some(match (&outcome, code) {
+                    (Err(e), _) => e.to_string(),
+                    (_, c) => crate::protocol::error_code::describe(c),
+                });
                 q.ready.push_front(b);
             } else {
                 let reason = match (&outcome, code) {
