@@ -42,7 +42,8 @@ Register-ArgumentCompleter -Native -CommandName 'kw' -ScriptBlock {
             break
         }
         'kw;serve' {
-            [CompletionResult]::new('--node', '--node', [CompletionResultType]::ParameterName, 'Node id; node N of the local cluster listens on 127.0.0.1:(9091+N)')
+            [CompletionResult]::new('--node', '--node', [CompletionResultType]::ParameterName, 'Node id, making this node a member of a cluster. Without --voters, node N of the local three-node cluster listens on 127.0.0.1:(9091+N) for clients and 127.0.0.1:(19091+N) for the metadata quorum. Without --node, kw serve runs alone')
+            [CompletionResult]::new('--voters', '--voters', [CompletionResultType]::ParameterName, 'The metadata quorum: every voter as ID@HOST:PORT, comma-separated (their internal quorum addresses) [default: 1@127.0.0.1:19092,2@127.0.0.1:19093,3@127.0.0.1:19094]')
             [CompletionResult]::new('--listen', '--listen', [CompletionResultType]::ParameterName, 'Address to listen on for clients [default: 127.0.0.1:(9091+node)]')
             [CompletionResult]::new('--advertise', '--advertise', [CompletionResultType]::ParameterName, 'Address clients are told to connect to [default: the listen address]')
             [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Data directory [default: ./kw-data/node-N]')

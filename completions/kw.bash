@@ -1351,13 +1351,17 @@ _kw() {
             return 0
             ;;
         kw__subcmd__serve)
-            opts="-b -v -h -V --node --listen --advertise --data-dir --config --bootstrap-server --verbose --help --version"
+            opts="-b -v -h -V --node --voters --listen --advertise --data-dir --config --bootstrap-server --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --node)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --voters)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -38,7 +38,8 @@ complete -c kw -n "__fish_kw_needs_command" -f -a "simulate-sales" -d 'Stream th
 complete -c kw -n "__fish_kw_needs_command" -f -a "cluster" -d 'Run a local cluster in the background (up, status, stop, start, down)'
 complete -c kw -n "__fish_kw_needs_command" -f -a "generate" -d 'Write shell completions or man pages (for packagers)'
 complete -c kw -n "__fish_kw_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c kw -n "__fish_kw_using_subcommand serve" -l node -d 'Node id; node N of the local cluster listens on 127.0.0.1:(9091+N)' -r
+complete -c kw -n "__fish_kw_using_subcommand serve" -l node -d 'Node id, making this node a member of a cluster. Without --voters, node N of the local three-node cluster listens on 127.0.0.1:(9091+N) for clients and 127.0.0.1:(19091+N) for the metadata quorum. Without --node, kw serve runs alone' -r
+complete -c kw -n "__fish_kw_using_subcommand serve" -l voters -d 'The metadata quorum: every voter as ID@HOST:PORT, comma-separated (their internal quorum addresses) [default: 1@127.0.0.1:19092,2@127.0.0.1:19093,3@127.0.0.1:19094]' -r
 complete -c kw -n "__fish_kw_using_subcommand serve" -l listen -d 'Address to listen on for clients [default: 127.0.0.1:(9091+node)]' -r
 complete -c kw -n "__fish_kw_using_subcommand serve" -l advertise -d 'Address clients are told to connect to [default: the listen address]' -r
 complete -c kw -n "__fish_kw_using_subcommand serve" -l data-dir -d 'Data directory [default: ./kw-data/node-N]' -r -F

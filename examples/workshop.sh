@@ -6,30 +6,47 @@
 #
 #   examples/workshop.sh [--yes] [--port PORT] [--keep]
 #
-# Uses `kw` from PATH, or $KW. Everything runs under a temporary directory that is
-# removed at the end (unless --keep). The broker-failover part needs the three-node
-# cluster (kw serve --node 1/2/3), which is not available yet: it is skipped with a note.
+# Uses `kw` from PATH, or $KW. The group members are real kcat when kcat is installed
+# (or $KCAT names it), kw consume -G otherwise. Runs a three-node cluster on free ports
+# under a temporary directory that is removed at the end (unless --keep).
 set -euo pipefail
 
 KW=${KW:-$(command -v kw || echo "$(cd "$(dirname "$0")/.." && pwd)/target/release/kw")}
 [ -x "$KW" ] || { echo "kw not found: cargo build --release, or set KW=/path/to/kw"; exit 1; }
+KCAT=${KCAT:-$(command -v kcat || true)}
 YES=0; KEEP=0
-PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 while [ $# -gt 0 ]; do
   case "$1" in
     --yes|-y) YES=1 ;;
     --keep) KEEP=1 ;;
-    --port) PORT=$2; shift ;;
     *) echo "unknown option $1"; exit 2 ;;
   esac
   shift
 done
 [ -t 0 ] || YES=1
-B=127.0.0.1:$PORT
+# Client ports P1..P3 (the workshop's 9092-9094) and quorum ports, all free ones.
+P1=$(free_port); P2=$(free_port); P3=$(free_port)
+VOTERS="1@127.0.0.1:$(free_port),2@127.0.0.1:$(free_port),3@127.0.0.1:$(free_port)"
+B=127.0.0.1:$P1,127.0.0.1:$P2,127.0.0.1:$P3
 WORK=$(mktemp -d)
-PIDS=()
+CLIENTS=(); NODES=()
+stop_all() { # pid... : SIGTERM, up to 10 s to exit, then SIGKILL
+  [ $# -gt 0 ] || return 0
+  kill "$@" 2>/dev/null || true
+  for _ in $(seq 1 100); do
+    local alive=""
+    for p in "$@"; do kill -0 "$p" 2>/dev/null && alive=1; done
+    [ -z "$alive" ] && return 0
+    sleep 0.1
+  done
+  kill -9 "$@" 2>/dev/null || true
+}
 cleanup() {
-  for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
+  # Clients first, while the brokers can still take their goodbyes (a consumer
+  # closing with no broker left may wait forever), then the brokers.
+  stop_all "${CLIENTS[@]}"
+  stop_all "${NODES[@]}"
   wait 2>/dev/null || true
   [ $KEEP = 1 ] && echo "(kept $WORK)" || rm -rf "$WORK"
 }
@@ -49,7 +66,8 @@ wait_for() { # seconds description command...
 bg() { # name command... : run in the background, stdout to $WORK/name.out, stderr to .err
   local name=$1; shift
   "$@" >"$WORK/$name.out" 2>"$WORK/$name.err" &
-  PIDS+=($!); eval "PID_$name=$!"
+  case $name in node*) NODES+=($!) ;; *) CLIENTS+=($!) ;; esac
+  eval "PID_$name=$!"
 }
 assignment_is() { # want name... : true when the members' partition counts, joined, equal want
   local want=$1 got=""; shift
@@ -63,24 +81,29 @@ assigned() { # name -> number of partitions in the member's last rebalance line
   case "$line" in *"assigned: "*) echo "${line#*assigned: }" | tr ',' '\n' | grep -c '\[' ;; *) echo 0 ;; esac
 }
 
-step "Start a broker (instead of docker compose)"
-echo "   kw serve --listen $B --data-dir $WORK/data --config group.initial.rebalance.delay.ms=1000"
-bg broker "$KW" serve --listen "$B" --data-dir "$WORK/data" --config group.initial.rebalance.delay.ms=1000
-broker_up() { kw metadata >/dev/null 2>&1; }
-wait_for 20 "the broker answers" broker_up
+start_node() { # n port
+  bg "node$1" ${NODE_LOG:+env RUST_LOG=$NODE_LOG} "$KW" serve --node "$1" --voters "$VOTERS" --listen "127.0.0.1:$2" \
+    --data-dir "$WORK/node-$1" --config group.initial.rebalance.delay.ms=1000 \
+    --config leader.imbalance.check.interval.seconds=10
+}
+step "Start three brokers (instead of docker compose)"
+echo "   kw serve --node 1 & kw serve --node 2 & kw serve --node 3    (here on free ports: $B)"
+start_node 1 "$P1"; start_node 2 "$P2"; start_node 3 "$P3"
+brokers_up() { [ "$(kw metadata 2>/dev/null | grep -c '^  broker ')" = 3 ]; }
+wait_for 30 "three brokers answer" brokers_up
 kw metadata | sed 's/^/   /'
-ok "broker up on $B"
+ok "three brokers up: $B"
 pause
 
 step "(Re-)create the topics"
 for t in demo.products demo.purchases demo.inventories; do
-  echo "   kw topics delete $t --if-exists; kw topics create $t --partitions 6 --replication-factor 1 --if-not-exists"
+  echo "   kw topics delete $t --if-exists; kw topics create $t --partitions 6 --replication-factor 3 --if-not-exists"
   kw topics delete "$t" --if-exists
-  kw topics create "$t" --partitions 6 --replication-factor 1 --if-not-exists >/dev/null
+  kw topics create "$t" --partitions 6 --replication-factor 3 --if-not-exists >/dev/null
 done
 kw topics describe demo.purchases | sed 's/^/   /'
 [ "$(kw topics list | grep -c '^demo\.')" = 3 ] || fail "three demo topics expected"
-ok "demo.products, demo.purchases, demo.inventories with 6 partitions each"
+ok "demo.products, demo.purchases, demo.inventories with 6 partitions and 3 replicas each"
 pause
 
 step "One consumer from the end, and the sales simulator"
@@ -106,11 +129,18 @@ kill "$PID_c1" "$PID_c2" "$PID_c3"
 ok "without a group every consumer gets all messages (publish/subscribe)"
 pause
 
+member() { # name : one group member, kcat -G if there is a kcat
+  if [ -n "$KCAT" ]; then
+    bg "$1" "$KCAT" -b "$B" -G purchases-group demo.purchases -o end -u -f 'Part-%p => %k:%s\n' \
+      -X heartbeat.interval.ms=1000 -X session.timeout.ms=6000
+  else
+    bg "$1" "$KW" -b "$B" consume -G purchases-group demo.purchases -o end -u -f 'Part-%p => %k:%s\n' \
+      -X heartbeat.interval.ms=1000
+  fi
+}
 step "Three consumers in one group share the partitions"
-echo "   kw consume -G purchases-group demo.purchases -o end -f 'Part-%p => %k:%s\\n'   (x3; kcat -G works the same)"
-for m in g1 g2 g3; do
-  bg "$m" "$KW" -b "$B" consume -G purchases-group demo.purchases -o end -u -f 'Part-%p => %k:%s\n' -X heartbeat.interval.ms=1000
-done
+echo "   $([ -n "$KCAT" ] && echo kcat || echo kw consume) -b $B -G purchases-group demo.purchases -o end -f 'Part-%p => %k:%s\\n'   (x3)"
+for m in g1 g2 g3; do member "$m"; done
 wait_for 60 "each member holds 2 partitions" assignment_is 222 g1 g2 g3
 grep -h ' rebalanced ' "$WORK"/g?.err | tail -3 | sed 's/^/   /'
 kw groups describe purchases-group 2>/dev/null | sed 's/^/   /'
@@ -132,14 +162,42 @@ wait_for 30 "the other two hold 3 partitions each" assignment_is 33 g1 g2
 grep ' rebalanced ' "$WORK"/g1.err | tail -2 | sed 's/^/   /'
 ok "the remaining members took over the leaver's partitions"
 echo "   restarting the third member"
-bg g3b "$KW" -b "$B" consume -G purchases-group demo.purchases -u -f 'Part-%p => %k:%s\n' -X heartbeat.interval.ms=1000
+member g3b
 wait_for 60 "back to 2/2/2" assignment_is 222 g1 g2 g3b
 ok "back to two partitions each"
 pause
 
-step "Broker failover"
-echo "   Needs three brokers (kw serve --node 1/2/3) and topics with replication factor 3;"
-echo "   the replicated cluster is not available in this version of kw, so this part is skipped."
-echo "STEP $STEP SKIPPED"
+leaders() { # the Leader column of demo.purchases, one line
+  kw topics describe demo.purchases | awk -F'\t' '/Partition:/ {sub("Leader: ","",$4); printf "%s ", $4}'
+}
+isrs() { kw topics describe demo.purchases | awk -F'\t' '/Partition:/ {sub("Isr: ","",$6); printf "%s ", $6}'; }
+no_leader_2() { ! leaders | grep -qw 2 && ! isrs | grep -q 2; }
+all_in_sync() { [ "$(isrs | tr ' ' '\n' | grep -c '^[1-3],[1-3],[1-3]$')" = 6 ]; }
+preferred() { [ "$(kw topics describe demo.purchases | awk -F'\t' '/Partition:/ {sub("Leader: ","",$4); sub("Replicas: ","",$5); split($5, r, ","); if ($4 == r[1]) n++} END {print n}')" = 6 ]; }
+consumed() { cat "$WORK"/g1.out "$WORK"/g2.out "$WORK"/g3b.out 2>/dev/null | wc -l; }
+
+step "Broker failover: kill -9 the second broker"
+kw topics describe demo.purchases | sed 's/^/   /'
+echo "   kill -9 <pid of node 2>     (docker stop kafka-2 in the workshop)"
+kill -9 "$PID_node2"
+t0=$(date +%s%N)
+wait_for 30 "no partition is led by 2 and 2 left every ISR" no_leader_2
+echo "   new leaders after $(( ($(date +%s%N) - t0) / 1000000 )) ms:"
+kw topics describe demo.purchases | sed 's/^/   /'
+before=$(consumed)
+grown() { [ "$(consumed)" -gt "$((before + 10))" ]; }
+wait_for 30 "the group keeps consuming" grown
+ok "leaders moved to 1 and 3; producers and consumers carried on"
+pause
+
+step "Bring the broker back: it catches up, then gets its leaderships back"
+echo "   kw serve --node 2     (docker start kafka-2)"
+start_node 2 "$P2"
+wait_for 60 "node 2 is back in every ISR" all_in_sync
+kw topics describe demo.purchases | sed 's/^/   /'
+echo "   in sync again; the preferred-leader election (leader.imbalance.check.interval.seconds=10) follows"
+wait_for 60 "every partition is led by its first replica again" preferred
+kw topics describe demo.purchases | sed 's/^/   /'
+ok "node 2 leads its preferred partitions again"
 
 printf '\nWorkshop finished.\n'

@@ -79,8 +79,11 @@ pub fn init_logging(verbose: u8) {
         2 => "debug",
         _ => "trace",
     };
+    // openraft reports every unreachable peer loudly; during a broker failover that
+    // is expected, so it speaks only from -vv on.
+    let raft = if verbose >= 2 { level } else { "off" };
     let filter = EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| EnvFilter::new(format!("kw={level},warn")));
+        .unwrap_or_else(|_| EnvFilter::new(format!("kw={level},openraft={raft},warn")));
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)

@@ -126,6 +126,11 @@ impl MetadataImage {
                 assignments,
                 configs,
             } => {
+                // Two nodes may race to create the same topic (auto-creation,
+                // __consumer_offsets): the first record wins on every node.
+                if self.topics.contains_key(name) {
+                    return;
+                }
                 let partitions = assignments.iter().map(|r| new_partition(r)).collect();
                 self.topics.insert(
                     name.clone(),
@@ -299,9 +304,21 @@ mod tests {
         });
         let p = img.partition("t", 1).unwrap();
         assert_eq!((p.leader, p.leader_epoch, p.isr.clone()), (1, 1, vec![1]));
+        let id = img.topic("t").unwrap().topic_id;
+        img.apply(&MetadataRecord::CreateTopic {
+            name: "t".into(),
+            topic_id: Uuid::new_v4().to_string(),
+            assignments: vec![vec![3]],
+            configs: Default::default(),
+        });
+        assert_eq!(
+            img.topic("t").unwrap().topic_id,
+            id,
+            "the first creation wins"
+        );
         img.apply(&MetadataRecord::DeleteTopic { name: "t".into() });
         assert!(img.topic("t").is_none());
-        assert_eq!(img.offset, 3);
+        assert_eq!(img.offset, 4);
         assert!(img.partition("t", -1).is_none());
     }
 

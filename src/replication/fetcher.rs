@@ -109,7 +109,7 @@ impl Fetchers {
         );
         drop(map);
         let mut tasks = self.tasks.lock().expect("tasks lock poisoned");
-        if !tasks.get(&leader).is_some_and(|t| !t.is_finished()) {
+        if tasks.get(&leader).is_none_or(|t| t.is_finished()) {
             let me = self.clone();
             tasks.insert(leader, tokio::spawn(async move { me.run(leader).await }));
         }

@@ -277,9 +277,7 @@ impl Partition {
         }
         let leo = st.log.log_end_offset();
         let now = Instant::now();
-        let Some(f) = st.follower_leo.get_mut(&replica) else {
-            return None;
-        };
+        let f = st.follower_leo.get_mut(&replica)?;
         f.leo = fetch_offset.min(leo);
         if fetch_offset >= leo {
             f.last_caught_up = now;
