@@ -405,7 +405,7 @@ Register-ArgumentCompleter -Native -CommandName 'kw' -ScriptBlock {
             break
         }
         'kw;cluster;up' {
-            [CompletionResult]::new('--nodes', '--nodes', [CompletionResultType]::ParameterName, 'Number of nodes (one until replication is available)')
+            [CompletionResult]::new('--nodes', '--nodes', [CompletionResultType]::ParameterName, 'Number of nodes (the workshop''s three by default)')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Broker setting for every node, e.g. --config num.partitions=6 (repeatable)')
             [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Directory holding node-1, node-2, ...')
             [CompletionResult]::new('--base-port', '--base-port', [CompletionResultType]::ParameterName, 'Client port of node 1; node N listens on BASE_PORT+N-1')

@@ -213,7 +213,7 @@ complete -c kw -n "__fish_kw_using_subcommand cluster; and not __fish_seen_subco
 complete -c kw -n "__fish_kw_using_subcommand cluster; and not __fish_seen_subcommand_from up status stop start down help" -f -a "start" -d 'Start one stopped node again, like `docker start kafka-2`'
 complete -c kw -n "__fish_kw_using_subcommand cluster; and not __fish_seen_subcommand_from up status stop start down help" -f -a "down" -d 'Stop every node (and delete the data with --purge)'
 complete -c kw -n "__fish_kw_using_subcommand cluster; and not __fish_seen_subcommand_from up status stop start down help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c kw -n "__fish_kw_using_subcommand cluster; and __fish_seen_subcommand_from up" -l nodes -d 'Number of nodes (one until replication is available)' -r
+complete -c kw -n "__fish_kw_using_subcommand cluster; and __fish_seen_subcommand_from up" -l nodes -d 'Number of nodes (the workshop\'s three by default)' -r
 complete -c kw -n "__fish_kw_using_subcommand cluster; and __fish_seen_subcommand_from up" -l config -d 'Broker setting for every node, e.g. --config num.partitions=6 (repeatable)' -r
 complete -c kw -n "__fish_kw_using_subcommand cluster; and __fish_seen_subcommand_from up" -l data-dir -d 'Directory holding node-1, node-2, ...' -r -F
 complete -c kw -n "__fish_kw_using_subcommand cluster; and __fish_seen_subcommand_from up" -l base-port -d 'Client port of node 1; node N listens on BASE_PORT+N-1' -r

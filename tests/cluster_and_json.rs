@@ -36,7 +36,7 @@ fn cluster_up_status_stop_start_down() {
         base.iter().chain(extra).map(|s| s.to_string()).collect()
     };
     let run = |extra: &[&str]| ok(&with(extra).iter().map(|s| s.as_str()).collect::<Vec<_>>());
-    let bootstrap = run(&["up"]);
+    let bootstrap = run(&["up", "--nodes", "1"]);
     assert_eq!(bootstrap.trim(), format!("127.0.0.1:{port}"));
     let b = bootstrap.trim().to_string();
     ok(&["-b", &b, "topics", "create", "c", "--partitions", "3"]);
@@ -81,6 +81,119 @@ fn cluster_up_status_stop_start_down() {
     run(&["start", "1"]);
     run(&["down", "--purge"]);
     assert!(!dir.exists());
+}
+
+/// A port P such that P, P+1, P+2 and P+10000.. P+10002 were free a moment ago.
+fn free_port_block() -> u16 {
+    loop {
+        let p = free_port();
+        if p > 55_000 - 3 {
+            continue;
+        }
+        let all_free = (0..3).all(|i| {
+            std::net::TcpListener::bind(("127.0.0.1", p + i)).is_ok()
+                && std::net::TcpListener::bind(("127.0.0.1", p + 10_000 + i)).is_ok()
+        });
+        if all_free {
+            return p;
+        }
+    }
+}
+
+#[test]
+fn three_node_cluster_stop_and_start_a_broker_under_load() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("cluster");
+    let port = free_port_block().to_string();
+    let d = dir.to_str().unwrap();
+    let base = ["cluster", "--data-dir", d, "--base-port", port.as_str()];
+    let run = |extra: &[&str]| {
+        let args: Vec<&str> = base.iter().chain(extra).copied().collect();
+        ok(&args)
+    };
+    let status = |node: usize| -> serde_json::Value {
+        let all: serde_json::Value = serde_json::from_str(&run(&["status", "-o", "json"])).unwrap();
+        all[node - 1].clone()
+    };
+    let b = run(&["up"]).trim().to_string();
+    assert_eq!(b.split(',').count(), 3, "{b}");
+    ok(&[
+        "-b",
+        &b,
+        "topics",
+        "create",
+        "demo.purchases",
+        "--partitions",
+        "6",
+        "--replication-factor",
+        "3",
+    ]);
+    let all: serde_json::Value = serde_json::from_str(&run(&["status", "-o", "json"])).unwrap();
+    assert_eq!(all.as_array().unwrap().len(), 3);
+    let led: i64 = all
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n["partitions_led"].as_i64().unwrap())
+        .sum();
+    assert!(led >= 6, "the six partitions have leaders: {all}");
+    assert_eq!(
+        all.as_array()
+            .unwrap()
+            .iter()
+            .filter(|n| n["controller"] == true)
+            .count(),
+        1,
+        "one active controller: {all}"
+    );
+    // A producer keeps going while node 2 stops and starts (docker stop/start kafka-2).
+    let mut sim = common::Background::spawn(std::process::Command::new(common::kw_bin()).args([
+        "-b",
+        &b,
+        "simulate-sales",
+        "--rate",
+        "20",
+        "-q",
+    ]));
+    std::thread::sleep(Duration::from_secs(1));
+    run(&["stop", "2"]);
+    assert_eq!(status(2)["up"], false);
+    assert_eq!(status(1)["up"], true);
+    let before = consume_count(&b);
+    common::wait_until(Duration::from_secs(30), "purchases keep arriving", || {
+        consume_count(&b) > before + 20
+    });
+    run(&["start", "2"]);
+    assert_eq!(status(2)["up"], true);
+    sim.signal("INT");
+    assert!(
+        sim.wait_exit(Duration::from_secs(30)),
+        "the simulator stops on Ctrl-C"
+    );
+    assert_eq!(
+        sim.exit_code(),
+        Some(0),
+        "no message lost: {:?}",
+        sim.err_lines()
+    );
+    run(&["down", "--purge"]);
+    assert!(!dir.exists());
+}
+
+fn consume_count(b: &str) -> usize {
+    ok(&[
+        "-b",
+        b,
+        "consume",
+        "-t",
+        "demo.purchases",
+        "-o",
+        "beginning",
+        "-e",
+        "-q",
+    ])
+    .lines()
+    .count()
 }
 
 #[test]

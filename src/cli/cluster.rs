@@ -1,7 +1,8 @@
 //! `kw cluster`: a local cluster in the background, the counterpart of the
 //! workshop's Docker Compose stack. Each node is a `kw serve` process with its data,
-//! log (`kw.log`) and pid file (`kw.pid`) in `<data-dir>/node-N`.
-//! Until replication lands a cluster has one node.
+//! log (`kw.log`) and pid file (`kw.pid`) in `<data-dir>/node-N`. Node N serves
+//! clients on BASE_PORT+N-1 and the metadata quorum on BASE_PORT+10000+N-1; a
+//! one-node cluster is a plain `kw serve`.
 
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
@@ -33,8 +34,8 @@ pub enum ClusterAction {
         after_help = "Example:\n  kw cluster up && kw topics create demo.purchases --partitions 6"
     )]
     Up {
-        /// Number of nodes (one until replication is available)
-        #[arg(long, default_value_t = 1)]
+        /// Number of nodes (the workshop's three by default)
+        #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u32).range(1..=9))]
         nodes: u32,
         /// Broker setting for every node, e.g. --config num.partitions=6 (repeatable)
         #[arg(long = "config", value_name = "KEY=VALUE")]
@@ -124,11 +125,29 @@ async fn serves(address: &str) -> bool {
     Client::connect(address, config).await.is_ok()
 }
 
-/// Start node `node` detached from this terminal and wait until it serves.
-async fn start_node(base: &Path, base_port: u16, node: u32) -> anyhow::Result<i32> {
+/// The quorum voters of a cluster of `nodes` nodes, or None for a single node.
+fn voters(base_port: u16, nodes: u32) -> Option<String> {
+    (nodes > 1).then(|| {
+        (1..=nodes)
+            .map(|n| format!("{n}@127.0.0.1:{}", base_port as u32 + 10_000 + n - 1))
+            .collect::<Vec<_>>()
+            .join(",")
+    })
+}
+
+/// Start node `node` of a `nodes`-node cluster detached from this terminal.
+fn spawn_node(
+    base: &Path,
+    base_port: u16,
+    node: u32,
+    nodes: u32,
+) -> anyhow::Result<std::process::Child> {
     let dir = node_dir(base, node);
     if let Some(pid) = running_pid(&dir) {
         bail!("node {node} is already running (pid {pid})");
+    }
+    if base_port as u32 + 10_000 + nodes > 65_535 {
+        bail!("--base-port {base_port} leaves no room for the quorum ports (BASE_PORT+10000+N); choose a lower one");
     }
     std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
     let log = std::fs::OpenOptions::new()
@@ -139,27 +158,35 @@ async fn start_node(base: &Path, base_port: u16, node: u32) -> anyhow::Result<i3
     let exe = std::env::current_exe().context("finding the kw executable")?;
     let address = addr(base_port, node);
     let mut cmd = Command::new(exe);
-    cmd.args([
-        "serve",
-        "--node",
-        &node.to_string(),
-        "--listen",
-        &address,
-        "--data-dir",
-    ])
-    .arg(&dir)
-    .args(config_args(&dir))
-    .stdin(Stdio::null())
-    .stdout(log.try_clone()?)
-    .stderr(log);
+    cmd.args(["serve", "--listen", &address]);
+    if let Some(v) = voters(base_port, nodes) {
+        cmd.args(["--node", &node.to_string(), "--voters", &v]);
+    }
+    cmd.arg("--data-dir")
+        .arg(&dir)
+        .args(config_args(&dir))
+        .stdin(Stdio::null())
+        .stdout(log.try_clone()?)
+        .stderr(log);
     {
         use std::os::unix::process::CommandExt;
         // Its own process group: Ctrl-C in this terminal must not stop the cluster.
         cmd.process_group(0);
     }
-    let mut child = cmd.spawn().context("starting kw serve")?;
-    let pid = child.id() as i32;
-    std::fs::write(dir.join("kw.pid"), format!("{pid}\n"))?;
+    let child = cmd.spawn().context("starting kw serve")?;
+    std::fs::write(dir.join("kw.pid"), format!("{}\n", child.id()))?;
+    Ok(child)
+}
+
+/// Wait until a freshly started node serves clients (which needs a quorum).
+async fn wait_serving(
+    base: &Path,
+    base_port: u16,
+    node: u32,
+    child: &mut std::process::Child,
+) -> anyhow::Result<()> {
+    let dir = node_dir(base, node);
+    let address = addr(base_port, node);
     let deadline = Instant::now() + Duration::from_secs(30);
     loop {
         if let Ok(Some(status)) = child.try_wait() {
@@ -170,7 +197,7 @@ async fn start_node(base: &Path, base_port: u16, node: u32) -> anyhow::Result<i3
             );
         }
         if serves(&address).await {
-            return Ok(pid);
+            return Ok(());
         }
         if Instant::now() > deadline {
             bail!(
@@ -247,27 +274,37 @@ pub async fn run(args: ClusterArgs) -> anyhow::Result<u8> {
     let base = args.data_dir.clone();
     match args.action {
         ClusterAction::Up { nodes, config } => {
-            if nodes != 1 {
-                bail!("kw clusters have one node for now (replication is not available yet); use --nodes 1");
-            }
             for c in &config {
                 crate::broker::config::split_key_value(c)?;
             }
+            if let Some(n) = known_nodes(&base).into_iter().find(|n| *n > nodes) {
+                bail!(
+                    "{} already holds a cluster with node {n}; use --nodes {n} or another --data-dir",
+                    base.display()
+                );
+            }
             let spinner = std::io::stderr().is_terminal().then(|| {
                 let s = indicatif::ProgressBar::new_spinner();
-                s.set_message(format!("starting {nodes} node(s)"));
+                s.set_message(format!(
+                    "starting {nodes} node(s), waiting for the metadata quorum"
+                ));
                 s.enable_steady_tick(Duration::from_millis(100));
                 s
             });
+            // Start every node first: none serves before a majority of them runs.
+            let mut started = Vec::new();
             let mut bootstrap = Vec::new();
             for node in 1..=nodes {
                 let dir = node_dir(&base, node);
                 std::fs::create_dir_all(&dir)?;
                 std::fs::write(dir.join("kw.config"), config.join("\n"))?;
                 if running_pid(&dir).is_none() {
-                    start_node(&base, args.base_port, node).await?;
+                    started.push((node, spawn_node(&base, args.base_port, node, nodes)?));
                 }
                 bootstrap.push(addr(args.base_port, node));
+            }
+            for (node, child) in &mut started {
+                wait_serving(&base, args.base_port, *node, child).await?;
             }
             if let Some(s) = spinner {
                 s.finish_and_clear();
@@ -315,7 +352,9 @@ pub async fn run(args: ClusterArgs) -> anyhow::Result<u8> {
                     base.display()
                 );
             }
-            start_node(&base, args.base_port, node).await?;
+            let nodes = known_nodes(&base).into_iter().max().unwrap_or(1);
+            let mut child = spawn_node(&base, args.base_port, node, nodes)?;
+            wait_serving(&base, args.base_port, node, &mut child).await?;
         }
         ClusterAction::Down { purge } => {
             for node in known_nodes(&base) {

@@ -507,6 +507,11 @@ impl Background {
     }
 
     /// Wait for the process to exit within `timeout`; true if it did.
+    /// The exit code, once the process has exited.
+    pub fn exit_code(&mut self) -> Option<i32> {
+        self.child.try_wait().ok().flatten().and_then(|s| s.code())
+    }
+
     pub fn wait_exit(&mut self, timeout: Duration) -> bool {
         let start = Instant::now();
         while start.elapsed() < timeout {
