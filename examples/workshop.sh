@@ -199,5 +199,15 @@ echo "   in sync again; the preferred-leader election (leader.imbalance.check.in
 wait_for 60 "every partition is led by its first replica again" preferred
 kw topics describe demo.purchases | sed 's/^/   /'
 ok "node 2 leads its preferred partitions again"
+pause
+
+step "Stop the simulators (Ctrl-C): every sale was delivered through the failover"
+for s in sim1 sim2 sim3; do
+  pid=$(eval echo "\$PID_$s")
+  kill -INT "$pid"
+  rc=0; wait "$pid" || rc=$?
+  [ "$rc" = 0 ] || fail "simulator $s reports undelivered messages (exit $rc): $(tail -2 "$WORK/$s.err")"
+done
+ok "three simulators, acks=all, no delivery failed"
 
 printf '\nWorkshop finished.\n'

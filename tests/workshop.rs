@@ -24,7 +24,7 @@ fn workshop_script_runs_end_to_end() {
         "workshop failed:\n{text}\n{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    for step in 1..=9 {
+    for step in 1..=10 {
         assert!(
             text.contains(&format!("STEP {step} OK")),
             "step {step} did not pass:\n{text}"
