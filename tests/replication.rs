@@ -437,3 +437,27 @@ fn min_insync_replicas_refuses_acks_all_with_two_replicas_down() {
     });
     assert_exactly(&consume_all(&c, "safe"), 101);
 }
+
+#[test]
+fn a_data_directory_of_another_cluster_is_refused() {
+    let mut node = common::Node::start_single();
+    node.stop();
+    let voters = format!(
+        "1@127.0.0.1:{},2@127.0.0.1:{},3@127.0.0.1:{}",
+        common::free_port(),
+        common::free_port(),
+        common::free_port()
+    );
+    let out = assert_cmd::Command::new(common::kw_bin())
+        .args(["serve", "--node", "1", "--voters", &voters, "--listen"])
+        .arg(format!("127.0.0.1:{}", common::free_port()))
+        .arg("--data-dir")
+        .arg(&node.data_dir)
+        .timeout(Duration::from_secs(30))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("belongs to a cluster with voters 1@"), "{err}");
+    assert_eq!(err.lines().count(), 1, "one sentence: {err}");
+}

@@ -33,20 +33,28 @@ pub enum Error {
     TopicExists(String),
     #[error("Topic '{0}' does not exist.")]
     UnknownTopic(String),
-    #[error("{0}")]
+    #[error(transparent)]
     Placement(#[from] placement::PlacementError),
     #[error("Topic name '{name}' is illegal: {reason}")]
     InvalidTopic { name: String, reason: String },
-    #[error("{0}")]
+    #[error(transparent)]
     Config(#[from] topic_config::ConfigError),
     #[error(
         "Topic currently has {current} partitions, which is higher than the requested {requested}."
     )]
     PartitionsNotIncreased { current: usize, requested: i32 },
-    #[error("{0}")]
+    #[error(transparent)]
     Quorum(#[from] quorum::QuorumError),
     #[error("metadata write failed: {0}")]
-    Write(#[from] network::WriteError),
+    Write(network::WriteError),
+}
+
+// Not `#[from]`: the message already carries the cause, so the error chain must not
+// repeat it.
+impl From<network::WriteError> for Error {
+    fn from(e: network::WriteError) -> Self {
+        Error::Write(e)
+    }
 }
 
 impl Error {

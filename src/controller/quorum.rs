@@ -84,7 +84,37 @@ impl QuorumMember {
             .is_initialized()
             .await
             .map_err(|e| QuorumError::Raft(e.to_string()))?;
-        if !initialized {
+        if initialized {
+            // A data directory from another cluster (or from a lone `kw serve`) would
+            // silently form a second quorum: refuse it.
+            let stored: BTreeMap<NodeId, String> = {
+                let metrics = raft.metrics();
+                let m = metrics.borrow();
+                m.membership_config
+                    .membership()
+                    .nodes()
+                    .map(|(id, n)| (*id, n.addr.clone()))
+                    .collect()
+            };
+            let same_ids = stored.keys().eq(voters.keys());
+            // A lone node's quorum port is private and changes on every start.
+            let same_addrs = voters.len() == 1 || stored == *voters;
+            if !stored.is_empty() && !(same_ids && same_addrs) {
+                let _ = raft.shutdown().await;
+                let show = |m: &BTreeMap<NodeId, String>| {
+                    m.iter()
+                        .map(|(id, a)| format!("{id}@{a}"))
+                        .collect::<Vec<_>>()
+                        .join(",")
+                };
+                return Err(QuorumError::Config(format!(
+                    "the metadata log in {} belongs to a cluster with voters {}, not {}; use another --data-dir (or delete this one)",
+                    dir.display(),
+                    show(&stored),
+                    show(voters)
+                )));
+            }
+        } else {
             let members: BTreeMap<NodeId, BasicNode> = voters
                 .iter()
                 .map(|(id, addr)| (*id, BasicNode { addr: addr.clone() }))
