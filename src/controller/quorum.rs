@@ -99,7 +99,7 @@ impl QuorumMember {
             let same_ids = stored.keys().eq(voters.keys());
             // A lone node's quorum port is private and changes on every start.
             let same_addrs = voters.len() == 1 || stored == *voters;
-            if !stored.is_empty() && !(same_ids && same_addrs) {
+            if !(stored.is_empty() || same_ids && same_addrs) {
                 let _ = raft.shutdown().await;
                 let show = |m: &BTreeMap<NodeId, String>| {
                     m.iter()
