@@ -601,3 +601,64 @@ fn a_static_kcat_member_restarts_without_a_rebalance() {
         b.err_lines()
     );
 }
+
+#[test]
+fn a_simple_consumer_with_group_id_resumes_from_stored_offsets() {
+    let node = Node::start_with(&["--config", "group.initial.rebalance.delay.ms=100"]);
+    node.create_topic("simple", 2);
+    let input: String = (0..10).map(|i| format!("{i}\n")).collect();
+    node.kw()
+        .args(["produce", "-t", "simple"])
+        .write_stdin(input)
+        .assert()
+        .success();
+    let read = |extra: &[&str]| -> Vec<String> {
+        let mut args = vec![
+            "consume",
+            "-t",
+            "simple",
+            "-X",
+            "group.id=simple-g",
+            "-o",
+            "stored",
+            "-e",
+            "-q",
+        ];
+        args.extend_from_slice(extra);
+        node.kw_ok(&args).lines().map(String::from).collect()
+    };
+    // No committed offsets yet: auto.offset.reset decides, then what was read is committed.
+    assert_eq!(read(&["-X", "auto.offset.reset=earliest"]).len(), 10);
+    let described = node.kw_ok(&["groups", "describe", "simple-g", "-o", "json"]);
+    let v: serde_json::Value = serde_json::from_str(&described).unwrap();
+    let committed: i64 = v["offsets"]
+        .as_array()
+        .or_else(|| v[0]["offsets"].as_array())
+        .expect("offsets in groups describe")
+        .iter()
+        .map(|p| p["current_offset"].as_i64().unwrap_or(0))
+        .sum();
+    assert_eq!(committed, 10, "{described}");
+    node.kw()
+        .args(["produce", "-t", "simple"])
+        .write_stdin("10\n11\n12\n")
+        .assert()
+        .success();
+    let mut again = read(&[]);
+    again.sort();
+    assert_eq!(
+        again,
+        vec!["10", "11", "12"],
+        "resumes after what was committed"
+    );
+    // enable.auto.commit=false reads without moving the group.
+    assert!(read(&["-X", "enable.auto.commit=false"]).is_empty());
+    // -o stored without a group is a usage mistake with a clear sentence.
+    let out = node
+        .kw()
+        .args(["consume", "-t", "simple", "-o", "stored", "-e"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("-o stored needs a consumer group"));
+}

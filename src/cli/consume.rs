@@ -4,12 +4,14 @@
 
 use std::collections::{HashMap, HashSet};
 use std::io::Write;
+use std::time::Duration;
 
 use anyhow::{anyhow, bail};
 use clap::Args;
 
 use super::props::Props;
-use crate::client::consumer::{ConsumedRecord, Consumer, Event, StartOffset};
+use crate::client::consumer::{resolve, ConsumedRecord, Consumer, Event, StartOffset};
+use crate::client::group_member::{GroupMember, MemberConfig};
 use crate::client::Client;
 use crate::format::{parse_delimiter, render_json, Header, MessageView, Template, TimestampType};
 use crate::protocol::TopicPartition;
@@ -71,12 +73,15 @@ pub struct ConsumeArgs {
 pub struct OffsetSpec {
     pub start: StartOffset,
     pub stop_timestamp: Option<i64>,
+    /// `-o stored`: the group's committed offsets (needs a group).
+    pub stored: bool,
 }
 
 pub fn parse_offsets(specs: &[String]) -> anyhow::Result<OffsetSpec> {
     let mut out = OffsetSpec {
         start: StartOffset::Beginning,
         stop_timestamp: None,
+        stored: false,
     };
     for s in specs {
         let s = s.trim();
@@ -87,12 +92,14 @@ pub fn parse_offsets(specs: &[String]) -> anyhow::Result<OffsetSpec> {
             );
             continue;
         }
+        if s == "stored" {
+            out.stored = true;
+            continue;
+        }
+        out.stored = false;
         out.start = match s {
             "beginning" => StartOffset::Beginning,
             "end" => StartOffset::End,
-            "stored" => bail!(
-                "-o stored needs a consumer group: use kw consume -G GROUP (or -X group.id=...)"
-            ),
             _ => {
                 if let Some(ts) = s.strip_prefix("s@") {
                     StartOffset::Timestamp(
@@ -285,7 +292,50 @@ pub async fn run(bootstrap: &str, args: ConsumeArgs) -> anyhow::Result<u8> {
         .iter()
         .map(|p| TopicPartition::new(topic_name.clone(), *p))
         .collect();
-    let mut consumer = Consumer::new(client, tps.clone(), spec.start, consumer_config).await?;
+    // `-X group.id=G` without -G: like kcat -C, a simple consumer that reads the group's
+    // committed offsets for `-o stored` and commits what it consumed (unless
+    // enable.auto.commit=false), without joining the group.
+    let mut committer = props.get("group.id").map(|g| {
+        GroupMember::new(
+            client.clone(),
+            g,
+            vec![topic_name.clone()],
+            MemberConfig::default(),
+        )
+    });
+    if spec.stored && committer.is_none() {
+        bail!("-o stored needs a consumer group: use kw consume -G GROUP (or -X group.id=GROUP)");
+    }
+    let auto_commit = committer.is_some() && props.get("enable.auto.commit") != Some("false");
+    let commit_every = match props.get("auto.commit.interval.ms") {
+        Some(v) => Duration::from_millis(v.parse().map_err(|_| {
+            anyhow!("Invalid value \"{v}\" for configuration property \"auto.commit.interval.ms\"")
+        })?),
+        None => Duration::from_secs(5),
+    };
+    let mut consumer = match committer.as_mut().filter(|_| spec.stored) {
+        Some(member) => {
+            let reset = if consumer_config.reset_to_earliest {
+                StartOffset::Beginning
+            } else {
+                StartOffset::End
+            };
+            let committed = member.committed(&tps).await?;
+            let mut offsets = HashMap::new();
+            for tp in &tps {
+                let start = match committed.get(tp) {
+                    Some(o) if *o >= 0 => *o,
+                    _ => resolve(&client, tp, reset).await?,
+                };
+                offsets.insert(tp.clone(), start);
+            }
+            Consumer::with_offsets(client, offsets, consumer_config)
+        }
+        None => Consumer::new(client, tps.clone(), spec.start, consumer_config).await?,
+    };
+    let mut positions: HashMap<TopicPartition, i64> = HashMap::new();
+    let mut commit_tick = tokio::time::interval(commit_every);
+    commit_tick.tick().await;
     let limit = args.count.unwrap_or(u64::MAX);
     if limit == 0 {
         return Ok(0);
@@ -294,12 +344,19 @@ pub async fn run(bootstrap: &str, args: ConsumeArgs) -> anyhow::Result<u8> {
     let mut stopped_at: HashMap<TopicPartition, i64> = HashMap::new();
     let signal = shutdown_signal();
     tokio::pin!(signal);
-    loop {
+    let outcome = 'consume: loop {
         let event = tokio::select! {
             e = consumer.next() => e,
-            _ = &mut signal => break,
+            _ = commit_tick.tick(), if auto_commit => {
+                if let Some(m) = committer.as_mut() {
+                    // A failed periodic commit is retried at the next tick and on exit.
+                    let _ = m.commit(&positions).await;
+                }
+                continue;
+            }
+            _ = &mut signal => break Ok(()),
         };
-        let Some(event) = event else { break };
+        let Some(event) = event else { break Ok(()) };
         match event {
             Event::Records(records) => {
                 for r in &records {
@@ -324,13 +381,13 @@ pub async fn run(bootstrap: &str, args: ConsumeArgs) -> anyhow::Result<u8> {
                         }
                     }
                     printer.print(r)?;
+                    positions.insert(tp, r.offset + 1);
                     if printer.printed >= limit {
-                        printer.flush()?;
-                        return Ok(0);
+                        break 'consume Ok(());
                     }
                 }
                 if running.is_empty() {
-                    break;
+                    break Ok(());
                 }
                 printer.flush()?;
             }
@@ -350,17 +407,20 @@ pub async fn run(bootstrap: &str, args: ConsumeArgs) -> anyhow::Result<u8> {
                     running.remove(&tp);
                     consumer.pause(&tp);
                     if running.is_empty() {
-                        break;
+                        break Ok(());
                     }
                 }
             }
-            Event::Error(e) => {
-                printer.flush()?;
-                return Err(e.into());
-            }
+            Event::Error(e) => break Err(e),
+        }
+    };
+    printer.flush()?;
+    if auto_commit {
+        if let Some(m) = committer.as_mut() {
+            m.commit(&positions).await?;
         }
     }
-    printer.flush()?;
+    outcome?;
     Ok(0)
 }
 

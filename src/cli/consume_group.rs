@@ -41,7 +41,7 @@ pub async fn run(
     if spec.stop_timestamp.is_some() || matches!(spec.start, StartOffset::Timestamp(_)) {
         bail!("-o ..@ timestamps can't be used with -G mode");
     }
-    let explicit_start = !args.offsets.is_empty();
+    let explicit_start = !args.offsets.is_empty() && !spec.stored;
     let reset = if explicit_start {
         spec.start
     } else if props.consumer_config()?.reset_to_earliest {
