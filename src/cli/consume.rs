@@ -135,6 +135,8 @@ pub struct Printer {
     out: std::io::BufWriter<std::io::Stdout>,
     buf: Vec<u8>,
     pub printed: u64,
+    /// A progress bar on stderr (`-e` into a file or pipe, on a terminal).
+    pub progress: Option<indicatif::ProgressBar>,
 }
 
 impl Printer {
@@ -168,6 +170,7 @@ impl Printer {
             out: std::io::BufWriter::with_capacity(256 * 1024, std::io::stdout()),
             buf: Vec::with_capacity(4096),
             printed: 0,
+            progress: None,
         })
     }
 
@@ -224,9 +227,40 @@ impl Printer {
         if !self.quiet {
             // Data first, so a terminal shows messages before the status line.
             let _ = self.out.flush();
-            eprintln!("% {line}");
+            match &self.progress {
+                Some(bar) => bar.suspend(|| eprintln!("% {line}")),
+                None => eprintln!("% {line}"),
+            }
         }
     }
+}
+
+/// With `-e` into a file or pipe and stderr on a terminal: a bar over the messages
+/// between the start offsets and the current ends.
+async fn progress_bar(
+    client: &Client,
+    starts: &HashMap<TopicPartition, i64>,
+    quiet: bool,
+) -> Option<indicatif::ProgressBar> {
+    use std::io::IsTerminal;
+    if quiet || !std::io::stderr().is_terminal() || std::io::stdout().is_terminal() {
+        return None;
+    }
+    let mut total = 0u64;
+    for (tp, start) in starts {
+        let end = crate::client::consumer::list_offset(client, tp, -1)
+            .await
+            .ok()?;
+        total += (end - start).max(0) as u64;
+    }
+    let bar = indicatif::ProgressBar::new(total);
+    bar.set_style(
+        indicatif::ProgressStyle::with_template(
+            "{bar:30} {human_pos}/{human_len} messages, {elapsed} ({eta} left)",
+        )
+        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+    );
+    Some(bar)
 }
 
 pub async fn shutdown_signal() {
@@ -331,7 +365,16 @@ pub async fn run(bootstrap: &str, args: ConsumeArgs) -> anyhow::Result<u8> {
             }
             Consumer::with_offsets(client, offsets, consumer_config)
         }
-        None => Consumer::new(client, tps.clone(), spec.start, consumer_config).await?,
+        None => {
+            let mut offsets = HashMap::new();
+            for tp in &tps {
+                offsets.insert(tp.clone(), resolve(&client, tp, spec.start).await?);
+            }
+            if args.exit_at_end {
+                printer.progress = progress_bar(&client, &offsets, args.quiet).await;
+            }
+            Consumer::with_offsets(client, offsets, consumer_config)
+        }
     };
     let mut positions: HashMap<TopicPartition, i64> = HashMap::new();
     let mut commit_tick = tokio::time::interval(commit_every);
@@ -381,6 +424,9 @@ pub async fn run(bootstrap: &str, args: ConsumeArgs) -> anyhow::Result<u8> {
                         }
                     }
                     printer.print(r)?;
+                    if let Some(bar) = &printer.progress {
+                        bar.inc(1);
+                    }
                     positions.insert(tp, r.offset + 1);
                     if printer.printed >= limit {
                         break 'consume Ok(());
@@ -415,6 +461,9 @@ pub async fn run(bootstrap: &str, args: ConsumeArgs) -> anyhow::Result<u8> {
         }
     };
     printer.flush()?;
+    if let Some(bar) = printer.progress.take() {
+        bar.finish_and_clear();
+    }
     if auto_commit {
         if let Some(m) = committer.as_mut() {
             m.commit(&positions).await?;

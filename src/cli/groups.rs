@@ -344,8 +344,25 @@ pub async fn run(bootstrap: &str, args: GroupsArgs) -> anyhow::Result<u8> {
                 bail!("choose one of --to-earliest, --to-latest, --to-offset N");
             }
             let meta = client.topic(&topic).await?;
+            // Two offset lookups per partition: on a terminal, show how far along.
+            let bar = {
+                use std::io::IsTerminal;
+                std::io::stderr().is_terminal().then(|| {
+                    let b = indicatif::ProgressBar::new(meta.partitions.len() as u64);
+                    b.set_style(
+                        indicatif::ProgressStyle::with_template(
+                            "{bar:30} {pos}/{len} partitions planned",
+                        )
+                        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+                    );
+                    b
+                })
+            };
             let mut plan: BTreeMap<TopicPartition, i64> = BTreeMap::new();
             for p in &meta.partitions {
+                if let Some(b) = &bar {
+                    b.inc(1);
+                }
                 let tp = TopicPartition::new(topic.clone(), p.partition);
                 let earliest = list_offset(&client, &tp, -2).await?;
                 let latest = list_offset(&client, &tp, -1).await?;
@@ -355,6 +372,9 @@ pub async fn run(bootstrap: &str, args: GroupsArgs) -> anyhow::Result<u8> {
                     None => latest,
                 };
                 plan.insert(tp, target);
+            }
+            if let Some(b) = bar {
+                b.finish_and_clear();
             }
             if !execute {
                 eprintln!("WARN: No action will be performed as the --execute option is missing. Add --execute to reset the offsets.");
