@@ -644,7 +644,8 @@ fn a_simple_consumer_with_group_id_resumes_from_stored_offsets() {
         .write_stdin("10\n11\n12\n")
         .assert()
         .success();
-    let mut again = read(&[]);
+    // A partition without a committed offset starts at auto.offset.reset, as in Kafka.
+    let mut again = read(&["-X", "auto.offset.reset=earliest"]);
     again.sort();
     assert_eq!(
         again,
@@ -652,7 +653,13 @@ fn a_simple_consumer_with_group_id_resumes_from_stored_offsets() {
         "resumes after what was committed"
     );
     // enable.auto.commit=false reads without moving the group.
-    assert!(read(&["-X", "enable.auto.commit=false"]).is_empty());
+    assert!(read(&[
+        "-X",
+        "auto.offset.reset=earliest",
+        "-X",
+        "enable.auto.commit=false"
+    ])
+    .is_empty());
     // -o stored without a group is a usage mistake with a clear sentence.
     let out = node
         .kw()

@@ -493,7 +493,10 @@ mod tests {
             (both.start, both.stop_timestamp),
             (StartOffset::Timestamp(5), Some(9))
         );
-        assert!(p(&["stored"]).unwrap().stored, "needs a group, checked by the caller");
+        assert!(
+            p(&["stored"]).unwrap().stored,
+            "needs a group, checked by the caller"
+        );
         assert!(!p(&["stored", "end"]).unwrap().stored, "the last -o wins");
         assert!(p(&["bogus"]).is_err());
     }
