@@ -66,6 +66,7 @@ const OTHER_KNOWN_KEYS: &[&str] = &[
     "leader.imbalance.check.interval.seconds",
     "broker.session.timeout.ms",
     "broker.heartbeat.interval.ms",
+    "replica.high.watermark.checkpoint.interval.ms",
 ];
 
 fn parse<T: std::str::FromStr>(

@@ -268,6 +268,15 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<u8> {
     });
     let server = tokio::spawn(listener::run(tcp, broker.clone()));
     let retention = tokio::spawn(retention_loop(replicas.clone(), retention_every));
+    let checkpoints = tokio::spawn(checkpoint_loop(
+        replicas.clone(),
+        Duration::from_millis(
+            broker
+                .config
+                .get_or("replica.high.watermark.checkpoint.interval.ms", 5000u64)
+                .max(100),
+        ),
+    ));
     let isr = tokio::spawn(isr_loop(
         broker.clone(),
         Duration::from_millis(broker.config.get_or("replica.lag.time.max.ms", 30_000u64)),
@@ -313,6 +322,7 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<u8> {
     }
     server.abort();
     retention.abort();
+    checkpoints.abort();
     isr.abort();
     ticker.abort();
     let r = replicas.clone();
@@ -338,6 +348,25 @@ async fn retention_loop(replicas: Arc<ReplicaManager>, every: std::time::Duratio
                 Err(e) => warn!(partition = %p.tp, error = %e, "retention failed"),
             }
         }
+    }
+}
+
+/// Checkpoint every partition's high watermark (`replica.high.watermark.checkpoint.interval.ms`),
+/// so a restarted replica does not take its unreplicated tail for committed data.
+async fn checkpoint_loop(replicas: Arc<ReplicaManager>, every: Duration) {
+    let mut tick = tokio::time::interval(every);
+    tick.tick().await;
+    loop {
+        tick.tick().await;
+        let r = replicas.clone();
+        let _ = tokio::task::spawn_blocking(move || {
+            for p in r.all() {
+                if let Err(e) = p.checkpoint_high_watermark() {
+                    warn!(partition = %p.tp, error = %e, "cannot checkpoint the high watermark");
+                }
+            }
+        })
+        .await;
     }
 }
 

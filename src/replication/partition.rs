@@ -130,6 +130,10 @@ pub struct IsrChange {
     pub isr: Vec<i32>,
 }
 
+/// File in the partition directory holding the last checkpointed high watermark
+/// (Kafka's replication-offset-checkpoint, per partition).
+const HW_CHECKPOINT: &str = "high-watermark";
+
 /// How long an ISR request may stay unanswered before the leader asks again.
 const ISR_REQUEST_RETRY: Duration = Duration::from_secs(5);
 
@@ -149,6 +153,8 @@ struct State {
     producers: ProducerStates,
     /// First offset of each leader epoch in this log (KIP-101).
     epochs: EpochCache,
+    /// The high watermark last written to the checkpoint file.
+    checkpointed_hw: i64,
 }
 
 pub struct Partition {
@@ -174,8 +180,14 @@ impl Partition {
             producers.record(h);
             epochs.assign(h.partition_leader_epoch, h.base_offset);
         })?;
-        // Until told otherwise, everything local is committed: a single replica is its own ISR.
-        let high_watermark = log.log_end_offset();
+        // What was known to be committed when this replica last checkpointed; a log
+        // without a checkpoint counts as committed (a single replica is its own ISR).
+        // A sole-ISR leader moves it to its log end as soon as it leads again.
+        let leo = log.log_end_offset();
+        let high_watermark = std::fs::read_to_string(dir.join(HW_CHECKPOINT))
+            .ok()
+            .and_then(|s| s.trim().parse::<i64>().ok())
+            .map_or(leo, |hw| hw.clamp(log.log_start_offset(), leo));
         Ok(Arc::new(Partition {
             tp,
             topic_id,
@@ -192,6 +204,7 @@ impl Partition {
                 high_watermark,
                 producers,
                 epochs,
+                checkpointed_hw: high_watermark,
             }),
             waiters: Mutex::new(Vec::new()),
         }))
@@ -634,7 +647,31 @@ impl Partition {
     }
 
     pub fn flush(&self) -> Result<()> {
-        Ok(self.lock().log.flush()?)
+        self.lock().log.flush()?;
+        self.checkpoint_high_watermark()
+    }
+
+    /// Write the high watermark to the checkpoint file if it moved (write a temporary
+    /// file and rename it, so a crash leaves the old or the new value).
+    pub fn checkpoint_high_watermark(&self) -> Result<()> {
+        let (hw, dir) = {
+            let st = self.lock();
+            if st.high_watermark == st.checkpointed_hw {
+                return Ok(());
+            }
+            (st.high_watermark, st.log.dir().to_path_buf())
+        };
+        let tmp = dir.join(format!("{HW_CHECKPOINT}.tmp"));
+        let io = |source| {
+            Error::Storage(storage::Error::Io {
+                path: dir.join(HW_CHECKPOINT),
+                source,
+            })
+        };
+        std::fs::write(&tmp, format!("{hw}\n")).map_err(io)?;
+        std::fs::rename(&tmp, dir.join(HW_CHECKPOINT)).map_err(io)?;
+        self.lock().checkpointed_hw = hw;
+        Ok(())
     }
 
     pub fn apply_retention(&self, now_ms: i64) -> Result<usize> {
@@ -707,6 +744,28 @@ mod tests {
         );
         assert_eq!(p.end_offset_for_epoch(4).unwrap(), (4, 5));
         assert_eq!(p.high_watermark(), 5);
+    }
+
+    #[test]
+    fn the_high_watermark_is_checkpointed_and_a_sole_leader_catches_up_to_its_log_end() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = open(dir.path());
+        p.become_leader(0, vec![1, 2], &[1, 2]);
+        p.append_as_leader(&make_batch(4, -1, -1), 1).unwrap();
+        assert_eq!(p.high_watermark(), 0, "follower 2 has nothing yet");
+        assert_eq!(p.update_follower(2, 3), None);
+        assert_eq!(p.high_watermark(), 3);
+        p.flush().unwrap();
+        drop(p);
+        // Reopened: the unreplicated tail (offset 3) is not exposed as committed.
+        let p = open(dir.path());
+        assert_eq!(p.high_watermark(), 3);
+        assert_eq!(p.log_end_offset(), 4);
+        p.become_leader(1, vec![1, 2], &[1, 2]);
+        assert_eq!(p.high_watermark(), 3);
+        // Alone in the ISR, everything it has is committed.
+        p.set_isr(vec![1]);
+        assert_eq!(p.high_watermark(), 4);
     }
 
     #[test]
