@@ -25,10 +25,30 @@ fn ok(args: &[&str]) -> String {
     String::from_utf8(out.stdout).unwrap()
 }
 
+/// Kills every node of the cluster in `dir` by the PIDs in its pid files when the
+/// test ends, also when it fails half-way.
+struct KillNodes(std::path::PathBuf);
+
+impl Drop for KillNodes {
+    fn drop(&mut self) {
+        let Ok(entries) = std::fs::read_dir(&self.0) else {
+            return;
+        };
+        for e in entries.flatten() {
+            if let Ok(pid) = std::fs::read_to_string(e.path().join("kw.pid")) {
+                let _ = std::process::Command::new("kill")
+                    .args(["-KILL", pid.trim()])
+                    .status();
+            }
+        }
+    }
+}
+
 #[test]
 fn cluster_up_status_stop_start_down() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("cluster");
+    let _guard = KillNodes(dir.clone());
     let port = free_port().to_string();
     let d = dir.to_str().unwrap();
     let base = ["cluster", "--data-dir", d, "--base-port", port.as_str()];
@@ -104,6 +124,7 @@ fn free_port_block() -> u16 {
 fn three_node_cluster_stop_and_start_a_broker_under_load() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("cluster");
+    let _guard = KillNodes(dir.clone());
     let port = free_port_block().to_string();
     let d = dir.to_str().unwrap();
     let base = ["cluster", "--data-dir", d, "--base-port", port.as_str()];
