@@ -7,13 +7,14 @@
 #   examples/workshop.sh [--yes] [--port PORT] [--keep]
 #
 # Uses `kw` from PATH, or $KW. The group members are real kcat when kcat is installed
-# (or $KCAT names it), kw consume -G otherwise. Runs a three-node cluster on free ports
-# under a temporary directory that is removed at the end (unless --keep).
+# (or $KCAT names it), `kw consume -G` otherwise or with KCAT= (empty). Runs a
+# three-node cluster on free ports under a temporary directory that is removed at the
+# end (unless --keep).
 set -euo pipefail
 
 KW=${KW:-$(command -v kw || echo "$(cd "$(dirname "$0")/.." && pwd)/target/release/kw")}
 [ -x "$KW" ] || { echo "kw not found: cargo build --release, or set KW=/path/to/kw"; exit 1; }
-KCAT=${KCAT:-$(command -v kcat || true)}
+KCAT=${KCAT-$(command -v kcat || true)}
 YES=0; KEEP=0
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 while [ $# -gt 0 ]; do

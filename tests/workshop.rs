@@ -8,13 +8,23 @@ use std::time::Duration;
 
 #[test]
 fn workshop_script_runs_end_to_end() {
+    run_workshop(common::kcat().get_program());
+}
+
+/// The same with kw's own group members (`kw consume -G`) riding out the failover.
+#[test]
+fn workshop_script_runs_with_kw_group_members() {
+    run_workshop(std::ffi::OsStr::new(""));
+}
+
+fn run_workshop(kcat: &std::ffi::OsStr) {
     let script = format!("{}/examples/workshop.sh", env!("CARGO_MANIFEST_DIR"));
     let out = common::run_with_timeout(
         std::process::Command::new("bash")
             .arg(&script)
             .arg("--yes")
             .env("KW", common::kw_bin())
-            .env("KCAT", common::kcat().get_program()),
+            .env("KCAT", kcat),
         None,
         Duration::from_secs(300),
     );
