@@ -461,3 +461,61 @@ fn a_data_directory_of_another_cluster_is_refused() {
     assert!(err.contains("belongs to a cluster with voters 1@"), "{err}");
     assert_eq!(err.lines().count(), 1, "one sentence: {err}");
 }
+
+#[test]
+fn a_follower_behind_the_leaders_log_start_restarts_there_and_rejoins() {
+    let mut c = Cluster::start(3, &["--config", "log.retention.check.interval.ms=200"]);
+    create(
+        &c,
+        "ret",
+        1,
+        3,
+        &[
+            "--config",
+            "segment.bytes=1024",
+            "--config",
+            "retention.bytes=4096",
+        ],
+    );
+    let p = c.describe("ret")[0].clone();
+    let follower = *p.replicas.iter().find(|r| **r != p.leader).unwrap();
+    c.node(follower).kill9();
+    wait_until(Duration::from_secs(20), "the follower left the ISR", || {
+        !c.describe("ret")[0].isr.contains(&follower)
+    });
+    // Enough data, in separate requests (so separate segments), for retention to
+    // delete the segments the follower would need.
+    for chunk in 0..10 {
+        produce_numbers(&c, "ret", chunk * 300, (chunk + 1) * 300);
+    }
+    let leader_dir = c.nodes[(p.leader - 1) as usize].data_dir.join("ret-0");
+    wait_until(
+        Duration::from_secs(20),
+        "retention moved the leader's log start",
+        || {
+            std::fs::read_dir(&leader_dir)
+                .map(|d| {
+                    !d.flatten()
+                        .any(|e| e.file_name() == "00000000000000000000.log")
+                })
+                .unwrap_or(false)
+        },
+    );
+    c.node(follower).start_again();
+    wait_until(
+        Duration::from_secs(30),
+        "the follower is back in the ISR",
+        || c.describe("ret")[0].isr.len() == 3,
+    );
+    let log = std::fs::read_to_string(&c.nodes[(follower - 1) as usize].log_path).unwrap();
+    assert!(
+        log.contains("restarting the replica there"),
+        "the follower restarted at the leader's log start"
+    );
+    let values = consume_all(&c, "ret");
+    assert!(
+        !values.is_empty() && values.windows(2).all(|w| w[0] + 1 == w[1]),
+        "a contiguous tail"
+    );
+    assert_eq!(*values.last().unwrap(), 2999);
+}

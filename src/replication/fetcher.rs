@@ -339,6 +339,16 @@ impl Fetchers {
                 }
                 match ResponseError::try_from_code(p.error_code) {
                     None => {}
+                    Some(ResponseError::OffsetOutOfRange) if *offset < p.log_start_offset => {
+                        // Retention removed what this replica would continue from: start
+                        // over at the leader's log start, as Kafka does.
+                        warn!(partition = %tp, offset, leader_log_start = p.log_start_offset, "behind the leader's log start; restarting the replica there");
+                        if let Err(e) = a.part.reset_to(p.log_start_offset) {
+                            warn!(partition = %tp, error = %e, "cannot reset the replica");
+                            backoff = true;
+                        }
+                        continue;
+                    }
                     Some(ResponseError::OffsetOutOfRange) => {
                         // Our log end is not in the leader's log: compare histories again.
                         warn!(partition = %tp, offset, "fetch offset out of range at the leader");

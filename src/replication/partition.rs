@@ -405,6 +405,17 @@ impl Partition {
         Ok(())
     }
 
+    /// Empty this follower's log and start it at `offset`: the leader no longer has
+    /// anything this replica could continue from (retention removed it).
+    pub fn reset_to(&self, offset: i64) -> Result<()> {
+        let mut st = self.lock();
+        st.log.reset_to(offset)?;
+        st.producers = ProducerStates::default();
+        st.epochs = EpochCache::default();
+        st.high_watermark = offset;
+        Ok(())
+    }
+
     /// Append batches fetched from the leader of `leader_epoch`, offsets as they are.
     pub fn append_as_follower(&self, records: &[u8], leader_epoch: i32) -> Result<()> {
         let mut headers = batch::validate_batches(records)?;

@@ -369,6 +369,23 @@ impl PartitionLog {
 
     /// The first offset whose batch has a max timestamp >= `timestamp_ms`, with that
     /// batch's max timestamp; `None` if every batch is older.
+    /// Drop every segment and start empty at `offset` (a follower that fell behind the
+    /// leader's log start: what it has is gone from the leader and cannot be extended).
+    pub fn reset_to(&mut self, offset: i64) -> Result<()> {
+        // The new segment first, so a failure leaves the old log intact.
+        let fresh = Segment::create(&self.dir, offset)?;
+        for seg in std::mem::replace(&mut self.segments, vec![fresh]) {
+            if seg.path == self.segments[0].path {
+                continue;
+            }
+            if let Err(e) = fs::remove_file(&seg.path) {
+                warn!(segment = %seg.path.display(), error = %e, "cannot remove a segment after a log reset");
+            }
+        }
+        self.log_start_offset = offset;
+        Ok(())
+    }
+
     pub fn offset_for_timestamp(&self, timestamp_ms: i64) -> Result<Option<(i64, i64)>> {
         for seg in &self.segments {
             if seg.max_timestamp < timestamp_ms {
@@ -485,6 +502,22 @@ mod tests {
         append_n(&mut log, 4, 10);
         let r = log.read(0, 1, i64::MAX).unwrap();
         assert_eq!(offsets_of(&r.records), vec![0]);
+    }
+
+    #[test]
+    fn reset_starts_an_empty_log_at_an_offset() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut log = open(dir.path(), LogConfig::default());
+        append_n(&mut log, 5, 1);
+        log.reset_to(1000).unwrap();
+        assert_eq!((log.log_start_offset(), log.log_end_offset()), (1000, 1000));
+        drop(log);
+        let log = open(dir.path(), LogConfig::default());
+        assert_eq!((log.log_start_offset(), log.log_end_offset()), (1000, 1000));
+        assert!(matches!(
+            log.read(0, 100, i64::MAX),
+            Err(Error::OffsetOutOfRange { .. })
+        ));
     }
 
     #[test]
