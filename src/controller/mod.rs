@@ -381,13 +381,22 @@ impl Controller {
         if validate_only {
             return Ok(image.offset);
         }
+        let topic_id = Uuid::new_v4();
         let record = MetadataRecord::CreateTopic {
             name: t.name.clone(),
-            topic_id: Uuid::new_v4().to_string(),
+            topic_id: topic_id.to_string(),
             assignments,
             configs: t.configs,
         };
         let offset = self.commit(vec![record]).await?;
+        // Another node may have created the same name first; its record won.
+        if self
+            .image()
+            .topic(&t.name)
+            .is_some_and(|existing| existing.topic_id != topic_id)
+        {
+            return Err(Error::TopicExists(t.name));
+        }
         info!(topic = %t.name, partitions = t.partitions, "created topic");
         Ok(offset)
     }

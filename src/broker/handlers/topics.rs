@@ -42,6 +42,8 @@ pub async fn auto_create(broker: &Broker, name: &str) -> bool {
             broker.replicas.wait_applied(offset, APPLY_WAIT).await;
             true
         }
+        // Created meanwhile by another request or node: just as good.
+        Err(controller::Error::TopicExists(_)) => true,
         Err(e) => {
             debug!(topic = name, error = %e, "auto-create failed");
             false
