@@ -28,24 +28,21 @@ fn create(c: &Cluster, topic: &str, partitions: i32, rf: i32, extra: &[&str]) {
     c.kw_ok(&args);
 }
 
-/// Produce `from..to` as values "n" with acks=all through every node's address.
-fn produce_numbers(c: &Cluster, topic: &str, from: u32, to: u32) {
-    let input: String = (from..to).map(|i| format!("{i}\n")).collect();
-    let out = assert_cmd::Command::new(common::kw_bin())
-        .args([
-            "-b",
-            &c.bootstrap(),
-            "produce",
-            "-t",
-            topic,
-            "-X",
-            "acks=all",
-            "-q",
-        ])
+/// `kw -b <every node> produce -t topic <extra>` with `input` on stdin.
+fn produce(c: &Cluster, topic: &str, extra: &[&str], input: String) -> std::process::Output {
+    assert_cmd::Command::new(common::kw_bin())
+        .args(["-b", &c.bootstrap(), "produce", "-t", topic])
+        .args(extra)
         .write_stdin(input)
         .timeout(Duration::from_secs(60))
         .output()
-        .expect("run kw produce");
+        .expect("run kw produce")
+}
+
+/// Produce `from..to` as values "n" with acks=all through every node's address.
+fn produce_numbers(c: &Cluster, topic: &str, from: u32, to: u32) {
+    let input: String = (from..to).map(|i| format!("{i}\n")).collect();
+    let out = produce(c, topic, &["-X", "acks=all", "-q"], input);
     assert!(
         out.status.success(),
         "produce failed: {}",
@@ -387,43 +384,19 @@ fn min_insync_replicas_refuses_acks_all_with_two_replicas_down() {
         "the ISR shrinks to the leader",
         || c.describe("safe")[0].isr == vec![p.leader],
     );
-    let out = assert_cmd::Command::new(common::kw_bin())
-        .args([
-            "-b",
-            &c.bootstrap(),
-            "produce",
-            "-t",
-            "safe",
-            "-X",
-            "acks=all",
-            "-X",
-            "message.timeout.ms=2000",
-        ])
-        .write_stdin("never\n")
-        .timeout(Duration::from_secs(30))
-        .output()
-        .unwrap();
+    let out = produce(
+        &c,
+        "safe",
+        &["-X", "acks=all", "-X", "message.timeout.ms=2000"],
+        "never\n".into(),
+    );
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(
         !out.status.success(),
         "acks=all must fail with one in-sync replica"
     );
     assert!(err.contains("Not enough in-sync replicas"), "{err}");
-    let out = assert_cmd::Command::new(common::kw_bin())
-        .args([
-            "-b",
-            &c.bootstrap(),
-            "produce",
-            "-t",
-            "safe",
-            "-X",
-            "acks=1",
-            "-q",
-        ])
-        .write_stdin("100\n")
-        .timeout(Duration::from_secs(30))
-        .output()
-        .unwrap();
+    let out = produce(&c, "safe", &["-X", "acks=1", "-q"], "100\n".into());
     assert!(
         out.status.success(),
         "acks=1 works: {}",

@@ -354,15 +354,7 @@ pub async fn run(bootstrap: &str, args: ConsumeArgs) -> anyhow::Result<u8> {
             } else {
                 StartOffset::End
             };
-            let committed = member.committed(&tps).await?;
-            let mut offsets = HashMap::new();
-            for tp in &tps {
-                let start = match committed.get(tp) {
-                    Some(o) if *o >= 0 => *o,
-                    _ => resolve(&client, tp, reset).await?,
-                };
-                offsets.insert(tp.clone(), start);
-            }
+            let offsets = member.start_offsets(&tps, reset).await?;
             Consumer::with_offsets(client, offsets, consumer_config)
         }
         None => {

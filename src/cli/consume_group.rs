@@ -11,7 +11,7 @@ use anyhow::{anyhow, bail};
 use super::consume::{parse_offsets, shutdown_signal, ConsumeArgs, Printer};
 use super::props::Props;
 use crate::client::assignor::Assignor;
-use crate::client::consumer::{resolve, Consumer, Event, StartOffset};
+use crate::client::consumer::{Consumer, Event, StartOffset};
 use crate::client::group_member::{GroupMember, Heartbeat, MemberConfig};
 use crate::client::Client;
 use crate::protocol::TopicPartition;
@@ -145,15 +145,7 @@ pub async fn run(
             ));
             member.owned = assignment.clone();
         }
-        let committed = member.committed(&assignment).await?;
-        let mut offsets = HashMap::new();
-        for tp in &assignment {
-            let start = match committed.get(tp) {
-                Some(o) if *o >= 0 => *o,
-                _ => resolve(&client, tp, reset).await?,
-            };
-            offsets.insert(tp.clone(), start);
-        }
+        let offsets = member.start_offsets(&assignment, reset).await?;
         let mut consumer =
             Consumer::with_offsets(client.clone(), offsets, props.consumer_config()?);
         let mut positions: HashMap<TopicPartition, i64> = HashMap::new();

@@ -374,6 +374,25 @@ impl GroupMember {
         Ok(out)
     }
 
+    /// Where to start reading each partition: the group's committed offset, or
+    /// `reset` (auto.offset.reset) where there is none.
+    pub async fn start_offsets(
+        &mut self,
+        partitions: &[TopicPartition],
+        reset: super::consumer::StartOffset,
+    ) -> Result<HashMap<TopicPartition, i64>> {
+        let committed = self.committed(partitions).await?;
+        let mut offsets = HashMap::new();
+        for tp in partitions {
+            let start = match committed.get(tp) {
+                Some(o) if *o >= 0 => *o,
+                _ => super::consumer::resolve(&self.client, tp, reset).await?,
+            };
+            offsets.insert(tp.clone(), start);
+        }
+        Ok(offsets)
+    }
+
     pub async fn leave(&mut self) -> Result<()> {
         if self.member_id.is_empty() {
             return Ok(());
