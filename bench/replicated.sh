@@ -3,7 +3,8 @@
 # with a confluent-kafka producer at acks=all sending MESSAGES x 100 bytes to 6
 # partitions. Reports msg/s, MB/s, p50/p99 produce latency (librdkafka's per-message
 # latency), the nodes' CPU seconds, and the failover time: from kill -9 of a partition
-# leader to the first acks=all produce (issued after the kill) acknowledged on it.
+# leader to the first acks=all produce (issued after the kill) acknowledged on it, and
+# each node's peak RSS.
 # Usage: bench/replicated.sh [MESSAGES]   (default 1,000,000)
 # Needs: a virtualenv with confluent-kafka at .venv (scripts/test.sh makes one).
 set -euo pipefail
@@ -128,6 +129,9 @@ wait_brokers "$B" 3
 "$KW" -b "$B" topics create bench --partitions 6 --replication-factor 3 >/dev/null
 rf3=$(run_producer "three nodes, RF 3, acks=all" "$B" bench "${NODE_PID[1]}" "${NODE_PID[2]}" "${NODE_PID[3]}" | tee /dev/stderr | tail -1)
 echo "RF 3 / RF 1 throughput: $(echo "scale=2; $rf3 / $single" | bc)"
+for n in 1 2 3; do
+  echo "node $n peak RSS: $(awk '/^VmHWM/{print $2}' "/proc/${NODE_PID[$n]}/status") kB"
+done
 read -r rate mbs p50 p99 secs failed < <("$PY" "$WORK/produce.py" "$B" bench 22000 2000 2000)
 echo "three nodes, RF 3, acks=all, paced 2000 msg/s (after 1 s of warm-up): p50 $p50 ms, p99 $p99 ms (failed $failed)"
 
