@@ -43,10 +43,10 @@ complete -c kw -n "__fish_kw_using_subcommand serve" -l voters -d 'The metadata 
 complete -c kw -n "__fish_kw_using_subcommand serve" -l listen -d 'Address to listen on for clients [default: 127.0.0.1:(9091+node)]' -r
 complete -c kw -n "__fish_kw_using_subcommand serve" -l advertise -d 'Address clients are told to connect to [default: the listen address]' -r
 complete -c kw -n "__fish_kw_using_subcommand serve" -l data-dir -d 'Data directory [default: ./kw-data/node-N]' -r -F
-complete -c kw -n "__fish_kw_using_subcommand serve" -l config -d 'Broker setting by its Kafka name, e.g. --config num.partitions=6 (repeatable)' -r
+complete -c kw -n "__fish_kw_using_subcommand serve" -l config -d 'Broker setting by its Kafka name, e.g. --config num.partitions=6 (repeatable; `kw serve --help` lists every one with its default and range)' -r
 complete -c kw -n "__fish_kw_using_subcommand serve" -s b -l bootstrap-server -d 'Bootstrap broker(s), host:port[,host:port...]' -r
 complete -c kw -n "__fish_kw_using_subcommand serve" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug, -vvv trace); RUST_LOG wins when set'
-complete -c kw -n "__fish_kw_using_subcommand serve" -s h -l help -d 'Print help'
+complete -c kw -n "__fish_kw_using_subcommand serve" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kw -n "__fish_kw_using_subcommand serve" -s V -l version -d 'Print version'
 complete -c kw -n "__fish_kw_using_subcommand topics; and not __fish_seen_subcommand_from create delete list describe alter help" -s b -l bootstrap-server -d 'Bootstrap broker(s), host:port[,host:port...]' -r
 complete -c kw -n "__fish_kw_using_subcommand topics; and not __fish_seen_subcommand_from create delete list describe alter help" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug, -vvv trace); RUST_LOG wins when set'

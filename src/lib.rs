@@ -1,8 +1,10 @@
 //! kw: a Kafka-compatible broker (`kw serve`) and a kcat-style toolbox in one crate.
 //!
 //! Dependency arrows point one way:
-//! `cli -> client | broker -> replication | group -> controller | storage -> protocol`.
-//! `storage` never imports `broker`; `protocol` imports nothing of ours.
+//! `cli -> node | client`, `node -> broker -> replication | group -> controller | storage -> protocol`;
+//! `replication` also uses `client` (followers fetch with the ordinary Fetch API),
+//! and `client` uses only `protocol`. `storage` never imports anything of the
+//! network; `protocol` imports nothing of ours; `format` and `sim` are pure leaves.
 
 pub mod broker;
 pub mod cli;
@@ -10,6 +12,7 @@ pub mod client;
 pub mod controller;
 pub mod format;
 pub mod group;
+pub mod node;
 pub mod protocol;
 pub mod replication;
 pub mod sim;

@@ -28,7 +28,7 @@ fn main() -> ExitCode {
                 return ExitCode::SUCCESS;
             }
             eprintln!("kw: {e:#}");
-            ExitCode::from(1)
+            ExitCode::from(kw::cli::exit_code_of(&e))
         }
     }
 }

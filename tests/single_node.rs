@@ -398,3 +398,86 @@ fn an_oversized_message_is_refused_before_sending() {
     produce(&node, "big", "small\n", &[]);
     assert_eq!(consume_all(&node, "big", "%s\n"), vec!["small"]);
 }
+
+/// #10: a bad broker setting is one sentence naming the key, the value and what is
+/// accepted, exit 2, before anything binds a port or touches the data directory.
+#[test]
+fn bad_broker_settings_exit_2_and_touch_nothing() {
+    let tmp = tempfile::tempdir().unwrap();
+    let port = common::free_port();
+    let cases: &[(&[&str], &str)] = &[
+        (
+            &["--config", "num.partitions=0"],
+            "kw: invalid value '0' for broker config 'num.partitions': expected an integer >= 1\n",
+        ),
+        (
+            &["--config", "min.insync.replicas=abc"],
+            "kw: invalid value 'abc' for broker config 'min.insync.replicas': expected an integer >= 1\n",
+        ),
+        (
+            &["--config", "log.segment.bytes=10"],
+            "kw: invalid value '10' for broker config 'log.segment.bytes': expected an integer >= 14\n",
+        ),
+        (
+            &["--config", "broker.session.timeout.ms=true"],
+            "kw: invalid value 'true' for broker config 'broker.session.timeout.ms': expected an integer >= 1\n",
+        ),
+        (
+            &["--config", "replica.lag.time.max.ms=-5"],
+            "kw: invalid value '-5' for broker config 'replica.lag.time.max.ms': expected an integer >= 1\n",
+        ),
+        (
+            &["--config", "no.such.setting=1"],
+            "kw: unknown broker config 'no.such.setting' (kw takes Kafka's names, e.g. num.partitions; `kw serve --help` lists them)\n",
+        ),
+        (
+            &["--config", "num.partitions"],
+            "kw: expected KEY=VALUE after --config, got 'num.partitions'\n",
+        ),
+        (
+            &["--node", "4"],
+            "kw: node 4 is not among the voters (1@127.0.0.1:19092,2@127.0.0.1:19093,3@127.0.0.1:19094); every kw node is a metadata voter\n",
+        ),
+    ];
+    for (args, want) in cases {
+        let dir = tmp.path().join("data");
+        let out = assert_cmd::Command::new(common::kw_bin())
+            .args([
+                "serve",
+                "--listen",
+                &format!("127.0.0.1:{port}"),
+                "--data-dir",
+            ])
+            .arg(&dir)
+            .args(*args)
+            .timeout(Duration::from_secs(10))
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert_eq!(String::from_utf8_lossy(&out.stderr), *want, "{args:?}");
+        assert!(!dir.exists(), "{args:?} created the data directory");
+        std::net::TcpListener::bind(("127.0.0.1", port))
+            .unwrap_or_else(|e| panic!("{args:?} left port {port} bound: {e}"));
+    }
+    // kw cluster up validates the same way before it starts anything.
+    let out = assert_cmd::Command::new(common::kw_bin())
+        .args([
+            "cluster",
+            "up",
+            "--config",
+            "num.partitions=0",
+            "--data-dir",
+        ])
+        .arg(tmp.path().join("cluster"))
+        .timeout(Duration::from_secs(10))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(!tmp.path().join("cluster").exists());
+    // An ignored Kafka key is accepted with one warning naming it.
+    let node = Node::start_with(&["--config", "num.io.threads=8"]);
+    wait_until(Duration::from_secs(5), "the warning is logged", || {
+        node.log_tail(50)
+            .contains("broker config num.io.threads is ignored by kw")
+    });
+}

@@ -15,6 +15,14 @@ use super::dispatch;
 use super::Broker;
 use crate::protocol::frame;
 
+struct AbortOnDrop(tokio::task::JoinHandle<()>);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}
+
 /// Requests read ahead of the one being answered.
 const READ_AHEAD: usize = 16;
 
@@ -50,6 +58,8 @@ pub async fn serve(stream: TcpStream, peer: SocketAddr, id: u64, broker: Arc<Bro
             }
             .in_current_span(),
         );
+        // The reader goes with this task, also when it is aborted.
+        let reader = AbortOnDrop(reader);
         let mut wr = BufWriter::with_capacity(64 * 1024, wr);
         // Kafka reports client hosts as Java prints an InetAddress.
         let host = format!("/{}", peer.ip());
@@ -71,7 +81,7 @@ pub async fn serve(stream: TcpStream, peer: SocketAddr, id: u64, broker: Arc<Bro
             }
         }
         let _ = wr.flush().await;
-        reader.abort();
+        drop(reader);
         debug!("connection closed");
     }
     .instrument(span)

@@ -1,4 +1,5 @@
-//! Accepts TCP connections (bounded by `max.connections`) and starts one task each.
+//! Accepts TCP connections (bounded by `max.connections`) and starts one task each;
+//! the connection tasks belong to the listener task and stop when it is aborted.
 
 use std::sync::Arc;
 
@@ -13,7 +14,9 @@ use super::Broker;
 pub async fn run(listener: TcpListener, broker: Arc<Broker>) {
     let permits = Arc::new(Semaphore::new(broker.config.max_connections));
     let mut next_id: u64 = 0;
+    let mut connections = tokio::task::JoinSet::new();
     loop {
+        while connections.try_join_next().is_some() {}
         let permit = match permits.clone().acquire_owned().await {
             Ok(p) => p,
             Err(_) => return,
@@ -31,7 +34,7 @@ pub async fn run(listener: TcpListener, broker: Arc<Broker>) {
         next_id += 1;
         let id = next_id;
         let broker = broker.clone();
-        tokio::spawn(async move {
+        connections.spawn(async move {
             debug!(connection = id, %peer, "accepted");
             connection::serve(stream, peer, id, broker).await;
             drop(permit);

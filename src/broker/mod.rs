@@ -1,7 +1,8 @@
-//! The broker: listener, one task per connection, request dispatch and thin
-//! handlers (one file per API family) that call `replication`, `controller` and
-//! (later) `group`. Handlers translate between wire types and those parts; they do
-//! no storage work themselves.
+//! The broker's request path: listener, one task per connection, request dispatch
+//! and thin handlers (one file per API family) that call `replication`, `group`
+//! and `controller`. Handlers translate between wire types and those parts; they do
+//! no storage work themselves. Must not depend on `node` or `cli` (the node wires
+//! the broker up and hands it a [`BrokerSettings`]), nor on `client`.
 
 pub mod config;
 mod connection;
@@ -11,7 +12,7 @@ pub mod listener;
 
 use std::sync::Arc;
 
-pub use config::BrokerConfig;
+pub use config::BrokerSettings;
 
 use crate::controller::Controller;
 use crate::group::Coordinator;
@@ -19,7 +20,7 @@ use crate::replication::ReplicaManager;
 
 /// Everything a request handler may use, shared by all connections of a node.
 pub struct Broker {
-    pub config: BrokerConfig,
+    pub config: BrokerSettings,
     pub controller: Arc<Controller>,
     pub replicas: Arc<ReplicaManager>,
     pub groups: Arc<Coordinator>,

@@ -8,7 +8,7 @@ use bytes::{Bytes, BytesMut};
 use kafka_protocol::messages::*;
 use kafka_protocol::protocol::{Decodable, Encodable, HeaderVersion, Request};
 
-use super::{dispatch, Broker, BrokerConfig};
+use super::{dispatch, Broker, BrokerSettings};
 use crate::group::Coordinator;
 use crate::protocol::batch::tests::make_batch;
 use crate::protocol::frame::{finish_frame, start_frame};
@@ -16,18 +16,10 @@ use crate::protocol::{sb, versions};
 use crate::replication::ReplicaManager;
 
 async fn broker(dir: &std::path::Path) -> Arc<Broker> {
-    let config = BrokerConfig::new(
-        1,
-        "127.0.0.1:0".into(),
-        "127.0.0.1".into(),
-        9092,
-        dir.to_path_buf(),
-        &[],
-    )
-    .unwrap();
+    let config = BrokerSettings::default();
     let controller = crate::controller::tests::single(dir).await;
     let replicas = ReplicaManager::new(1, dir, Default::default());
-    replicas.spawn(controller.subscribe());
+    replicas.start(controller.clone()).await;
     let groups = Coordinator::new(1, Default::default(), controller.clone(), replicas.clone());
     Arc::new(Broker {
         config,

@@ -274,9 +274,8 @@ pub async fn run(args: ClusterArgs) -> anyhow::Result<u8> {
     let base = args.data_dir.clone();
     match args.action {
         ClusterAction::Up { nodes, config } => {
-            for c in &config {
-                crate::broker::config::split_key_value(c)?;
-            }
+            // The same validation as kw serve, before any node is started.
+            crate::node::Settings::from_pairs(&config).map_err(super::UsageError::from)?;
             if let Some(n) = known_nodes(&base).into_iter().find(|n| *n > nodes) {
                 bail!(
                     "{} already holds a cluster with node {n}; use --nodes {n} or another --data-dir",

@@ -8,8 +8,9 @@ use std::time::Duration;
 
 use anyhow::{anyhow, bail};
 
-use super::consume::{parse_offsets, shutdown_signal, ConsumeArgs, Printer};
+use super::printer::{parse_offsets, Printer};
 use super::props::Props;
+use super::shutdown_signal;
 use crate::client::assignor::Assignor;
 use crate::client::consumer::{Consumer, Event, StartOffset};
 use crate::client::group_member::{GroupMember, Heartbeat, MemberConfig};
@@ -28,12 +29,21 @@ enum Next {
     Exit,
 }
 
-pub async fn run(
-    bootstrap: &str,
-    group: String,
-    args: ConsumeArgs,
-    props: Props,
-) -> anyhow::Result<u8> {
+/// What `kw consume -G` was asked for.
+pub struct GroupConsume {
+    pub group: String,
+    pub topics: Vec<String>,
+    /// `-o` as given (the reset position when nothing is committed).
+    pub offsets: Vec<String>,
+    pub printer: Printer,
+    /// `-c`
+    pub count: Option<u64>,
+    /// `-e`
+    pub exit_at_end: bool,
+}
+
+pub async fn run(bootstrap: &str, args: GroupConsume, props: Props) -> anyhow::Result<u8> {
+    let group = args.group.clone();
     if args.topics.is_empty() {
         bail!("Failed to subscribe to 0 topics: give the topics after the group, e.g. kw consume -G {group} demo.purchases");
     }
@@ -68,15 +78,7 @@ pub async fn run(
     };
     let commit_every = ms("auto.commit.interval.ms", 5_000)?;
     let auto_commit = props.get("enable.auto.commit") != Some("false");
-    let mut printer = Printer::new(
-        args.format.as_deref(),
-        args.json,
-        &args.delimiter,
-        args.key_delimiter.as_deref(),
-        args.null_empty,
-        args.unbuffered,
-        args.quiet,
-    )?;
+    let mut printer = args.printer;
     let mut client_config = props.client_config(false)?;
     if props.get("client.id").is_none() {
         client_config.client_id = "kw".into();

@@ -1,6 +1,8 @@
 //! Command-line interface: the clap definitions (one file per subcommand) and the
-//! `run` that turns validated arguments into calls on `client` or `broker`.
-//! Data goes to stdout, logs and kcat-style `%` lines to stderr.
+//! `run` that turns validated arguments into calls on `client` (the toolbox) or
+//! `node` (`kw serve`). Data goes to stdout, logs and kcat-style `%` lines to
+//! stderr. Nothing below depends on it; it must not reach into the broker's parts
+//! (`broker`, `replication`, `group`, `controller`, `storage`) directly.
 
 pub mod cluster;
 pub mod consume;
@@ -8,6 +10,7 @@ pub mod consume_group;
 pub mod generate;
 pub mod groups;
 pub mod metadata;
+pub mod printer;
 pub mod produce;
 pub mod props;
 pub mod serve;
@@ -105,10 +108,41 @@ pub async fn run(cli: Cli) -> anyhow::Result<u8> {
     }
 }
 
+/// A mistake in the command line (a flag or setting that cannot be used): `main`
+/// prints it as one sentence and exits with 2, as clap does for its own errors.
+#[derive(Debug, thiserror::Error)]
+#[error(transparent)]
+pub struct UsageError(#[from] pub crate::node::ConfigError);
+
+/// Exit code 2 for usage errors, 1 for everything else.
+pub fn exit_code_of(e: &anyhow::Error) -> u8 {
+    if e.chain().any(|c| c.is::<UsageError>()) {
+        2
+    } else {
+        1
+    }
+}
+
 /// True when the error is a closed stdout (e.g. `kw consume | head`): not a failure.
 pub fn is_broken_pipe(e: &anyhow::Error) -> bool {
     e.chain().any(|c| {
         c.downcast_ref::<std::io::Error>()
             .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
     })
+}
+
+/// Wait for Ctrl-C or SIGTERM.
+pub async fn shutdown_signal() {
+    use tokio::signal::unix::{signal, SignalKind};
+    let mut term = match signal(SignalKind::terminate()) {
+        Ok(t) => t,
+        Err(_) => {
+            let _ = tokio::signal::ctrl_c().await;
+            return;
+        }
+    };
+    tokio::select! {
+        _ = tokio::signal::ctrl_c() => {}
+        _ = term.recv() => {}
+    }
 }

@@ -221,14 +221,6 @@ pub fn parse_codec(c: &str) -> anyhow::Result<Compression> {
     })
 }
 
-/// Current time in ms since the epoch.
-pub fn now_ms() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_millis() as i64)
-        .unwrap_or(0)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

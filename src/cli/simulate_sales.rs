@@ -11,8 +11,8 @@ use anyhow::{bail, Context};
 use bytes::Bytes;
 use clap::Args;
 
-use super::consume::shutdown_signal;
 use super::props::Props;
+use super::shutdown_signal;
 use crate::client::admin::{self, NewTopicSpec};
 use crate::client::producer::{Message, Producer};
 use crate::client::Client;

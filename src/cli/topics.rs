@@ -170,7 +170,7 @@ pub async fn run(bootstrap: &str, args: TopicsArgs) -> anyhow::Result<u8> {
                 let topic_id = if t.topic_id.is_nil() {
                     String::new()
                 } else {
-                    crate::controller::uuid_to_base64(t.topic_id)
+                    crate::format::uuid_to_base64(t.topic_id)
                 };
                 let d = TopicDescription {
                     name,

@@ -1,7 +1,8 @@
-//! The Kafka client library used by every client subcommand (and later by follower
-//! fetchers): pipelined connections, cluster metadata and leader routing, a batching
-//! idempotent producer, a fetching consumer and admin calls. Speaks only the wire
-//! protocol, so it works against kw and against any Kafka-compatible cluster.
+//! The Kafka client library used by every client subcommand and by the broker's
+//! follower fetchers: pipelined connections, cluster metadata and leader routing, a
+//! batching idempotent producer, a fetching consumer and admin calls. Speaks only
+//! the wire protocol, so it works against kw and against any Kafka-compatible
+//! cluster. Depends on `protocol` only: never on the broker's parts.
 
 pub mod admin;
 pub mod assignor;

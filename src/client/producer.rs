@@ -13,7 +13,7 @@
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant};
 
 use bytes::{Bytes, BytesMut};
 use kafka_protocol::error::ResponseError;
@@ -30,7 +30,7 @@ use tracing::debug;
 use super::cluster::Client;
 use super::partitioner::Partitioner;
 use super::{Error, Result};
-use crate::protocol::{sb, TopicPartition};
+use crate::protocol::{now_ms, sb, TopicPartition};
 
 #[derive(Debug, Clone)]
 pub struct ProducerConfig {
@@ -149,13 +149,6 @@ impl Drop for Producer {
     fn drop(&mut self) {
         self.sender.abort();
     }
-}
-
-fn now_ms() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_millis() as i64)
-        .unwrap_or(0)
 }
 
 impl Producer {

@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 
 use uuid::Uuid;
 
+use super::election;
 use super::records::MetadataRecord;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -109,14 +110,9 @@ impl MetadataImage {
             MetadataRecord::ElectPreferred { topic, partition } => {
                 let fenced = self.fenced();
                 if let Some(p) = self.partition_mut(topic, *partition) {
-                    if let Some(&preferred) = p.replicas.first() {
-                        if p.leader != preferred
-                            && p.isr.contains(&preferred)
-                            && !fenced.contains(&preferred)
-                        {
-                            p.leader = preferred;
-                            p.leader_epoch += 1;
-                        }
+                    if let Some(preferred) = election::preferred_leader_election(p, &fenced) {
+                        p.leader = preferred;
+                        p.leader_epoch += 1;
                     }
                 }
             }
@@ -177,7 +173,8 @@ impl MetadataImage {
         }
     }
 
-    fn fenced(&self) -> Vec<i32> {
+    /// Brokers that missed their session, in id order.
+    pub fn fenced(&self) -> Vec<i32> {
         self.brokers
             .values()
             .filter(|b| b.fenced)
@@ -203,16 +200,6 @@ impl MetadataImage {
             .and_then(|t| t.partitions.get_mut(partition as usize))
     }
 
-    /// Kafka's election without unclean leaders: the first replica, in assignment
-    /// order, that is in the ISR and alive.
-    fn elect(p: &PartitionImage, fenced: &[i32]) -> i32 {
-        p.replicas
-            .iter()
-            .copied()
-            .find(|r| p.isr.contains(r) && !fenced.contains(r))
-            .unwrap_or(-1)
-    }
-
     fn fence(&mut self, node: i32) {
         let Some(b) = self.brokers.get_mut(&node) else {
             return;
@@ -229,7 +216,7 @@ impl MetadataImage {
                     p.isr.retain(|r| *r != node);
                 }
                 if p.leader == node {
-                    p.leader = Self::elect(p, &fenced);
+                    p.leader = election::elect_leader(p, &fenced);
                     p.leader_epoch += 1;
                 }
             }
@@ -245,7 +232,7 @@ impl MetadataImage {
         for t in self.topics.values_mut() {
             for p in &mut t.partitions {
                 if p.leader < 0 && p.replicas.contains(&node) {
-                    p.leader = Self::elect(p, &fenced);
+                    p.leader = election::elect_leader(p, &fenced);
                     if p.leader >= 0 {
                         p.leader_epoch += 1;
                     }

@@ -4,6 +4,7 @@
 //! rest of the node through a watch channel. A single node is a quorum of one.
 //! Must not depend on the broker, replication or group modules.
 
+pub mod election;
 pub mod image;
 pub mod network;
 pub mod placement;
@@ -281,29 +282,33 @@ impl Controller {
             let mut records = Vec::new();
             for b in image.brokers.values() {
                 let heard = self.member.heartbeats.last(b.node_id);
-                let alive_by_beat =
-                    heard.is_some_and(|t| now.duration_since(t) < s.session_timeout);
-                let last = heard.map_or(since, |t| t.max(since));
-                if b.fenced && alive_by_beat {
-                    info!(broker = b.node_id, "broker is back; unfencing");
-                    records.push(MetadataRecord::UnfenceBroker { node_id: b.node_id });
-                } else if !b.fenced && now.duration_since(last) >= s.session_timeout {
-                    warn!(
-                        broker = b.node_id,
-                        "broker missed its session; fencing it and moving its leaders"
-                    );
-                    records.push(MetadataRecord::FenceBroker { node_id: b.node_id });
+                match election::liveness(
+                    b.fenced,
+                    heard.map(|t| t.into_std()),
+                    since.into_std(),
+                    now.into_std(),
+                    s.session_timeout,
+                ) {
+                    election::Liveness::Keep => {}
+                    election::Liveness::Unfence => {
+                        info!(broker = b.node_id, "broker is back; unfencing");
+                        records.push(MetadataRecord::UnfenceBroker { node_id: b.node_id });
+                    }
+                    election::Liveness::Fence => {
+                        warn!(
+                            broker = b.node_id,
+                            "broker missed its session; fencing it and moving its leaders"
+                        );
+                        records.push(MetadataRecord::FenceBroker { node_id: b.node_id });
+                    }
                 }
             }
             if s.auto_leader_rebalance && now >= next_rebalance {
                 next_rebalance = now + s.imbalance_interval;
+                let fenced = image.fenced();
                 for t in image.topics.values() {
                     for (i, p) in t.partitions.iter().enumerate() {
-                        let Some(&preferred) = p.replicas.first() else {
-                            continue;
-                        };
-                        let live = image.brokers.get(&preferred).is_some_and(|b| !b.fenced);
-                        if p.leader != preferred && live && p.isr.contains(&preferred) {
+                        if let Some(preferred) = election::preferred_leader_election(p, &fenced) {
                             info!(topic = %t.name, partition = i, leader = preferred, "preferred leader election");
                             records.push(MetadataRecord::ElectPreferred {
                                 topic: t.name.clone(),
@@ -471,36 +476,16 @@ impl Controller {
         Ok(id)
     }
 
-    /// Leave the quorum (on shutdown).
+    /// Leave the quorum (on shutdown): stop Raft and the quorum port.
     pub async fn shutdown(&self) {
         let _ = self.member.raft.shutdown().await;
+        self.member.stop_serving();
     }
 }
 
 /// A Kafka-style cluster id: 22 characters of URL-safe base64 of a random UUID.
 fn new_cluster_id() -> String {
-    uuid_to_base64(Uuid::new_v4())
-}
-
-/// URL-safe base64 without padding, as Kafka prints topic ids and cluster ids.
-pub fn uuid_to_base64(id: Uuid) -> String {
-    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-    let bytes = id.as_bytes();
-    let mut out = String::with_capacity(22);
-    let mut acc: u32 = 0;
-    let mut bits = 0;
-    for &b in bytes {
-        acc = (acc << 8) | b as u32;
-        bits += 8;
-        while bits >= 6 {
-            bits -= 6;
-            out.push(ALPHABET[((acc >> bits) & 63) as usize] as char);
-        }
-    }
-    if bits > 0 {
-        out.push(ALPHABET[((acc << (6 - bits)) & 63) as usize] as char);
-    }
-    out
+    crate::format::uuid_to_base64(Uuid::new_v4())
 }
 
 #[cfg(test)]
@@ -575,12 +560,5 @@ pub(crate) mod tests {
             ResponseError::InvalidConfig
         );
         c.shutdown().await;
-    }
-
-    #[test]
-    fn base64_uuid() {
-        let id = Uuid::from_u128(0);
-        assert_eq!(uuid_to_base64(id), "AAAAAAAAAAAAAAAAAAAAAA");
-        assert_eq!(uuid_to_base64(Uuid::from_u128(u128::MAX)).len(), 22);
     }
 }

@@ -270,7 +270,10 @@ pub async fn serve(
     raft: MetadataRaft,
     heartbeats: std::sync::Arc<Heartbeats>,
 ) {
+    // Peer connections belong to this task: they stop when it is aborted.
+    let mut peers = tokio::task::JoinSet::new();
     loop {
+        while peers.try_join_next().is_some() {}
         let Ok((mut stream, peer)) = listener.accept().await else {
             tokio::time::sleep(Duration::from_millis(100)).await;
             continue;
@@ -278,7 +281,7 @@ pub async fn serve(
         let _ = stream.set_nodelay(true);
         let raft = raft.clone();
         let heartbeats = heartbeats.clone();
-        tokio::spawn(async move {
+        peers.spawn(async move {
             loop {
                 let rpc: Rpc = match read_frame(&mut stream).await {
                     Ok(r) => r,

@@ -135,6 +135,11 @@ impl QuorumMember {
         ))
     }
 
+    /// Stop serving quorum traffic (on shutdown, after Raft stopped).
+    pub fn stop_serving(&self) {
+        self.server.abort();
+    }
+
     /// The current metadata leader, if one is known.
     pub async fn leader(&self) -> Option<NodeId> {
         self.raft.current_leader().await

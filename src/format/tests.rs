@@ -263,3 +263,13 @@ fn topic_describe_layout() {
     assert!(render_topic_describe(&empty)
         .starts_with("Topic: x\tPartitionCount: 1\tReplicationFactor: 1\tConfigs: \n"));
 }
+
+#[test]
+fn uuids_print_as_kafka_prints_them() {
+    use uuid::Uuid;
+    assert_eq!(uuid_to_base64(Uuid::from_u128(0)), "AAAAAAAAAAAAAAAAAAAAAA");
+    assert_eq!(
+        uuid_to_base64(Uuid::from_u128(u128::MAX)),
+        "_____________________w"
+    );
+}

@@ -6,7 +6,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex, MutexGuard};
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant};
 
 use bytes::{Bytes, BytesMut};
 use kafka_protocol::error::ResponseError;
@@ -25,6 +25,7 @@ use super::state::{
 };
 use crate::controller::{Controller, NewTopic};
 use crate::protocol::batch::BatchIter;
+use crate::protocol::now_ms;
 use crate::replication::{ReadLimit, ReplicaManager};
 
 pub const OFFSETS_TOPIC: &str = "__consumer_offsets";
@@ -96,13 +97,6 @@ pub struct MemberDescription {
     pub client_host: String,
     pub metadata: Bytes,
     pub assignment: Bytes,
-}
-
-fn now_ms() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_millis() as i64)
-        .unwrap_or(0)
 }
 
 impl Coordinator {

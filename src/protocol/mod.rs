@@ -47,3 +47,11 @@ pub fn group_by_topic<'a>(
 pub fn sb(s: impl Into<String>) -> StrBytes {
     StrBytes::from_string(s.into())
 }
+
+/// Wall-clock time as Kafka stamps records and answers timestamps: milliseconds
+/// since the Unix epoch (0 if the clock is before it).
+pub fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as i64)
+}

@@ -20,7 +20,7 @@ use kafka_protocol::messages::{BrokerId, FetchRequest, OffsetForLeaderEpochReque
 use tokio::sync::{watch, Notify};
 use tracing::{debug, info, warn};
 
-use super::partition::Partition;
+use super::partition::{blocking, Partition};
 use crate::client::connection::Connection;
 use crate::controller::MetadataImage;
 use crate::protocol::error_code::ResponseError;
@@ -115,6 +115,27 @@ impl Fetchers {
         }
         drop(tasks);
         self.changed.notify_waiters();
+    }
+
+    /// Stop every fetcher task and forget every assignment (node shutdown).
+    pub async fn shutdown(&self) {
+        self.assignments
+            .lock()
+            .expect("assignments lock poisoned")
+            .clear();
+        let tasks: Vec<_> = self
+            .tasks
+            .lock()
+            .expect("tasks lock poisoned")
+            .drain()
+            .map(|(_, t)| t)
+            .collect();
+        for t in &tasks {
+            t.abort();
+        }
+        for t in tasks {
+            let _ = t.await;
+        }
     }
 
     /// Stop following `tp` (it is led here now, or gone).
@@ -281,7 +302,8 @@ impl Fetchers {
             let leo = a.part.log_end_offset();
             if target < leo {
                 info!(partition = %tp, from = leo, to = target, "truncating to the leader's history");
-                if let Err(e) = a.part.truncate_to(target) {
+                let part = a.part.clone();
+                if let Err(e) = blocking(move || part.truncate_to(target)).await {
                     warn!(partition = %tp, error = %e, "truncation failed");
                     continue;
                 }
@@ -343,7 +365,8 @@ impl Fetchers {
                         // Retention removed what this replica would continue from: start
                         // over at the leader's log start, as Kafka does.
                         warn!(partition = %tp, offset, leader_log_start = p.log_start_offset, "behind the leader's log start; restarting the replica there");
-                        if let Err(e) = a.part.reset_to(p.log_start_offset) {
+                        let (part, start) = (a.part.clone(), p.log_start_offset);
+                        if let Err(e) = blocking(move || part.reset_to(start)).await {
                             warn!(partition = %tp, error = %e, "cannot reset the replica");
                             backoff = true;
                         }
@@ -367,10 +390,21 @@ impl Fetchers {
                     if a.part.log_end_offset() != *offset {
                         continue;
                     }
-                    if let Err(e) = a.part.append_as_follower(records, a.leader_epoch) {
-                        warn!(partition = %tp, error = %e, "cannot append fetched records");
-                        backoff = true;
-                        continue;
+                    match a.part.append_as_follower(records, a.leader_epoch) {
+                        Ok(sync) if sync.is_empty() => {}
+                        // flush.messages: durable before the next fetch reports it.
+                        Ok(sync) => {
+                            if let Err(e) = blocking(move || Ok(sync.run()?)).await {
+                                warn!(partition = %tp, error = %e, "cannot sync fetched records");
+                                backoff = true;
+                                continue;
+                            }
+                        }
+                        Err(e) => {
+                            warn!(partition = %tp, error = %e, "cannot append fetched records");
+                            backoff = true;
+                            continue;
+                        }
                     }
                 }
                 a.part.set_follower_high_watermark(p.high_watermark);

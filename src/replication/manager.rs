@@ -1,22 +1,50 @@
 //! Reconciles local replicas with the metadata image: opens logs for partitions
 //! assigned to this node, makes it leader where the image says so, applies topic
-//! configs, and deletes the logs of topics that are gone.
+//! configs, and deletes the logs of topics that are gone. Owns the node's
+//! replication tasks (following the image, the fetchers, and the background work
+//! in [`super::background`]) from [`ReplicaManager::start`] to
+//! [`ReplicaManager::shutdown`].
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, Mutex, RwLock};
 use std::time::Duration;
 
-use tokio::sync::watch;
+use tokio::sync::{watch, Notify};
+use tokio::task::JoinHandle;
 use tracing::{info, warn};
 use uuid::Uuid;
 
 use super::fetcher::Fetchers;
 use super::partition::{Partition, PartitionConfig};
 use crate::controller::topic_config;
-use crate::controller::{MetadataImage, TopicImage};
+use crate::controller::{Controller, MetadataImage, TopicImage};
 use crate::protocol::TopicPartition;
 use crate::storage::LogConfig;
+
+/// The broker settings replication runs on (Kafka's names in the comments).
+#[derive(Debug, Clone)]
+pub struct ReplicationSettings {
+    /// `replica.lag.time.max.ms`
+    pub replica_lag_time_max: Duration,
+    /// `replica.high.watermark.checkpoint.interval.ms`
+    pub high_watermark_checkpoint_interval: Duration,
+    /// `log.retention.check.interval.ms`
+    pub retention_check_interval: Duration,
+    /// Broker-level defaults of topic configs, under topic config names.
+    pub topic_defaults: BTreeMap<String, String>,
+}
+
+impl Default for ReplicationSettings {
+    fn default() -> Self {
+        ReplicationSettings {
+            replica_lag_time_max: Duration::from_secs(30),
+            high_watermark_checkpoint_interval: Duration::from_secs(5),
+            retention_check_interval: Duration::from_secs(300),
+            topic_defaults: BTreeMap::new(),
+        }
+    }
+}
 
 /// File in each partition directory naming the topic id it belongs to, so a topic
 /// re-created under the same name never picks up the old data.
@@ -25,11 +53,13 @@ const PARTITION_METADATA: &str = "partition.metadata";
 pub struct ReplicaManager {
     node_id: i32,
     data_dir: PathBuf,
-    /// Broker-level topic config defaults (Kafka topic config names).
-    defaults: BTreeMap<String, String>,
+    pub(super) settings: ReplicationSettings,
     partitions: RwLock<HashMap<TopicPartition, Arc<Partition>>>,
     applied: watch::Sender<u64>,
     fetchers: Arc<Fetchers>,
+    /// Woken when a follower earns its place back in an ISR.
+    pub(super) isr_wakeup: Notify,
+    tasks: Mutex<Vec<JoinHandle<()>>>,
 }
 
 fn parse_i64(v: Option<&str>, fallback: i64) -> i64 {
@@ -37,16 +67,26 @@ fn parse_i64(v: Option<&str>, fallback: i64) -> i64 {
 }
 
 impl ReplicaManager {
-    pub fn new(node_id: i32, data_dir: &Path, defaults: BTreeMap<String, String>) -> Arc<Self> {
+    pub fn new(node_id: i32, data_dir: &Path, settings: ReplicationSettings) -> Arc<Self> {
         let (applied, _) = watch::channel(0);
         Arc::new(ReplicaManager {
             node_id,
             data_dir: data_dir.to_path_buf(),
-            defaults,
+            settings,
             partitions: RwLock::new(HashMap::new()),
             applied,
             fetchers: Fetchers::new(node_id),
+            isr_wakeup: Notify::new(),
+            tasks: Mutex::new(Vec::new()),
         })
+    }
+
+    /// The leader of `part` saw follower `replica` fetch from `fetch_offset` (the
+    /// fetch handler reports this and nothing more; the ISR task does the rest).
+    pub fn follower_fetched(&self, part: &Partition, replica: i32, fetch_offset: i64) {
+        if part.update_follower(replica, fetch_offset, self.settings.replica_lag_time_max) {
+            self.isr_wakeup.notify_one();
+        }
     }
 
     pub fn get(&self, topic: &str, partition: i32) -> Option<Arc<Partition>> {
@@ -69,11 +109,14 @@ impl ReplicaManager {
 
     /// The partition settings in force for `topic`.
     pub fn config_for(&self, topic: &TopicImage) -> PartitionConfig {
-        let get = |name: &str| topic_config::effective(&topic.configs, &self.defaults, name);
+        let get = |name: &str| {
+            topic_config::effective(&topic.configs, &self.settings.topic_defaults, name)
+        };
         let flush = parse_i64(get("flush.messages"), i64::MAX);
         PartitionConfig {
             log: LogConfig {
                 segment_bytes: parse_i64(get("segment.bytes"), 1 << 30).max(1024) as u64,
+                segment_ms: parse_i64(get("segment.ms"), 604_800_000),
                 index_interval_bytes: parse_i64(get("index.interval.bytes"), 4096).max(1) as u64,
                 retention_ms: parse_i64(get("retention.ms"), 604_800_000),
                 retention_bytes: parse_i64(get("retention.bytes"), -1),
@@ -218,20 +261,44 @@ impl ReplicaManager {
         }
     }
 
-    /// Follow the controller's images until the channel closes.
-    pub fn spawn(self: &Arc<Self>, mut rx: watch::Receiver<Arc<MetadataImage>>) {
+    /// Follow the controller's images and run the background work (ISR changes
+    /// through `controller`, checkpoints, retention) until [`Self::shutdown`].
+    pub async fn start(self: &Arc<Self>, controller: Arc<Controller>) {
+        let mut rx = controller.subscribe();
         self.fetchers.set_images(rx.clone());
-        let me = self.clone();
         let first = rx.borrow_and_update().clone();
-        me.apply_image(&first);
-        tokio::spawn(async move {
+        let me = self.clone();
+        // Opening logs does file I/O; keep it off the async workers.
+        let _ = tokio::task::spawn_blocking(move || me.apply_image(&first)).await;
+        let me = self.clone();
+        let follow = tokio::spawn(async move {
             while rx.changed().await.is_ok() {
                 let image = rx.borrow_and_update().clone();
                 let me = me.clone();
-                // Opening logs does file I/O; keep it off the async workers.
                 let _ = tokio::task::spawn_blocking(move || me.apply_image(&image)).await;
             }
         });
+        let mut tasks = super::background::spawn(self.clone(), controller);
+        tasks.push(follow);
+        self.tasks
+            .lock()
+            .expect("tasks lock poisoned")
+            .extend(tasks);
+    }
+
+    /// Stop every replication task and fetcher, then fsync every log and
+    /// checkpoint its high watermark.
+    pub async fn shutdown(self: &Arc<Self>) {
+        let tasks = std::mem::take(&mut *self.tasks.lock().expect("tasks lock poisoned"));
+        for t in &tasks {
+            t.abort();
+        }
+        for t in tasks {
+            let _ = t.await;
+        }
+        self.fetchers.shutdown().await;
+        let me = self.clone();
+        let _ = tokio::task::spawn_blocking(move || me.flush_all()).await;
     }
 
     /// Wait until an image at least as new as `offset` has been applied locally.
@@ -242,6 +309,7 @@ impl ReplicaManager {
             .is_ok_and(|r| r.is_ok())
     }
 
+    /// fsync every log and checkpoint its high watermark (blocking).
     pub fn flush_all(&self) {
         for p in self.all() {
             if let Err(e) = p.flush() {

@@ -2,23 +2,32 @@
 //! the idempotent-producer state, and the waiters (long-poll fetches, acks=all
 //! produces) woken when the log or the high watermark moves.
 //!
-//! Locks are std mutexes held only for in-memory work and one `write(2)`; never
-//! across an `.await`.
+//! Locking rule: `state` is a std mutex, never held across an `.await`, and held
+//! only for in-memory work plus an append's one `write(2)` (offsets are assigned
+//! and written atomically; a rolling segment also creates its next file). Every
+//! other file operation happens after the lock is released: reads and timestamp
+//! scans from a plan taken under the lock ([`storage::PendingRead`],
+//! [`storage::TimeLookup`]), fsyncs from a [`PendingSync`], retention's unlinks from
+//! the list of expired files. Truncation and reset work on a private handle of the
+//! log while the partition refuses reads and appends (`LogState::Busy`), then swap
+//! it in. Methods that return a `PendingSync` or say "blocking" must be driven off
+//! the async workers (`spawn_blocking`) by their callers.
 
 use std::collections::HashMap;
 use std::path::Path;
 use std::sync::{Arc, Mutex, MutexGuard, Weak};
 use std::time::{Duration, Instant};
 
-use bytes::Bytes;
 use kafka_protocol::error::ResponseError;
 use tokio::sync::Notify;
+use tracing::warn;
 use uuid::Uuid;
 
+use super::isr::{self, FollowerState, IsrView};
 use super::producer_state::{ProducerStates, SequenceCheck};
 use crate::protocol::batch::{self, BatchError, BatchHeader};
 use crate::protocol::TopicPartition;
-use crate::storage::{self, EpochCache, LogConfig, PartitionLog};
+use crate::storage::{self, EpochCache, LogConfig, PartitionLog, PendingSync};
 
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
@@ -40,6 +49,8 @@ pub enum Error {
     NotEnoughReplicas { isr: usize, min: usize },
     #[error("timed out waiting for replication")]
     Timeout,
+    #[error("the log of {0} is offline after a storage error; restart the node")]
+    Offline(TopicPartition),
     #[error(transparent)]
     Storage(#[from] storage::Error),
 }
@@ -59,6 +70,7 @@ impl Error {
             Error::UnknownLeaderEpoch { .. } => ResponseError::UnknownLeaderEpoch,
             Error::NotEnoughReplicas { .. } => ResponseError::NotEnoughReplicas,
             Error::Timeout => ResponseError::RequestTimedOut,
+            Error::Offline(_) => ResponseError::KafkaStorageError,
             Error::Storage(storage::Error::OffsetOutOfRange { .. }) => {
                 ResponseError::OffsetOutOfRange
             }
@@ -77,17 +89,19 @@ pub enum ReadLimit {
     LogEnd,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct AppendInfo {
     pub base_offset: i64,
     /// Offset after the appended batches; acks=all waits for the HW to reach it.
     pub next_offset: i64,
     pub log_start_offset: i64,
+    /// Due before the produce is answered (`flush.messages`).
+    pub flush: PendingSync,
 }
 
 #[derive(Debug, Clone)]
 pub struct FetchData {
-    pub records: Bytes,
+    pub records: bytes::Bytes,
     pub high_watermark: i64,
     pub log_start_offset: i64,
     pub log_end_offset: i64,
@@ -111,18 +125,6 @@ impl Default for PartitionConfig {
     }
 }
 
-/// What the leader knows of one follower, from its fetches.
-#[derive(Debug, Clone, Copy)]
-struct FollowerState {
-    /// The follower has every offset below this (its last fetch offset).
-    leo: i64,
-    /// When the follower was last known to have everything the leader had.
-    last_caught_up: Instant,
-    /// The leader's log end at the follower's previous fetch, and when it was.
-    prev_fetch_leader_leo: i64,
-    prev_fetch_time: Instant,
-}
-
 /// An ISR change the leader wants the controller to commit.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct IsrChange {
@@ -137,8 +139,20 @@ const HW_CHECKPOINT: &str = "high-watermark";
 /// How long an ISR request may stay unanswered before the leader asks again.
 const ISR_REQUEST_RETRY: Duration = Duration::from_secs(5);
 
+/// Whether the log in `State` may be used.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum LogState {
+    Ready,
+    /// Being truncated or reset through a private handle; reads and appends wait
+    /// for the swap (they are refused as NOT_LEADER, which clients retry).
+    Busy,
+    /// A truncation failed half-way: the files and the in-memory view may disagree.
+    Failed,
+}
+
 struct State {
     log: PartitionLog,
+    log_state: LogState,
     config: PartitionConfig,
     leader_epoch: i32,
     is_leader: bool,
@@ -146,7 +160,7 @@ struct State {
     leader_id: i32,
     isr: Vec<i32>,
     /// Followers' positions, tracked while this replica leads.
-    follower_leo: HashMap<i32, FollowerState>,
+    followers: HashMap<i32, FollowerState>,
     /// An ISR change sent to the controller and not yet seen in the metadata.
     pending_isr: Option<(Vec<i32>, Instant)>,
     high_watermark: i64,
@@ -155,6 +169,88 @@ struct State {
     epochs: EpochCache,
     /// The high watermark last written to the checkpoint file.
     checkpointed_hw: i64,
+}
+
+impl State {
+    fn usable(&self, tp: &TopicPartition) -> Result<()> {
+        match self.log_state {
+            LogState::Ready => Ok(()),
+            LogState::Busy => Err(Error::NotLeader(tp.clone())),
+            LogState::Failed => Err(Error::Offline(tp.clone())),
+        }
+    }
+
+    fn leader_usable(&self, tp: &TopicPartition) -> Result<()> {
+        if !self.is_leader {
+            return Err(Error::NotLeader(tp.clone()));
+        }
+        self.usable(tp)
+    }
+
+    fn isr_view(&self, leader: i32, max_lag: Duration, now: Instant) -> IsrView<'_> {
+        IsrView {
+            leader,
+            isr: &self.isr,
+            followers: &self.followers,
+            log_end_offset: self.log.log_end_offset(),
+            high_watermark: self.high_watermark,
+            epoch_start_offset: self.epochs.entries().last().map_or(0, |(_, start)| *start),
+            max_lag,
+            now,
+        }
+    }
+
+    fn isr_request_in_flight(&self) -> bool {
+        self.pending_isr
+            .as_ref()
+            .is_some_and(|(_, at)| at.elapsed() <= ISR_REQUEST_RETRY)
+    }
+
+    /// Move the high watermark up to the ISR minimum; true when it moved.
+    fn advance_high_watermark(&mut self, node_id: i32) -> bool {
+        let hw = isr::high_watermark(
+            node_id,
+            &self.isr,
+            &self.followers,
+            self.log.log_end_offset(),
+        );
+        if hw > self.high_watermark {
+            self.high_watermark = hw;
+            true
+        } else {
+            false
+        }
+    }
+}
+
+/// Run blocking partition work (fsync, truncation) on a blocking thread and wait.
+pub async fn blocking<T: Send + 'static>(
+    f: impl FnOnce() -> Result<T> + Send + 'static,
+) -> Result<T> {
+    tokio::task::spawn_blocking(f).await.unwrap_or_else(|e| {
+        Err(Error::Storage(storage::Error::Io {
+            path: Default::default(),
+            source: std::io::Error::other(e),
+        }))
+    })
+}
+
+/// Sync a rolled segment without waiting for it, as Kafka does; failures are logged.
+fn sync_in_background(sync: PendingSync) {
+    if !sync.is_empty() {
+        tokio::task::spawn_blocking(move || {
+            if let Err(e) = sync.run() {
+                warn!(error = %e, "background fsync of a rolled segment failed");
+            }
+        });
+    }
+}
+
+/// A log rebuilt off the lock, with the state derived from its batches.
+struct Rebuilt {
+    log: PartitionLog,
+    producers: ProducerStates,
+    epochs: EpochCache,
 }
 
 pub struct Partition {
@@ -166,7 +262,7 @@ pub struct Partition {
 }
 
 impl Partition {
-    /// Open the local log and rebuild producer state from it.
+    /// Open the local log and rebuild producer state from it (blocking).
     pub fn open(
         tp: TopicPartition,
         topic_id: Uuid,
@@ -194,12 +290,13 @@ impl Partition {
             node_id,
             state: Mutex::new(State {
                 log,
+                log_state: LogState::Ready,
                 config,
                 leader_epoch: 0,
                 is_leader: false,
                 leader_id: -1,
                 isr: vec![node_id],
-                follower_leo: HashMap::new(),
+                followers: HashMap::new(),
                 pending_isr: None,
                 high_watermark,
                 producers,
@@ -224,25 +321,13 @@ impl Partition {
         st.epochs.assign(leader_epoch, leo);
         st.isr = isr;
         st.pending_isr = None;
-        // Followers' positions are unknown until they fetch; give every one a full
-        // lag window before it can be dropped from the ISR.
         let now = Instant::now();
-        st.follower_leo = replicas
+        st.followers = replicas
             .iter()
             .filter(|r| **r != self.node_id)
-            .map(|r| {
-                (
-                    *r,
-                    FollowerState {
-                        leo: 0,
-                        last_caught_up: now,
-                        prev_fetch_leader_leo: 0,
-                        prev_fetch_time: now,
-                    },
-                )
-            })
+            .map(|r| (*r, FollowerState::unknown(now)))
             .collect();
-        Self::advance_high_watermark(&mut st, self.node_id);
+        st.advance_high_watermark(self.node_id);
         drop(st);
         self.wake();
     }
@@ -252,7 +337,7 @@ impl Partition {
         let mut st = self.lock();
         st.isr = isr;
         st.pending_isr = None;
-        let moved = Self::advance_high_watermark(&mut st, self.node_id);
+        let moved = st.advance_high_watermark(self.node_id);
         drop(st);
         if moved {
             self.wake();
@@ -266,7 +351,7 @@ impl Partition {
         st.is_leader = false;
         st.leader_id = leader;
         st.leader_epoch = leader_epoch;
-        st.follower_leo.clear();
+        st.followers.clear();
         st.pending_isr = None;
         drop(st);
         self.wake();
@@ -281,90 +366,51 @@ impl Partition {
     }
 
     /// The leader saw follower `replica` fetch from `fetch_offset`: it has every
-    /// offset below. Advances the HW, and returns the ISR expansion to ask the
-    /// controller for once a follower outside the ISR has caught up.
-    pub fn update_follower(&self, replica: i32, fetch_offset: i64) -> Option<IsrChange> {
+    /// offset below. Advances the HW; true when the ISR should change now (the
+    /// follower earned its place back), for the ISR task to ask the controller.
+    pub fn update_follower(&self, replica: i32, fetch_offset: i64, max_lag: Duration) -> bool {
         let mut st = self.lock();
         if !st.is_leader {
-            return None;
+            return false;
         }
         let leo = st.log.log_end_offset();
         let now = Instant::now();
-        let f = st.follower_leo.get_mut(&replica)?;
-        f.leo = fetch_offset.min(leo);
-        if fetch_offset >= leo {
-            f.last_caught_up = now;
-        } else if fetch_offset >= f.prev_fetch_leader_leo {
-            f.last_caught_up = f.last_caught_up.max(f.prev_fetch_time);
-        }
-        f.prev_fetch_leader_leo = leo;
-        f.prev_fetch_time = now;
-        let moved = Self::advance_high_watermark(&mut st, self.node_id);
-        // Kafka's rule: a follower rejoins once it has everything up to the HW and
-        // has reached the current leader epoch.
-        let epoch_start = st.epochs.entries().last().map_or(0, |(_, start)| *start);
-        let mut change = None;
-        if !st.isr.contains(&replica)
-            && fetch_offset >= st.high_watermark
-            && fetch_offset >= epoch_start
-            && st
-                .pending_isr
-                .as_ref()
-                .is_none_or(|(_, at)| at.elapsed() > ISR_REQUEST_RETRY)
-        {
-            let mut isr = st.isr.clone();
-            isr.push(replica);
-            st.pending_isr = Some((isr.clone(), now));
-            change = Some(IsrChange {
-                leader_epoch: st.leader_epoch,
-                isr,
-            });
-        }
+        let Some(f) = st.followers.get_mut(&replica) else {
+            return false;
+        };
+        f.on_fetch(fetch_offset, leo, now);
+        let moved = st.advance_high_watermark(self.node_id);
+        let rejoins = !st.isr.contains(&replica)
+            && !st.isr_request_in_flight()
+            && isr::wanted_isr(&st.isr_view(self.node_id, max_lag, now))
+                .is_some_and(|isr| isr.contains(&replica));
         drop(st);
         if moved {
             self.wake();
         }
-        change
+        rejoins
     }
 
-    /// The ISR without followers that have not caught up for `max_lag`
-    /// (`replica.lag.time.max.ms`), if any must go.
-    pub fn shrink_isr(&self, max_lag: Duration) -> Option<IsrChange> {
+    /// The ISR change this leader should ask the controller for now (shrink past
+    /// `replica.lag.time.max.ms`, or expansion), unless one is already in flight.
+    /// Marks it in flight; [`Partition::isr_change_failed`] releases it.
+    pub fn propose_isr_change(&self, max_lag: Duration) -> Option<IsrChange> {
         let mut st = self.lock();
-        if !st.is_leader
-            || st
-                .pending_isr
-                .as_ref()
-                .is_some_and(|(_, at)| at.elapsed() <= ISR_REQUEST_RETRY)
-        {
+        if !st.is_leader || st.isr_request_in_flight() {
             return None;
         }
-        let leo = st.log.log_end_offset();
-        let lagging: Vec<i32> = st
-            .isr
-            .iter()
-            .copied()
-            .filter(|r| *r != self.node_id)
-            .filter(|r| {
-                st.follower_leo
-                    .get(r)
-                    .is_some_and(|f| f.leo < leo && f.last_caught_up.elapsed() > max_lag)
-            })
-            .collect();
-        if lagging.is_empty() {
-            return None;
-        }
-        let isr: Vec<i32> = st
-            .isr
-            .iter()
-            .copied()
-            .filter(|r| !lagging.contains(r))
-            .collect();
+        let isr = isr::wanted_isr(&st.isr_view(self.node_id, max_lag, Instant::now()))?;
         st.pending_isr = Some((isr.clone(), Instant::now()));
         Some(IsrChange {
             leader_epoch: st.leader_epoch,
             isr,
         })
+    }
+
+    /// The controller refused or did not commit the last proposal: it may be
+    /// proposed again at once.
+    pub fn isr_change_failed(&self) {
+        self.lock().pending_isr = None;
     }
 
     /// The newest leader epoch in this replica's log.
@@ -379,62 +425,102 @@ impl Partition {
         st.epochs.end_offset_for(epoch, st.log.log_end_offset())
     }
 
-    /// Cut the log back to `offset` (a follower dropping a divergent tail), and
-    /// rebuild the producer and epoch state from what remains.
-    pub fn truncate_to(&self, offset: i64) -> Result<()> {
+    /// Run `rebuild` on a private handle of the log while reads and appends are
+    /// refused, then swap the result in (blocking).
+    fn rebuild_log(&self, rebuild: impl FnOnce(&Path, LogConfig) -> Result<Rebuilt>) -> Result<()> {
+        let (dir, config) = {
+            let mut st = self.lock();
+            st.usable(&self.tp)?;
+            st.log_state = LogState::Busy;
+            (st.log.dir().to_path_buf(), st.config.log.clone())
+        };
+        let result = rebuild(&dir, config);
         let mut st = self.lock();
-        if offset >= st.log.log_end_offset() {
+        match result {
+            Ok(r) => {
+                st.log = r.log;
+                st.producers = r.producers;
+                st.epochs = r.epochs;
+                st.log_state = LogState::Ready;
+                let leo = st.log.log_end_offset();
+                if st.is_leader {
+                    // Became leader meanwhile: its epoch starts at the new log end.
+                    let epoch = st.leader_epoch;
+                    st.epochs.assign(epoch, leo);
+                }
+                st.high_watermark = st.high_watermark.clamp(st.log.log_start_offset(), leo);
+                Ok(())
+            }
+            Err(e) => {
+                warn!(partition = %self.tp, error = %e, "log rebuild failed; the partition is offline until restart");
+                st.log_state = LogState::Failed;
+                Err(e)
+            }
+        }
+    }
+
+    /// Cut the log back to `offset` (a follower dropping a divergent tail), and
+    /// rebuild the producer and epoch state from what remains (blocking).
+    pub fn truncate_to(&self, offset: i64) -> Result<()> {
+        if offset >= self.log_end_offset() {
             return Ok(());
         }
-        st.log.truncate_to(offset)?;
-        st.log.flush()?;
-        let dir = st.log.dir().to_path_buf();
-        let config = st.config.log.clone();
-        let mut producers = ProducerStates::default();
-        let mut epochs = EpochCache::default();
-        // Reopening replays the remaining batch headers; truncation is rare.
-        let log = PartitionLog::open(&dir, config, &mut |h| {
-            producers.record(h);
-            epochs.assign(h.partition_leader_epoch, h.base_offset);
-        })?;
-        st.log = log;
-        st.producers = producers;
-        st.epochs = epochs;
-        let leo = st.log.log_end_offset();
-        st.high_watermark = st.high_watermark.min(leo);
-        Ok(())
+        self.rebuild_log(|dir, config| {
+            let mut headers: Vec<BatchHeader> = Vec::new();
+            let mut log = PartitionLog::open(dir, config, &mut |h| headers.push(*h))?;
+            let leo = log.truncate_to(offset)?;
+            log.flush()?;
+            let mut producers = ProducerStates::default();
+            let mut epochs = EpochCache::default();
+            for h in headers.iter().filter(|h| h.base_offset < leo) {
+                producers.record(h);
+                epochs.assign(h.partition_leader_epoch, h.base_offset);
+            }
+            Ok(Rebuilt {
+                log,
+                producers,
+                epochs,
+            })
+        })
     }
 
     /// Empty this follower's log and start it at `offset`: the leader no longer has
-    /// anything this replica could continue from (retention removed it).
+    /// anything this replica could continue from (retention removed it). Blocking.
     pub fn reset_to(&self, offset: i64) -> Result<()> {
+        self.rebuild_log(|dir, config| {
+            Ok(Rebuilt {
+                log: PartitionLog::reset(dir, config, offset)?,
+                producers: ProducerStates::default(),
+                epochs: EpochCache::default(),
+            })
+        })?;
         let mut st = self.lock();
-        st.log.reset_to(offset)?;
-        st.producers = ProducerStates::default();
-        st.epochs = EpochCache::default();
         st.high_watermark = offset;
         Ok(())
     }
 
-    /// Append batches fetched from the leader of `leader_epoch`, offsets as they are.
-    pub fn append_as_follower(&self, records: &[u8], leader_epoch: i32) -> Result<()> {
-        let mut headers = batch::validate_batches(records)?;
+    /// Append batches fetched from the leader of `leader_epoch`, offsets and bytes
+    /// as they are (no copy). The returned sync is due before the follower reports
+    /// the new offsets to the leader.
+    pub fn append_as_follower(&self, records: &[u8], leader_epoch: i32) -> Result<PendingSync> {
+        let headers = batch::validate_batches(records)?;
         if headers.is_empty() {
-            return Ok(());
+            return Ok(PendingSync::default());
         }
-        let mut buf = records.to_vec();
         let mut st = self.lock();
+        st.usable(&self.tp)?;
         if st.is_leader || st.leader_epoch != leader_epoch {
             return Err(Error::NotLeader(self.tp.clone()));
         }
-        st.log.append(&mut buf, &mut headers, false)?;
+        let appended = st.log.append(records, &headers)?;
         for (_, h) in &headers {
             st.producers.record(h);
             st.epochs.assign(h.partition_leader_epoch, h.base_offset);
         }
         drop(st);
+        sync_in_background(appended.rolled);
         self.wake();
-        Ok(())
+        Ok(appended.flush)
     }
 
     /// A follower's HW: the leader's, as far as this replica has the data.
@@ -500,28 +586,6 @@ impl Partition {
         self.lock().log.log_start_offset()
     }
 
-    fn advance_high_watermark(st: &mut State, node_id: i32) -> bool {
-        let leo = st.log.log_end_offset();
-        let hw = st
-            .isr
-            .iter()
-            .map(|id| {
-                if *id == node_id {
-                    leo
-                } else {
-                    st.follower_leo.get(id).map_or(0, |f| f.leo)
-                }
-            })
-            .min()
-            .unwrap_or(leo);
-        if hw > st.high_watermark {
-            st.high_watermark = hw;
-            true
-        } else {
-            false
-        }
-    }
-
     fn check_epoch(st: &State, current_leader_epoch: i32) -> Result<()> {
         if current_leader_epoch < 0 || current_leader_epoch == st.leader_epoch {
             Ok(())
@@ -539,14 +603,13 @@ impl Partition {
     }
 
     /// Append a produce request's batches as leader. `records` is validated here
-    /// (magic, sizes, CRC) before anything is written.
+    /// (magic, sizes, CRC) before anything is written, and copied once: the copy
+    /// gets the assigned offsets and this leader's epoch.
     pub fn append_as_leader(&self, records: &[u8], acks: i16) -> Result<AppendInfo> {
         let mut headers = batch::validate_batches(records)?;
         let mut buf = records.to_vec();
         let mut st = self.lock();
-        if !st.is_leader {
-            return Err(Error::NotLeader(self.tp.clone()));
-        }
+        st.leader_usable(&self.tp)?;
         if acks == -1 && st.isr.len() < st.config.min_insync_replicas {
             return Err(Error::NotEnoughReplicas {
                 isr: st.isr.len(),
@@ -573,6 +636,7 @@ impl Partition {
                         base_offset: first_offset,
                         next_offset: first_offset + count,
                         log_start_offset: st.log.log_start_offset(),
+                        flush: PendingSync::default(),
                     });
                 }
                 SequenceCheck::OutOfOrder { expected, got } => {
@@ -582,27 +646,30 @@ impl Partition {
             }
         }
         let epoch = st.leader_epoch;
-        for (pos, _) in &headers {
+        for (pos, h) in headers.iter_mut() {
             batch::set_partition_leader_epoch(&mut buf[*pos..], epoch);
-        }
-        let (first, last) = st.log.append(&mut buf, &mut headers, true)?;
-        for (_, h) in &headers {
-            let mut h: BatchHeader = *h;
             h.partition_leader_epoch = epoch;
-            st.producers.record(&h);
         }
-        Self::advance_high_watermark(&mut st, self.node_id);
+        st.log.assign_offsets(&mut buf, &mut headers);
+        let appended = st.log.append(&buf, &headers)?;
+        for (_, h) in &headers {
+            st.producers.record(h);
+        }
+        st.advance_high_watermark(self.node_id);
         let info = AppendInfo {
-            base_offset: first,
-            next_offset: last + 1,
+            base_offset: appended.first_offset,
+            next_offset: appended.last_offset + 1,
             log_start_offset: st.log.log_start_offset(),
+            flush: appended.flush,
         };
         drop(st);
+        sync_in_background(appended.rolled);
         self.wake();
         Ok(info)
     }
 
-    /// Read for a consumer (up to the HW) or a follower (up to the log end).
+    /// Read for a consumer (up to the HW) or a follower (up to the log end). The
+    /// lock covers the plan; the positioned reads run after it is released.
     pub fn read(
         &self,
         offset: i64,
@@ -610,38 +677,49 @@ impl Partition {
         limit: ReadLimit,
         current_leader_epoch: i32,
     ) -> Result<FetchData> {
-        let st = self.lock();
-        Self::check_epoch(&st, current_leader_epoch)?;
-        if !st.is_leader {
-            return Err(Error::NotLeader(self.tp.clone()));
-        }
-        let upto = match limit {
-            ReadLimit::HighWatermark => st.high_watermark,
-            ReadLimit::LogEnd => st.log.log_end_offset(),
+        let (plan, high_watermark, log_start_offset, log_end_offset) = {
+            let st = self.lock();
+            Self::check_epoch(&st, current_leader_epoch)?;
+            st.leader_usable(&self.tp)?;
+            let upto = match limit {
+                ReadLimit::HighWatermark => st.high_watermark,
+                ReadLimit::LogEnd => st.log.log_end_offset(),
+            };
+            (
+                st.log.prepare_read(offset, max_bytes, upto)?,
+                st.high_watermark,
+                st.log.log_start_offset(),
+                st.log.log_end_offset(),
+            )
         };
-        let read = st.log.read(offset, max_bytes, upto)?;
+        let read = plan.read().inspect_err(|e| {
+            warn!(partition = %self.tp, offset, error = %e, "read failed");
+        })?;
         Ok(FetchData {
             records: read.records,
-            high_watermark: st.high_watermark,
-            log_start_offset: st.log.log_start_offset(),
-            log_end_offset: st.log.log_end_offset(),
+            high_watermark,
+            log_start_offset,
+            log_end_offset,
         })
     }
 
     /// Offsets for ListOffsets: -1 latest (HW), -2 earliest, -3 max timestamp, else
     /// the first offset with a timestamp >= the given one. Returns (offset, timestamp).
     pub fn list_offset(&self, timestamp: i64, current_leader_epoch: i32) -> Result<(i64, i64)> {
-        let st = self.lock();
-        Self::check_epoch(&st, current_leader_epoch)?;
-        if !st.is_leader {
-            return Err(Error::NotLeader(self.tp.clone()));
-        }
+        let (lookup, high_watermark) = {
+            let st = self.lock();
+            Self::check_epoch(&st, current_leader_epoch)?;
+            st.leader_usable(&self.tp)?;
+            match timestamp {
+                -1 => return Ok((st.high_watermark, -1)),
+                -2 => return Ok((st.log.log_start_offset(), -1)),
+                _ => (st.log.time_lookup(), st.high_watermark),
+            }
+        };
         Ok(match timestamp {
-            -1 => (st.high_watermark, -1),
-            -2 => (st.log.log_start_offset(), -1),
-            -3 => st.log.max_timestamp()?.unwrap_or((-1, -1)),
-            ts => match st.log.offset_for_timestamp(ts)? {
-                Some((offset, ts)) if offset < st.high_watermark => (offset, ts),
+            -3 => lookup.max_timestamp()?.unwrap_or((-1, -1)),
+            ts => match lookup.offset_for_timestamp(ts)? {
+                Some((offset, ts)) if offset < high_watermark => (offset, ts),
                 _ => (-1, -1),
             },
         })
@@ -651,19 +729,19 @@ impl Partition {
     /// where it ended (Kafka's `endOffsetFor`).
     pub fn end_offset_for_epoch(&self, epoch: i32) -> Result<(i32, i64)> {
         let st = self.lock();
-        if !st.is_leader {
-            return Err(Error::NotLeader(self.tp.clone()));
-        }
+        st.leader_usable(&self.tp)?;
         Ok(st.epochs.end_offset_for(epoch, st.log.log_end_offset()))
     }
 
+    /// fsync the log and checkpoint the high watermark (blocking).
     pub fn flush(&self) -> Result<()> {
-        self.lock().log.flush()?;
+        let sync = self.lock().log.take_sync();
+        sync.run()?;
         self.checkpoint_high_watermark()
     }
 
     /// Write the high watermark to the checkpoint file if it moved (write a temporary
-    /// file and rename it, so a crash leaves the old or the new value).
+    /// file and rename it, so a crash leaves the old or the new value). Blocking.
     pub fn checkpoint_high_watermark(&self) -> Result<()> {
         let (hw, dir) = {
             let st = self.lock();
@@ -685,8 +763,17 @@ impl Partition {
         Ok(())
     }
 
+    /// Delete segments past retention; returns how many (blocking: unlinks files).
     pub fn apply_retention(&self, now_ms: i64) -> Result<usize> {
-        Ok(self.lock().log.apply_retention(now_ms)?)
+        let expired = {
+            let mut st = self.lock();
+            if st.log_state != LogState::Ready {
+                return Ok(0);
+            }
+            st.log.expire_segments(now_ms)
+        };
+        storage::remove_segment_files(&expired)?;
+        Ok(expired.len())
     }
 
     /// Register interest in the next change of this partition's log or HW.
@@ -705,7 +792,7 @@ impl Partition {
         }
     }
 
-    /// Close the log and remove its files.
+    /// Close the log and remove its files (blocking).
     pub fn delete(self: Arc<Self>) -> Result<()> {
         let dir = self.lock().log.dir().to_path_buf();
         self.wake();
@@ -764,7 +851,7 @@ mod tests {
         p.become_leader(0, vec![1, 2], &[1, 2]);
         p.append_as_leader(&make_batch(4, -1, -1), 1).unwrap();
         assert_eq!(p.high_watermark(), 0, "follower 2 has nothing yet");
-        assert_eq!(p.update_follower(2, 3), None);
+        assert!(!p.update_follower(2, 3, Duration::from_secs(30)));
         assert_eq!(p.high_watermark(), 3);
         p.flush().unwrap();
         drop(p);

@@ -10,7 +10,10 @@ mod log;
 mod segment;
 
 pub use epochs::EpochCache;
-pub use log::{LogConfig, PartitionLog, ReadResult};
+pub use log::{
+    remove_segment_files, Appended, LogConfig, PartitionLog, PendingRead, PendingSync, ReadResult,
+    TimeLookup,
+};
 
 use std::path::PathBuf;
 

@@ -1,29 +1,46 @@
 //! One segment file: `<base offset, 20 digits>.log`, batches back to back.
 //! Holds a sparse index (batch base offset -> file position) built as batches are
 //! appended or scanned on open.
+//!
+//! The file handle is shared (`Arc<File>`), so a [`SegmentView`] taken under the
+//! partition lock can be read after the lock is released: positioned reads need no
+//! seek position, and an unlinked segment (retention) stays readable through it.
 
 use std::fs::{File, OpenOptions};
 use std::io::Write;
 use std::os::unix::fs::FileExt;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
-use super::{io_err, Result};
-use crate::protocol::batch::{BatchError, BatchHeader, HEADER_LEN, LOG_OVERHEAD};
+use super::{io_err, Error, Result};
+use crate::protocol::batch::{BatchError, BatchHeader, HEADER_LEN};
 
 /// Read size when scanning a segment on open.
 const SCAN_CHUNK_BYTES: usize = 1 << 20;
 
 pub(crate) struct Segment {
     pub base_offset: i64,
-    pub path: PathBuf,
-    file: File,
+    pub path: Arc<Path>,
+    file: Arc<File>,
     pub size: u64,
     /// Offset after the last batch in this segment.
     pub next_offset: i64,
     pub max_timestamp: i64,
+    /// Max timestamp of the first batch (for `segment.ms`), -1 while empty.
+    pub first_batch_timestamp: i64,
     /// (batch base offset, file position), ascending; first entry is position 0.
     index: Vec<(i64, u64)>,
     bytes_since_index: u64,
+}
+
+/// A segment as it was when the view was taken: its whole batches end at `size`.
+/// Cheap to clone; used for reads and fsyncs outside the partition lock.
+#[derive(Clone)]
+pub(crate) struct SegmentView {
+    pub path: Arc<Path>,
+    file: Arc<File>,
+    pub size: u64,
+    pub max_timestamp: i64,
 }
 
 pub(crate) fn segment_file_name(base_offset: i64) -> String {
@@ -40,7 +57,7 @@ pub(crate) struct ScanOutcome {
 
 impl Segment {
     pub fn create(dir: &Path, base_offset: i64) -> Result<Segment> {
-        let path = dir.join(segment_file_name(base_offset));
+        let path: Arc<Path> = dir.join(segment_file_name(base_offset)).into();
         let file = OpenOptions::new()
             .create(true)
             .read(true)
@@ -50,10 +67,11 @@ impl Segment {
         Ok(Segment {
             base_offset,
             path,
-            file,
+            file: Arc::new(file),
             size: 0,
             next_offset: base_offset,
             max_timestamp: -1,
+            first_batch_timestamp: -1,
             index: Vec::new(),
             bytes_since_index: 0,
         })
@@ -77,11 +95,12 @@ impl Segment {
         let len = file.metadata().map_err(io_err(&path))?.len();
         let mut seg = Segment {
             base_offset,
-            path,
-            file,
+            path: path.into(),
+            file: Arc::new(file),
             size: 0,
             next_offset: base_offset,
             max_timestamp: -1,
+            first_batch_timestamp: -1,
             index: Vec::new(),
             bytes_since_index: 0,
         };
@@ -120,6 +139,8 @@ impl Segment {
                 };
                 let total = h.total_len();
                 if rest.len() < total {
+                    // The length is checked against the file before the chunk grows
+                    // to it: a corrupt length must not become a huge allocation.
                     if pos + (off + total) as u64 > len {
                         problem = Some(BatchError::Truncated {
                             at: pos as usize + off,
@@ -178,20 +199,23 @@ impl Segment {
             self.index.push((h.base_offset, position));
             self.bytes_since_index = 0;
         }
+        if self.size == 0 {
+            self.first_batch_timestamp = h.max_timestamp;
+        }
         self.bytes_since_index += total;
         self.size = position + total;
         self.next_offset = h.next_offset();
         self.max_timestamp = self.max_timestamp.max(h.max_timestamp);
     }
 
-    /// Append whole batches (already validated, offsets assigned).
+    /// Append whole batches (already validated, offsets assigned): one `write(2)`.
     pub fn append(
         &mut self,
         bytes: &[u8],
         headers: &[(usize, BatchHeader)],
         index_interval: u64,
     ) -> Result<()> {
-        (&self.file).write_all(bytes).map_err(io_err(&self.path))?;
+        (&*self.file).write_all(bytes).map_err(io_err(&self.path))?;
         let start = self.size;
         for (pos, h) in headers {
             self.note_batch(h, start + *pos as u64, index_interval);
@@ -207,10 +231,13 @@ impl Segment {
         }
     }
 
-    pub fn read_at(&self, buf: &mut [u8], pos: u64) -> Result<()> {
-        self.file
-            .read_exact_at(buf, pos)
-            .map_err(io_err(&self.path))
+    pub fn view(&self) -> SegmentView {
+        SegmentView {
+            path: self.path.clone(),
+            file: self.file.clone(),
+            size: self.size,
+            max_timestamp: self.max_timestamp,
+        }
     }
 
     /// Cut the file at `position`, which must be a batch boundary; `next_offset`
@@ -221,36 +248,74 @@ impl Segment {
         self.next_offset = next_offset;
         self.index.retain(|&(_, p)| p < position);
         self.bytes_since_index = 0;
+        if position == 0 {
+            self.first_batch_timestamp = -1;
+            self.max_timestamp = -1;
+        }
         Ok(())
-    }
-
-    pub fn sync(&self) -> Result<()> {
-        self.file.sync_data().map_err(io_err(&self.path))
     }
 
     pub fn is_empty(&self) -> bool {
         self.size == 0
     }
 
+    pub fn headers_from(&self, position: u64) -> Result<Vec<(u64, BatchHeader)>> {
+        self.view().headers_from(position)
+    }
+}
+
+impl SegmentView {
+    /// Fill `buf` from `pos`. A read past what the view holds is refused, so a
+    /// corrupt length can neither read garbage nor size a huge buffer.
+    pub fn read_at(&self, buf: &mut [u8], pos: u64) -> Result<()> {
+        if pos + buf.len() as u64 > self.size {
+            return Err(Error::Corrupt {
+                path: self.path.to_path_buf(),
+                source: BatchError::Truncated {
+                    at: pos as usize,
+                    have: self.size.saturating_sub(pos) as usize,
+                    need: buf.len(),
+                },
+            });
+        }
+        self.file
+            .read_exact_at(buf, pos)
+            .map_err(io_err(&self.path))
+    }
+
+    pub fn sync(&self) -> Result<()> {
+        self.file.sync_data().map_err(io_err(&self.path))
+    }
+
     /// Batch headers from `position` to the end, for searches that need them
-    /// (time lookups, truncation points). Reads in large chunks.
+    /// (time lookups, truncation points). A header whose length runs past the end of
+    /// the segment ends the scan with `Corrupt`.
     pub fn headers_from(&self, position: u64) -> Result<Vec<(u64, BatchHeader)>> {
         let mut out = Vec::new();
         let mut pos = position;
-        let mut buf = vec![0u8; HEADER_LEN];
-        while pos + (HEADER_LEN as u64) <= self.size {
+        let mut buf = [0u8; HEADER_LEN];
+        while pos < self.size {
             self.read_at(&mut buf, pos)?;
-            let h =
-                BatchHeader::parse(&buf, pos as usize).map_err(|source| super::Error::Corrupt {
-                    path: self.path.clone(),
-                    source,
-                })?;
+            let h = self.parse_header(&buf, pos)?;
             out.push((pos, h));
             pos += h.total_len() as u64;
         }
         Ok(out)
     }
-}
 
-/// Bytes of header a reader must see to learn a batch's length.
-pub(crate) const LENGTH_PREFIX: usize = LOG_OVERHEAD;
+    /// Parse the header read from `pos`, checking its length against the segment.
+    pub fn parse_header(&self, buf: &[u8], pos: u64) -> Result<BatchHeader> {
+        let corrupt = |source| Error::Corrupt {
+            path: self.path.to_path_buf(),
+            source,
+        };
+        let h = BatchHeader::parse(buf, pos as usize).map_err(corrupt)?;
+        if pos + h.total_len() as u64 > self.size {
+            return Err(corrupt(BatchError::BadLength {
+                at: pos as usize,
+                length: h.batch_length,
+            }));
+        }
+        Ok(h)
+    }
+}

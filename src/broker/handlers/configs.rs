@@ -91,10 +91,25 @@ pub fn describe(
                     }
                     let configs = broker
                         .config
-                        .given
+                        .described
                         .iter()
-                        .filter(|(n, _)| wanted(n))
-                        .map(|(n, v)| entry(n, v, SOURCE_STATIC_BROKER, version))
+                        .filter(|c| wanted(&c.name))
+                        .map(|c| {
+                            let source = if c.is_static {
+                                SOURCE_STATIC_BROKER
+                            } else {
+                                SOURCE_DEFAULT
+                            };
+                            let e = DescribeConfigsResourceResult::default()
+                                .with_name(sb(c.name.clone()))
+                                .with_value(c.value.clone().map(sb))
+                                .with_config_source(source);
+                            if version >= 3 {
+                                e.with_config_type(c.config_type)
+                            } else {
+                                e
+                            }
+                        })
                         .collect();
                     out.with_configs(configs)
                 }

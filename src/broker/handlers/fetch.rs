@@ -66,24 +66,12 @@ pub async fn handle(broker: &Broker, version: i16, req: FetchRequest) -> FetchRe
                     Some(part) => {
                         part.add_waiter(&notify);
                         if first_pass && req.replica_id.0 >= 0 {
-                            // A follower's fetch offset is its log end: it may move
-                            // the HW, or earn it its place back in the ISR.
-                            if let Some(change) =
-                                part.update_follower(req.replica_id.0, p.fetch_offset)
-                            {
-                                let controller = broker.controller.clone();
-                                let (topic, partition) = (part.tp.topic.clone(), part.tp.partition);
-                                tokio::spawn(async move {
-                                    let _ = controller
-                                        .alter_isr(
-                                            &topic,
-                                            partition,
-                                            change.leader_epoch,
-                                            change.isr,
-                                        )
-                                        .await;
-                                });
-                            }
+                            // A follower's fetch offset is its log end.
+                            broker.replicas.follower_fetched(
+                                &part,
+                                req.replica_id.0,
+                                p.fetch_offset,
+                            );
                         }
                         let budget = if total >= max_bytes {
                             0

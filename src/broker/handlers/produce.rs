@@ -13,6 +13,7 @@ use super::topics::auto_create;
 use crate::broker::Broker;
 use crate::protocol::error_code::ResponseError;
 use crate::protocol::sb;
+use crate::replication::partition::blocking;
 
 pub async fn handle(broker: &Broker, version: i16, req: ProduceRequest) -> Option<ProduceResponse> {
     let acks = req.acks;
@@ -61,11 +62,20 @@ pub async fn handle(broker: &Broker, version: i16, req: ProduceRequest) -> Optio
             out.push(match outcome {
                 Err(resp) => resp,
                 Ok((resp, part, info)) => {
-                    let replicated = if acks == -1 {
-                        part.wait_for_high_watermark(info.next_offset, deadline)
-                            .await
-                    } else {
+                    let flushed = if info.flush.is_empty() {
                         Ok(())
+                    } else {
+                        // flush.messages: durable here before it is acknowledged.
+                        let flush = info.flush;
+                        blocking(move || Ok(flush.run()?)).await
+                    };
+                    let replicated = match flushed {
+                        Err(e) => Err(e),
+                        Ok(()) if acks == -1 => {
+                            part.wait_for_high_watermark(info.next_offset, deadline)
+                                .await
+                        }
+                        Ok(()) => Ok(()),
                     };
                     match replicated {
                         Ok(()) => {
