@@ -11,6 +11,8 @@ pub mod cli;
 pub mod client;
 pub mod controller;
 pub mod format;
+#[doc(hidden)]
+pub mod fuzz;
 pub mod group;
 pub mod node;
 pub mod protocol;

@@ -28,6 +28,12 @@ pub struct BrokerSettings {
     pub socket_request_max_bytes: usize,
     /// `max.connections`
     pub max_connections: usize,
+    /// `queued.max.request.bytes`; None = unbounded
+    pub queued_max_request_bytes: Option<usize>,
+    /// `connections.max.idle.ms`
+    pub connections_max_idle: std::time::Duration,
+    /// `fetch.max.bytes`
+    pub fetch_max_bytes: usize,
     /// Broker-level defaults of topic configs that were given, by topic config name.
     pub topic_defaults: BTreeMap<String, String>,
     /// Every broker setting, for DescribeConfigs on this broker.
@@ -43,6 +49,9 @@ impl Default for BrokerSettings {
             default_replication_factor: 1,
             socket_request_max_bytes: crate::protocol::frame::DEFAULT_MAX_REQUEST_BYTES,
             max_connections: 10_000,
+            queued_max_request_bytes: Some(256 << 20),
+            connections_max_idle: std::time::Duration::from_secs(600),
+            fetch_max_bytes: 57_671_680,
             topic_defaults: BTreeMap::new(),
             described: Vec::new(),
         }

@@ -99,7 +99,7 @@ async fn route(
         R::Metadata(r) => {
             ResponseKind::Metadata(handlers::metadata::handle(broker, version, r).await)
         }
-        R::Produce(r) => match handlers::produce::handle(broker, version, r).await {
+        R::Produce(r) => match handlers::produce::handle(broker, version, r, peer).await {
             Some(resp) => ResponseKind::Produce(resp),
             None => return Ok(None),
         },

@@ -6,9 +6,10 @@
 
 pub mod config;
 mod connection;
-mod dispatch;
+pub mod dispatch;
 mod handlers;
 pub mod listener;
+pub mod memory;
 
 use std::sync::Arc;
 
@@ -24,6 +25,29 @@ pub struct Broker {
     pub controller: Arc<Controller>,
     pub replicas: Arc<ReplicaManager>,
     pub groups: Arc<Coordinator>,
+    /// Bytes of requests read and not yet answered, over all connections
+    /// (`queued.max.request.bytes`); None when unbounded.
+    pub request_memory: Option<Arc<memory::RequestMemory>>,
+}
+
+impl Broker {
+    pub fn new(
+        config: BrokerSettings,
+        controller: Arc<Controller>,
+        replicas: Arc<ReplicaManager>,
+        groups: Arc<Coordinator>,
+    ) -> Arc<Broker> {
+        let request_memory = config
+            .queued_max_request_bytes
+            .map(memory::RequestMemory::new);
+        Arc::new(Broker {
+            config,
+            controller,
+            replicas,
+            groups,
+            request_memory,
+        })
+    }
 }
 
 #[cfg(test)]

@@ -21,12 +21,7 @@ async fn broker(dir: &std::path::Path) -> Arc<Broker> {
     let replicas = ReplicaManager::new(1, dir, Default::default());
     replicas.start(controller.clone()).await;
     let groups = Coordinator::new(1, Default::default(), controller.clone(), replicas.clone());
-    Arc::new(Broker {
-        config,
-        controller,
-        replicas,
-        groups,
-    })
+    Broker::new(config, controller, replicas, groups)
 }
 
 fn frame<R: Request>(req: &R, version: i16) -> Option<Bytes> {

@@ -87,8 +87,10 @@ pub fn init_logging(verbose: u8) {
     let raft = if verbose >= 2 { level } else { "off" };
     let filter = EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| EnvFilter::new(format!("kw={level},openraft={raft},warn")));
+    // Colours only on a terminal: a log file (kw cluster's kw.log) stays plain text.
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .with_writer(std::io::stderr)
         .try_init();
 }

@@ -199,6 +199,11 @@ impl Props {
         if let Some(n) = self.num::<i32>("max.partition.fetch.bytes")? {
             c.partition_max_bytes = n.max(1);
         }
+        // librdkafka's network timeout; kw's consumer also gives up on a broker whose
+        // fetches have failed for this long.
+        if let Some(ms) = self.num::<u64>("socket.timeout.ms")? {
+            c.error_deadline = Duration::from_millis(ms.max(1));
+        }
         match self.get("auto.offset.reset") {
             None | Some("latest") | Some("largest") | Some("end") => {}
             Some("earliest") | Some("smallest") | Some("beginning") => c.reset_to_earliest = true,

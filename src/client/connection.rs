@@ -45,6 +45,33 @@ impl Shared {
     }
 }
 
+/// Read a response body of `size` bytes; the buffer grows as bytes arrive, so a
+/// length prefix alone (from a buggy or hostile broker) allocates nothing.
+async fn read_frame_body(
+    rd: &mut tokio::net::tcp::OwnedReadHalf,
+    size: usize,
+) -> std::result::Result<Bytes, String> {
+    const CHUNK: usize = 256 * 1024;
+    let mut buf = BytesMut::with_capacity(size.min(CHUNK));
+    while buf.len() < size {
+        if buf.capacity() == buf.len() {
+            buf.reserve(buf.len().clamp(4096, CHUNK).min(size - buf.len()));
+        }
+        let want = (size - buf.len()) as u64;
+        match (&mut *rd).take(want).read_buf(&mut buf).await {
+            Ok(0) => {
+                return Err(format!(
+                    "connection closed mid-response ({} of {size} bytes)",
+                    buf.len()
+                ))
+            }
+            Ok(_) => {}
+            Err(e) => return Err(e.to_string()),
+        }
+    }
+    Ok(buf.freeze())
+}
+
 pub struct Connection {
     pub addr: String,
     client_id: String,
@@ -95,11 +122,10 @@ impl Connection {
                     Ok(s) => break format!("bad response size {s}"),
                     Err(e) => break e.to_string(),
                 };
-                let mut buf = BytesMut::zeroed(size);
-                if let Err(e) = rd.read_exact(&mut buf).await {
-                    break e.to_string();
-                }
-                let buf = buf.freeze();
+                let buf = match read_frame_body(&mut rd, size).await {
+                    Ok(b) => b,
+                    Err(e) => break e,
+                };
                 let cid = i32::from_be_bytes(buf[..4].try_into().expect("4 bytes"));
                 let waiter = reader_shared
                     .pending
@@ -257,9 +283,11 @@ impl Connection {
     }
 
     fn decode<R: Request>(&self, mut body: Bytes, version: i16) -> Result<R::Response> {
+        let api = ApiKey::try_from(R::KEY)
+            .map_or_else(|_| format!("API {}", R::KEY), |k| format!("{k:?}"));
         let proto = |e: anyhow::Error| Error::Protocol {
             addr: self.addr.clone(),
-            reason: format!("{e:#}"),
+            reason: format!("cannot decode its {api} v{version} response: {e:#}"),
         };
         ResponseHeader::decode(&mut body, R::Response::header_version(version)).map_err(proto)?;
         R::Response::decode(&mut body, version).map_err(proto)

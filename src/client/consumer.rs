@@ -11,7 +11,7 @@ use kafka_protocol::error::ResponseError;
 use kafka_protocol::messages::fetch_request::{FetchPartition, FetchTopic};
 use kafka_protocol::messages::list_offsets_request::{ListOffsetsPartition, ListOffsetsTopic};
 use kafka_protocol::messages::{BrokerId, FetchRequest, ListOffsetsRequest, TopicName};
-use kafka_protocol::records::{RecordBatchDecoder, TimestampType};
+use kafka_protocol::records::TimestampType;
 use tokio::sync::mpsc;
 use tracing::debug;
 
@@ -64,6 +64,9 @@ pub struct ConsumerConfig {
     pub partition_max_bytes: i32,
     /// Applied on OFFSET_OUT_OF_RANGE (`auto.offset.reset`: earliest or latest).
     pub reset_to_earliest: bool,
+    /// A broker whose fetches keep failing (connection refused, timeouts) for this
+    /// long ends the consumer with the last error instead of retrying forever.
+    pub error_deadline: Duration,
 }
 
 impl Default for ConsumerConfig {
@@ -73,6 +76,7 @@ impl Default for ConsumerConfig {
             max_bytes: 52_428_800,
             partition_max_bytes: 1_048_576,
             reset_to_earliest: false,
+            error_deadline: Duration::from_secs(60),
         }
     }
 }
@@ -247,6 +251,14 @@ async fn fetch_loop(
     config: ConsumerConfig,
 ) {
     let mut backoff = Duration::from_millis(100);
+    let mut failing_since: Option<tokio::time::Instant> = None;
+    // Retry a failed fetch after a backoff, or give up: at once when the broker's
+    // answer cannot be decoded (retrying cannot help), after `error_deadline` when
+    // the same kind of failure keeps coming.
+    let give_up = |e: &Error, failing_since: &mut Option<tokio::time::Instant>| -> bool {
+        let since = *failing_since.get_or_insert_with(tokio::time::Instant::now);
+        matches!(e, Error::Protocol { .. }) || since.elapsed() >= config.error_deadline
+    };
     loop {
         // The partitions this broker leads, with their next offsets.
         let mine: Vec<(TopicPartition, i64)> = {
@@ -291,6 +303,10 @@ async fn fetch_loop(
             Ok(c) => c,
             Err(e) => {
                 debug!(broker, error = %e, "fetch connection failed");
+                if give_up(&e, &mut failing_since) {
+                    let _ = tx.send(Event::Error(e)).await;
+                    return;
+                }
                 let topics: Vec<String> = mine.iter().map(|(tp, _)| tp.topic.clone()).collect();
                 tokio::time::sleep(backoff).await;
                 backoff = (backoff * 2).min(Duration::from_secs(2));
@@ -327,6 +343,10 @@ async fn fetch_loop(
             Ok(r) => r,
             Err(e) => {
                 debug!(broker, error = %e, "fetch failed");
+                if give_up(&e, &mut failing_since) {
+                    let _ = tx.send(Event::Error(e)).await;
+                    return;
+                }
                 tokio::time::sleep(backoff).await;
                 backoff = (backoff * 2).min(Duration::from_secs(2));
                 let topics: Vec<String> = mine.iter().map(|(tp, _)| tp.topic.clone()).collect();
@@ -367,14 +387,19 @@ async fn fetch_loop(
                     continue;
                 }
                 let records = p.records.unwrap_or_default();
-                let (batch, next) =
-                    match decode(&topic, p.partition_index, broker, fetch_offset, records) {
-                        Ok(x) => x,
-                        Err(e) => {
-                            let _ = tx.send(Event::Error(e)).await;
-                            continue;
-                        }
-                    };
+                let (batch, next) = match decode_records(
+                    &topic,
+                    p.partition_index,
+                    broker,
+                    fetch_offset,
+                    records,
+                ) {
+                    Ok(x) => x,
+                    Err(e) => {
+                        let _ = tx.send(Event::Error(e)).await;
+                        continue;
+                    }
+                };
                 let mut eof = None;
                 {
                     let mut pos = positions.lock().expect("positions lock");
@@ -401,18 +426,30 @@ async fn fetch_loop(
             }
         }
         if !refresh.is_empty() {
+            // Retriable partition errors (the leader is moving) also count towards the
+            // deadline: a cluster that never settles ends the consumer.
+            let e = Error::Other(format!(
+                "broker {broker} keeps refusing fetches of {} (leader not available)",
+                refresh.join(", ")
+            ));
+            if give_up(&e, &mut failing_since) {
+                let _ = tx.send(Event::Error(e)).await;
+                return;
+            }
             for t in &refresh {
                 client.invalidate(t);
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
             let _ = client.refresh(&refresh).await;
+        } else {
+            failing_since = None;
         }
     }
 }
 
 /// Decode whole batches (a trailing partial batch cut by max bytes is ignored) and
 /// keep records at or after `fetch_offset`. Returns the records and the next offset.
-fn decode(
+pub fn decode_records(
     topic: &Arc<str>,
     partition: i32,
     broker: i32,
@@ -431,10 +468,11 @@ fn decode(
             next = next.max(h.next_offset());
             continue;
         }
-        let set = RecordBatchDecoder::decode(&mut bytes).map_err(|e| Error::Protocol {
-            addr: format!("broker {broker}"),
-            reason: format!("cannot decode a record batch of {topic}-{partition}: {e:#}"),
-        })?;
+        let set =
+            crate::protocol::records::decode_batches(&mut bytes).map_err(|e| Error::Protocol {
+                addr: format!("broker {broker}"),
+                reason: format!("cannot decode a record batch of {topic}-{partition}: {e:#}"),
+            })?;
         for r in set.records {
             if r.offset < fetch_offset {
                 continue;

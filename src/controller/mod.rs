@@ -64,8 +64,12 @@ impl Error {
         match self {
             Error::TopicExists(_) => ResponseError::TopicAlreadyExists,
             Error::UnknownTopic(_) => ResponseError::UnknownTopicOrPartition,
-            Error::Placement(placement::PlacementError::BadPartitions) => {
-                ResponseError::InvalidPartitions
+            Error::Placement(
+                placement::PlacementError::BadPartitions
+                | placement::PlacementError::TooManyPartitions,
+            ) => ResponseError::InvalidPartitions,
+            Error::Placement(placement::PlacementError::BadAssignment(_)) => {
+                ResponseError::InvalidReplicaAssignment
             }
             Error::Placement(_) => ResponseError::InvalidReplicationFactor,
             Error::InvalidTopic { .. } => ResponseError::InvalidTopicException,
@@ -377,7 +381,10 @@ impl Controller {
         }
         let brokers = image.live_brokers();
         let assignments = match t.assignments {
-            Some(a) if !a.is_empty() => a,
+            Some(a) if !a.is_empty() => {
+                placement::validate_assignment(&a, &brokers)?;
+                a
+            }
             _ => {
                 let start = image.topics.len() as i32;
                 placement::assign(t.partitions, t.replication_factor, &brokers, start)?

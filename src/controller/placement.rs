@@ -12,6 +12,45 @@ pub enum PlacementError {
     BadReplicationFactor,
     #[error("Number of partitions must be larger than 0.")]
     BadPartitions,
+    #[error("Number of partitions must be at most {MAX_PARTITIONS} (kw's limit per topic).")]
+    TooManyPartitions,
+    #[error("{0}")]
+    BadAssignment(String),
+}
+
+/// Most partitions one topic may have: a request for more is refused before
+/// anything is allocated for it.
+pub const MAX_PARTITIONS: i32 = 10_000;
+
+/// Check an explicit assignment (CreateTopics with replica lists): every partition
+/// has the same number of distinct, registered brokers.
+pub fn validate_assignment(assignment: &[Vec<i32>], brokers: &[i32]) -> Result<(), PlacementError> {
+    let bad = |m: String| Err(PlacementError::BadAssignment(m));
+    if assignment.len() > MAX_PARTITIONS as usize {
+        return Err(PlacementError::TooManyPartitions);
+    }
+    let rf = assignment.first().map_or(0, |r| r.len());
+    for (p, replicas) in assignment.iter().enumerate() {
+        if replicas.is_empty() {
+            return bad(format!("Partition {p} has an empty replica list."));
+        }
+        if replicas.len() != rf {
+            return bad("All partitions must have the same number of replicas.".into());
+        }
+        for (i, r) in replicas.iter().enumerate() {
+            if replicas[..i].contains(r) {
+                return bad(format!(
+                    "Duplicate brokers are not allowed in the replica assignment: {replicas:?}."
+                ));
+            }
+            if !brokers.contains(r) {
+                return bad(format!(
+                    "Unknown broker {r} in the replica assignment of partition {p}."
+                ));
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Assign `partitions` partitions with `rf` replicas over `brokers` (sorted ids),
@@ -24,6 +63,9 @@ pub fn assign(
 ) -> Result<Vec<Vec<i32>>, PlacementError> {
     if partitions <= 0 {
         return Err(PlacementError::BadPartitions);
+    }
+    if partitions > MAX_PARTITIONS || start_partition > MAX_PARTITIONS - partitions {
+        return Err(PlacementError::TooManyPartitions);
     }
     if rf <= 0 {
         return Err(PlacementError::BadReplicationFactor);
@@ -46,6 +88,34 @@ pub fn assign(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn hostile_counts_and_assignments_are_refused() {
+        assert_eq!(
+            assign(i32::MAX, 1, &[1], 0),
+            Err(PlacementError::TooManyPartitions)
+        );
+        assert_eq!(
+            assign(10, 1, &[1], i32::MAX - 5),
+            Err(PlacementError::TooManyPartitions)
+        );
+        assert!(assign(MAX_PARTITIONS, 1, &[1], 0).is_ok());
+        assert!(validate_assignment(&[vec![1, 2], vec![2, 1]], &[1, 2]).is_ok());
+        for bad in [
+            vec![vec![]],
+            vec![vec![1, 1]],
+            vec![vec![1], vec![1, 2]],
+            vec![vec![7]],
+        ] {
+            assert!(
+                matches!(
+                    validate_assignment(&bad, &[1, 2]),
+                    Err(PlacementError::BadAssignment(_))
+                ),
+                "{bad:?}"
+            );
+        }
+    }
 
     #[test]
     fn leaders_rotate_over_three_brokers() {

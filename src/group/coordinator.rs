@@ -12,7 +12,7 @@ use bytes::{Bytes, BytesMut};
 use kafka_protocol::error::ResponseError;
 use kafka_protocol::indexmap::IndexMap;
 use kafka_protocol::records::{
-    Compression, Record, RecordBatchDecoder, RecordBatchEncoder, RecordEncodeOptions, TimestampType,
+    Compression, Record, RecordBatchEncoder, RecordEncodeOptions, TimestampType,
 };
 use tokio::sync::oneshot;
 use tracing::{debug, info, warn};
@@ -232,7 +232,7 @@ impl Coordinator {
                 if h.is_control() {
                     continue;
                 }
-                match RecordBatchDecoder::decode(&mut bytes) {
+                match crate::protocol::records::decode_batches(&mut bytes) {
                     Ok(set) => {
                         for r in set.records {
                             if let Some(k) = r.key {

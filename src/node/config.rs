@@ -208,6 +208,12 @@ settings! {
     socket_request_max_bytes: i32 = 104_857_600, "socket.request.max.bytes", at_least(1, I32);
     /// Client connections served at once (kw's default; Kafka's is unlimited).
     max_connections: i32 = 10_000, "max.connections", at_least(1, I32);
+    /// Bytes of requests read and not yet answered, over all connections (kw's default; Kafka's -1 is unbounded).
+    queued_max_request_bytes: i64 = 268_435_456, "queued.max.request.bytes", at_least(-1, I64);
+    /// Close a connection that sends nothing for this long (also in the middle of a request).
+    connections_max_idle_ms: i64 = 600_000, "connections.max.idle.ms", at_least(1, I64);
+    /// Most bytes one Fetch response carries, whatever the client asks for.
+    fetch_max_bytes: i32 = 57_671_680, "fetch.max.bytes", at_least(1024, I32);
     /// How often retention looks for segments to delete.
     log_retention_check_interval_ms: i64 = 300_000, "log.retention.check.interval.ms", at_least(1, I64);
     /// Keep data this long; -1 forever (wins over log.retention.minutes and .hours).
@@ -482,6 +488,18 @@ impl Settings {
                 expected: format!(
                     "at most group.max.session.timeout.ms ({})",
                     self.group_max_session_timeout_ms
+                ),
+            });
+        }
+        if self.queued_max_request_bytes >= 0
+            && self.queued_max_request_bytes < self.socket_request_max_bytes as i64
+        {
+            return Err(ConfigError::Conflict {
+                key: "queued.max.request.bytes".into(),
+                value: self.queued_max_request_bytes.to_string(),
+                expected: format!(
+                    "-1 or at least socket.request.max.bytes ({})",
+                    self.socket_request_max_bytes
                 ),
             });
         }

@@ -221,12 +221,12 @@ impl Node {
             replicas.clone(),
         );
         let ticker = groups.spawn_ticker();
-        let broker = Arc::new(Broker {
-            config: broker_settings(&config),
-            controller: controller.clone(),
+        let broker = Broker::new(
+            broker_settings(&config),
+            controller.clone(),
             replicas,
             groups,
-        });
+        );
         let server = tokio::spawn(listener::run(tcp, broker.clone()));
         // Liveness only matters with peers; a lone node never fences itself.
         let liveness = if config.clustered {
@@ -299,6 +299,12 @@ impl Node {
         &self.data_dir
     }
 
+    /// What the request handlers share (for driving `broker::dispatch` directly, as
+    /// the request fuzzer does).
+    pub fn broker(&self) -> &Arc<Broker> {
+        &self.broker
+    }
+
     /// Graceful stop: a cluster member first hands its leadership over (fences
     /// itself through the controller); then every task stops, logs are fsynced and
     /// high watermarks checkpointed, and the node leaves the quorum.
@@ -349,6 +355,9 @@ fn broker_settings(config: &NodeConfig) -> BrokerSettings {
         default_replication_factor: s.default_replication_factor,
         socket_request_max_bytes: s.socket_request_max_bytes as usize,
         max_connections: s.max_connections as usize,
+        queued_max_request_bytes: usize::try_from(s.queued_max_request_bytes).ok(),
+        connections_max_idle: Duration::from_millis(s.connections_max_idle_ms as u64),
+        fetch_max_bytes: s.fetch_max_bytes as usize,
         topic_defaults: config.topic_defaults(),
         described,
     }

@@ -29,6 +29,8 @@ pub enum BatchError {
     },
     #[error("record batch at byte {at} has {count} records but last offset delta {delta}")]
     BadCount { at: usize, count: i32, delta: i32 },
+    #[error("record batch at byte {at} has invalid records: {reason}")]
+    BadRecords { at: usize, reason: String },
 }
 
 /// The fixed header of one v2 record batch.
@@ -237,6 +239,114 @@ pub fn validate_batches(buf: &[u8]) -> Result<Vec<(usize, BatchHeader)>, BatchEr
     Ok(out)
 }
 
+/// A zigzag varint as records use them; None if it runs past the end or is too long.
+fn read_varint(buf: &[u8], pos: &mut usize) -> Option<i64> {
+    let mut value: u64 = 0;
+    for shift in (0..64).step_by(7) {
+        let b = *buf.get(*pos)?;
+        *pos += 1;
+        value |= ((b & 0x7f) as u64) << shift;
+        if b & 0x80 == 0 {
+            return Some(((value >> 1) as i64) ^ -((value & 1) as i64));
+        }
+    }
+    None
+}
+
+/// Skip a length-prefixed field of `buf` (-1 = null where `nullable`).
+fn skip_bytes(buf: &[u8], pos: &mut usize, nullable: bool) -> Option<()> {
+    let len = read_varint(buf, pos)?;
+    if len == -1 && nullable {
+        return Some(());
+    }
+    let len = usize::try_from(len).ok()?;
+    if len > buf.len() - *pos {
+        return None;
+    }
+    *pos += len;
+    Some(())
+}
+
+/// Walk the records of an (uncompressed) record section: exactly `count` records,
+/// each as long as it says, with offset deltas 0, 1, 2, ... (Kafka's LogValidator
+/// refuses anything else), and nothing after the last.
+fn walk_records(records: &[u8], count: i32) -> Result<(), String> {
+    let mut pos = 0usize;
+    for i in 0..count {
+        let len = read_varint(records, &mut pos).ok_or("a record length runs past the batch")?;
+        let len = usize::try_from(len).map_err(|_| format!("record {i} has a negative length"))?;
+        if len > records.len() - pos {
+            return Err(format!(
+                "record {i} claims {len} bytes, {} remain",
+                records.len() - pos
+            ));
+        }
+        let record = &records[pos..pos + len];
+        pos += len;
+        let mut at = 1usize; // attributes
+        let fields = (|| {
+            read_varint(record, &mut at)?; // timestamp delta
+            let offset_delta = read_varint(record, &mut at)?;
+            skip_bytes(record, &mut at, true)?; // key
+            skip_bytes(record, &mut at, true)?; // value
+            let headers = read_varint(record, &mut at)?;
+            if headers < 0 || headers as usize > record.len() {
+                return None;
+            }
+            for _ in 0..headers {
+                skip_bytes(record, &mut at, false)?;
+                skip_bytes(record, &mut at, true)?;
+            }
+            Some((offset_delta, at))
+        })();
+        match fields {
+            None => return Err(format!("record {i} is malformed")),
+            Some((delta, _)) if delta != i as i64 => {
+                return Err(format!("record {i} has offset delta {delta}"))
+            }
+            Some((_, end)) if end != record.len() => {
+                return Err(format!(
+                    "record {i} has {} bytes after its headers",
+                    record.len() - end
+                ))
+            }
+            Some(_) => {}
+        }
+    }
+    if pos != records.len() {
+        return Err(format!(
+            "{} bytes after the last record",
+            records.len() - pos
+        ));
+    }
+    Ok(())
+}
+
+/// Check the records inside a produced batch as Kafka does before it appends them:
+/// the count in the header is the number of records there, with consecutive offset
+/// deltas. Compressed records are inflated (bounded) to be walked.
+pub fn validate_records(batch: &[u8], h: &BatchHeader, at: usize) -> Result<(), BatchError> {
+    let bad = |reason: String| BatchError::BadRecords { at, reason };
+    let section = &batch[HEADER_LEN..h.total_len()];
+    if h.compression() == 0 {
+        return walk_records(section, h.record_count).map_err(bad);
+    }
+    let compression = match h.compression() {
+        1 => kafka_protocol::records::Compression::Gzip,
+        2 => kafka_protocol::records::Compression::Snappy,
+        3 => kafka_protocol::records::Compression::Lz4,
+        4 => kafka_protocol::records::Compression::Zstd,
+        other => return Err(bad(format!("unknown compression codec {other}"))),
+    };
+    let inflated = super::records::decompress(
+        section,
+        compression,
+        super::records::MAX_DECOMPRESSED_BATCH_BYTES,
+    )
+    .map_err(|e| bad(format!("{e:#}")))?;
+    walk_records(&inflated, h.record_count).map_err(bad)
+}
+
 /// Overwrite the base offset of the batch starting at `batch[0]`. Not covered by the CRC.
 pub fn set_base_offset(batch: &mut [u8], base_offset: i64) {
     batch[0..8].copy_from_slice(&base_offset.to_be_bytes());
@@ -297,6 +407,30 @@ pub(crate) mod tests {
         )
         .unwrap();
         buf.to_vec()
+    }
+
+    #[test]
+    fn the_records_inside_must_match_the_header() {
+        let good = make_batch(5, -1, -1);
+        let h = BatchHeader::parse(&good, 0).unwrap();
+        assert_eq!(validate_records(&good, &h, 0), Ok(()));
+        // Claim 2^31-1 records (last offset delta to match) with a valid CRC.
+        let mut bad = good.clone();
+        bad[23..27].copy_from_slice(&(i32::MAX - 1).to_be_bytes());
+        bad[57..61].copy_from_slice(&i32::MAX.to_be_bytes());
+        refresh_crc(&mut bad);
+        let hs = validate_batches(&bad).unwrap();
+        assert!(matches!(
+            validate_records(&bad, &hs[0].1, 0),
+            Err(BatchError::BadRecords { .. })
+        ));
+        // One record fewer than claimed.
+        let mut short = make_batch(5, -1, -1);
+        short[57..61].copy_from_slice(&4i32.to_be_bytes());
+        short[23..27].copy_from_slice(&3i32.to_be_bytes());
+        refresh_crc(&mut short);
+        let h = BatchHeader::parse(&short, 0).unwrap();
+        assert!(validate_records(&short, &h, 0).is_err());
     }
 
     #[test]

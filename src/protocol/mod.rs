@@ -5,6 +5,7 @@
 pub mod batch;
 pub mod error_code;
 pub mod frame;
+pub mod records;
 pub mod versions;
 
 pub use kafka_protocol::messages;

@@ -607,6 +607,9 @@ impl Partition {
     /// gets the assigned offsets and this leader's epoch.
     pub fn append_as_leader(&self, records: &[u8], acks: i16) -> Result<AppendInfo> {
         let mut headers = batch::validate_batches(records)?;
+        for (pos, h) in &headers {
+            batch::validate_records(&records[*pos..], h, *pos)?;
+        }
         let mut buf = records.to_vec();
         let mut st = self.lock();
         st.leader_usable(&self.tp)?;

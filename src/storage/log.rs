@@ -509,6 +509,7 @@ impl PendingRead {
                         // alone (its length was checked against the segment).
                         let mut big = vec![0u8; total];
                         seg.read_at(&mut big, pos + off as u64)?;
+                        seg.check_crc(&big, &h, pos + off as u64)?;
                         return Ok(ReadResult {
                             records: Bytes::from(big),
                             next_offset: h.next_offset(),
@@ -517,6 +518,14 @@ impl PendingRead {
                     None => start = Some(off),
                     Some(s) if !whole || end - s + total > self.max_bytes => break,
                     Some(_) => {}
+                }
+                // Stored bytes are input too: a batch that fails its CRC is not
+                // served; the good batches before it are.
+                if let Err(e) = seg.check_crc(&buf[off..off + total], &h, pos + off as u64) {
+                    if start == Some(off) {
+                        return Err(e);
+                    }
+                    break;
                 }
                 end = off + total;
                 next_offset = h.next_offset();
@@ -895,6 +904,54 @@ mod more_tests {
         );
         a.rolled.run().unwrap();
         assert!(a.flush.is_empty());
+    }
+
+    #[test]
+    fn a_flipped_bit_in_an_old_segment_ends_reads_there_with_corrupt() {
+        let dir = tempfile::tempdir().unwrap();
+        let cfg = LogConfig {
+            segment_bytes: 300,
+            ..LogConfig::default()
+        };
+        let mut log = PartitionLog::open(dir.path(), cfg, &mut |_| {}).unwrap();
+        for _ in 0..10 {
+            append(&mut log, 2, 0);
+        }
+        assert!(log.segments.len() > 2);
+        // A bit flips in the records of the first batch of the second segment,
+        // which open() never checks (only the active segment is).
+        let seg = &log.segments[1];
+        let (path, base) = (seg.path.to_path_buf(), seg.base_offset);
+        let mut bytes = fs::read(&path).unwrap();
+        bytes[HEADER_LEN + 2] ^= 0x10;
+        fs::write(&path, &bytes).unwrap();
+        let err = log
+            .prepare_read(base, 1 << 20, i64::MAX)
+            .unwrap()
+            .read()
+            .unwrap_err();
+        match &err {
+            Error::Corrupt { path: p, source } => {
+                assert_eq!(p, &path);
+                assert!(
+                    matches!(source, batch::BatchError::CrcMismatch { at: 0, .. }),
+                    "{source}"
+                );
+            }
+            e => panic!("{e}"),
+        }
+        // Reading up to it still works; reading past it too.
+        let r = log
+            .prepare_read(0, 1 << 20, i64::MAX)
+            .unwrap()
+            .read()
+            .unwrap();
+        assert!(r.next_offset <= base);
+        assert!(log
+            .prepare_read(log.segments[2].base_offset, 1 << 20, i64::MAX)
+            .unwrap()
+            .read()
+            .is_ok());
     }
 
     #[test]

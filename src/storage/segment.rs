@@ -303,6 +303,22 @@ impl SegmentView {
         Ok(out)
     }
 
+    /// Check the CRC-32C of the whole batch `bytes` (read from `pos`) against its header.
+    pub fn check_crc(&self, bytes: &[u8], h: &BatchHeader, pos: u64) -> Result<()> {
+        let computed = crate::protocol::batch::compute_crc(bytes);
+        if computed != h.crc {
+            return Err(Error::Corrupt {
+                path: self.path.to_path_buf(),
+                source: BatchError::CrcMismatch {
+                    at: pos as usize,
+                    stored: h.crc,
+                    computed,
+                },
+            });
+        }
+        Ok(())
+    }
+
     /// Parse the header read from `pos`, checking its length against the segment.
     pub fn parse_header(&self, buf: &[u8], pos: u64) -> Result<BatchHeader> {
         let corrupt = |source| Error::Corrupt {

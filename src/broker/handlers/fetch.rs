@@ -29,10 +29,11 @@ pub async fn handle(broker: &Broker, version: i16, req: FetchRequest) -> FetchRe
         ReadLimit::HighWatermark
     };
     let min_bytes = req.min_bytes.max(0) as usize;
+    // fetch.max.bytes caps what one response holds, whatever the client asks.
     let max_bytes = if req.max_bytes <= 0 {
-        usize::MAX
+        broker.config.fetch_max_bytes
     } else {
-        req.max_bytes as usize
+        (req.max_bytes as usize).min(broker.config.fetch_max_bytes)
     };
     let mut first_pass = true;
     loop {

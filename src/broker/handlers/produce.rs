@@ -7,7 +7,10 @@ use std::time::Duration;
 use kafka_protocol::messages::produce_response::{PartitionProduceResponse, TopicProduceResponse};
 use kafka_protocol::messages::{ProduceRequest, ProduceResponse};
 use tokio::time::Instant;
-use tracing::debug;
+use tracing::{debug, warn};
+
+/// Topics only the broker writes (Kafka's `Topic.isInternal`).
+const INTERNAL_TOPICS: &[&str] = &[crate::group::OFFSETS_TOPIC, "__transaction_state"];
 
 use super::topics::auto_create;
 use crate::broker::Broker;
@@ -15,7 +18,12 @@ use crate::protocol::error_code::ResponseError;
 use crate::protocol::sb;
 use crate::replication::partition::blocking;
 
-pub async fn handle(broker: &Broker, version: i16, req: ProduceRequest) -> Option<ProduceResponse> {
+pub async fn handle(
+    broker: &Broker,
+    version: i16,
+    req: ProduceRequest,
+    peer: &str,
+) -> Option<ProduceResponse> {
     let acks = req.acks;
     let deadline = Instant::now() + Duration::from_millis(req.timeout_ms.max(0) as u64);
     // Append to every partition first, then wait for replication of all of them
@@ -27,6 +35,17 @@ pub async fn handle(broker: &Broker, version: i16, req: ProduceRequest) -> Optio
         let mut parts = Vec::with_capacity(t.partition_data.len());
         for p in t.partition_data {
             let resp = PartitionProduceResponse::default().with_index(p.index);
+            if INTERNAL_TOPICS.contains(&name.as_str()) {
+                // As Kafka: only the broker itself writes its internal topics.
+                warn!(client = peer, topic = %name, "refusing a Produce to an internal topic");
+                parts.push(Err(error(
+                    resp,
+                    ResponseError::InvalidTopicException,
+                    Some(format!("Cannot append to internal topic {name}")),
+                    version,
+                )));
+                continue;
+            }
             let outcome = match broker.replicas.get(&name, p.index) {
                 None => {
                     let image = broker.controller.image();
@@ -45,7 +64,12 @@ pub async fn handle(broker: &Broker, version: i16, req: ProduceRequest) -> Optio
                     match part.append_as_leader(&records, acks) {
                         Ok(info) => Ok((resp, part, info)),
                         Err(e) => {
-                            debug!(partition = %part.tp, error = %e, "produce failed");
+                            if matches!(e, crate::replication::partition::Error::Batch(_)) {
+                                // Hostile or broken input: worth one line.
+                                warn!(client = peer, partition = %part.tp, error = %e, "refusing a Produce");
+                            } else {
+                                debug!(partition = %part.tp, error = %e, "produce failed");
+                            }
                             Err(error(resp, e.code(), Some(e.to_string()), version))
                         }
                     }

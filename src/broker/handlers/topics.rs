@@ -69,11 +69,43 @@ pub async fn create(
                     .map(|v| (c.name.to_string(), v.to_string()))
             })
             .collect();
-        let assignments: Vec<Vec<i32>> = t
+        // Explicit assignments name their partitions; they must be 0..n, once each.
+        let mut indexed: Vec<(i32, Vec<i32>)> = t
             .assignments
             .iter()
-            .map(|a| a.broker_ids.iter().map(|b| b.0).collect())
+            .map(|a| {
+                (
+                    a.partition_index,
+                    a.broker_ids.iter().map(|b| b.0).collect(),
+                )
+            })
             .collect();
+        indexed.sort_by_key(|(i, _)| *i);
+        let consecutive = indexed
+            .iter()
+            .enumerate()
+            .all(|(n, (i, _))| *i as i64 == n as i64);
+        let assignments: Vec<Vec<i32>> = indexed.into_iter().map(|(_, r)| r).collect();
+        let refuse = |code: ResponseError, message: &str| {
+            CreatableTopicResult::default()
+                .with_name(t.name.clone())
+                .with_error_code(code.code())
+                .with_error_message(Some(sb(message)))
+        };
+        if !assignments.is_empty() && (t.num_partitions != -1 || t.replication_factor != -1) {
+            results.push(refuse(
+                ResponseError::InvalidRequest,
+                "Both numPartitions or replicationFactor and replicasAssignments were set. Both cannot be used at the same time.",
+            ));
+            continue;
+        }
+        if !consecutive {
+            results.push(refuse(
+                ResponseError::InvalidReplicaAssignment,
+                "Partitions should be a consecutive 0-based integer sequence.",
+            ));
+            continue;
+        }
         let partitions = if t.num_partitions == -1 {
             if assignments.is_empty() {
                 broker.config.num_partitions

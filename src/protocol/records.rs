@@ -1,0 +1,193 @@
+//! Decoding the records inside a record batch, for the places that need them (a
+//! consumer printing messages, the group coordinator loading its partition). The
+//! batch's bytes come from a peer or a disk, so decompression is bounded: a batch
+//! may not inflate beyond [`MAX_DECOMPRESSED_BATCH_BYTES`], whatever its header or
+//! its compressed stream claims. The crate's own decompressors have no such bound,
+//! so kw never lets the crate pick one. Pure: no sockets, no state.
+
+use std::io::Read;
+
+use anyhow::{bail, Context};
+use bytes::{Buf, Bytes};
+use kafka_protocol::records::{Compression, RecordBatchDecoder, RecordSet};
+
+/// Largest decompressed size of one record batch. Producers cap batches at about
+/// 1 MB before compression (librdkafka's `batch.size`, Kafka's `message.max.bytes`);
+/// 64 MiB leaves room for a 64x ratio and stops a decompression bomb.
+pub const MAX_DECOMPRESSED_BATCH_BYTES: usize = 64 << 20;
+
+/// Decode the record batches in `bytes` with bounded decompression.
+pub fn decode_batches(bytes: &mut Bytes) -> anyhow::Result<RecordSet> {
+    RecordBatchDecoder::decode_with_custom_compression(
+        bytes,
+        Some(|buf: &mut Bytes, c: Compression| match c {
+            // Uncompressed records are decoded from the batch's own bytes.
+            Compression::None => Ok(buf.split_to(buf.len())),
+            c => decompress(buf, c, MAX_DECOMPRESSED_BATCH_BYTES),
+        }),
+    )
+}
+
+/// Read everything from `reader`, refusing more than `limit` bytes.
+fn read_bounded(reader: impl Read, limit: usize, what: &str) -> anyhow::Result<Bytes> {
+    let mut out = Vec::new();
+    reader
+        .take(limit as u64 + 1)
+        .read_to_end(&mut out)
+        .with_context(|| format!("cannot decompress {what}"))?;
+    if out.len() > limit {
+        bail!("{what} record data decompresses to more than {limit} bytes");
+    }
+    Ok(Bytes::from(out))
+}
+
+/// Xerial's snappy framing (what Kafka's Java client and librdkafka write): a magic
+/// header, then blocks of a big-endian u32 length and raw snappy data.
+const XERIAL_MAGIC: &[u8; 16] = b"\x82SNAPPY\x00\x00\x00\x00\x01\x00\x00\x00\x01";
+
+fn snappy_block(block: &[u8], out: &mut Vec<u8>, limit: usize) -> anyhow::Result<()> {
+    let len = snap::raw::decompress_len(block).context("cannot read a snappy block length")?;
+    if out.len() + len > limit {
+        bail!("snappy record data decompresses to more than {limit} bytes");
+    }
+    let start = out.len();
+    out.resize(start + len, 0);
+    snap::raw::Decoder::new()
+        .decompress(block, &mut out[start..])
+        .context("cannot decompress snappy")?;
+    Ok(())
+}
+
+fn snappy(mut data: &[u8], limit: usize) -> anyhow::Result<Bytes> {
+    let mut out = Vec::new();
+    if !data.starts_with(XERIAL_MAGIC) {
+        // Raw snappy, as snappy-java also accepts.
+        snappy_block(data, &mut out, limit)?;
+        return Ok(Bytes::from(out));
+    }
+    data.advance(XERIAL_MAGIC.len());
+    while data.has_remaining() {
+        if data.remaining() < 4 {
+            bail!("truncated snappy block length");
+        }
+        let len = data.get_u32() as usize;
+        if len > data.remaining() {
+            bail!(
+                "snappy block of {len} bytes, {} remaining",
+                data.remaining()
+            );
+        }
+        let (block, rest) = data.split_at(len);
+        snappy_block(block, &mut out, limit)?;
+        data = rest;
+    }
+    Ok(Bytes::from(out))
+}
+
+/// Decompress one batch's records, producing at most `limit` bytes.
+pub fn decompress(data: &[u8], compression: Compression, limit: usize) -> anyhow::Result<Bytes> {
+    match compression {
+        Compression::None => Ok(Bytes::copy_from_slice(data)),
+        Compression::Gzip => read_bounded(flate2::read::GzDecoder::new(data), limit, "gzip"),
+        Compression::Lz4 => {
+            let decoder = lz4::Decoder::new(data).context("cannot decompress lz4")?;
+            read_bounded(decoder, limit, "lz4")
+        }
+        Compression::Zstd => {
+            let decoder =
+                zstd::stream::read::Decoder::new(data).context("cannot decompress zstd")?;
+            read_bounded(decoder, limit, "zstd")
+        }
+        Compression::Snappy => snappy(data, limit),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use bytes::BytesMut;
+    use kafka_protocol::indexmap::IndexMap;
+    use kafka_protocol::records::{Record, RecordBatchEncoder, RecordEncodeOptions, TimestampType};
+
+    fn batch(compression: Compression, values: &[Vec<u8>]) -> Bytes {
+        let records: Vec<Record> = values
+            .iter()
+            .enumerate()
+            .map(|(i, v)| Record {
+                transactional: false,
+                control: false,
+                delete_horizon: false,
+                partition_leader_epoch: 0,
+                producer_id: -1,
+                producer_epoch: -1,
+                sequence: i as i32 - 1,
+                timestamp_type: TimestampType::Creation,
+                offset: i as i64,
+                timestamp: 1_700_000_000_000,
+                key: None,
+                value: Some(Bytes::from(v.clone())),
+                headers: IndexMap::new(),
+            })
+            .collect();
+        let mut buf = BytesMut::new();
+        RecordBatchEncoder::encode(
+            &mut buf,
+            records.iter(),
+            &RecordEncodeOptions {
+                version: 2,
+                compression,
+            },
+        )
+        .unwrap();
+        buf.freeze()
+    }
+
+    #[test]
+    fn every_codec_round_trips() {
+        for c in [
+            Compression::None,
+            Compression::Gzip,
+            Compression::Snappy,
+            Compression::Lz4,
+            Compression::Zstd,
+        ] {
+            let values = vec![b"hello".to_vec(), vec![b'x'; 10_000]];
+            let mut b = batch(c, &values);
+            let set = decode_batches(&mut b).unwrap_or_else(|e| panic!("{c:?}: {e:#}"));
+            let got: Vec<Vec<u8>> = set
+                .records
+                .into_iter()
+                .map(|r| r.value.unwrap().to_vec())
+                .collect();
+            assert_eq!(got, values, "{c:?}");
+        }
+    }
+
+    #[test]
+    fn a_decompression_bomb_is_refused() {
+        // 80 MiB of zeros compress to very little with every codec.
+        let values = vec![vec![0u8; 80 << 20]];
+        for c in [
+            Compression::Gzip,
+            Compression::Snappy,
+            Compression::Lz4,
+            Compression::Zstd,
+        ] {
+            let mut b = batch(c, &values);
+            assert!(b.len() < 8 << 20, "{c:?} compresses zeros");
+            let e = decode_batches(&mut b).unwrap_err();
+            assert!(
+                format!("{e:#}").contains("decompresses to more than"),
+                "{c:?}: {e:#}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_snappy_length_claim_is_checked_before_allocating() {
+        // A raw snappy stream whose varint header claims 2^32-1 bytes.
+        let bomb = [0xff, 0xff, 0xff, 0xff, 0x0f, 0x00];
+        let e = decompress(&bomb, Compression::Snappy, MAX_DECOMPRESSED_BATCH_BYTES).unwrap_err();
+        assert!(format!("{e:#}").contains("more than"), "{e:#}");
+    }
+}
