@@ -356,6 +356,7 @@ async fn fetch_loop(
         };
         backoff = Duration::from_millis(100);
         let mut refresh = Vec::new();
+        let mut last_refusal: Option<Error> = None;
         for t in resp.responses {
             let topic: Arc<str> = Arc::from(t.topic.0.as_str());
             for p in t.partitions {
@@ -374,8 +375,15 @@ async fn fetch_loop(
                                 st.offset = o;
                             }
                         }
-                    } else if code.is_some_and(|c| c.is_retriable()) {
+                    } else if code.is_some_and(|c| {
+                        // Corrupt data on the broker does not heal by retrying.
+                        c.is_retriable() && c != ResponseError::CorruptMessage
+                    }) {
                         refresh.push(tp.topic.clone());
+                        last_refusal = Error::server(
+                            p.error_code,
+                            format!("fetching {tp} from broker {broker}"),
+                        );
                     } else {
                         let _ = tx
                             .send(Event::Error(
@@ -428,10 +436,12 @@ async fn fetch_loop(
         if !refresh.is_empty() {
             // Retriable partition errors (the leader is moving) also count towards the
             // deadline: a cluster that never settles ends the consumer.
-            let e = Error::Other(format!(
-                "broker {broker} keeps refusing fetches of {} (leader not available)",
-                refresh.join(", ")
-            ));
+            let e = last_refusal.unwrap_or_else(|| {
+                Error::Other(format!(
+                    "broker {broker} keeps refusing fetches of {}",
+                    refresh.join(", ")
+                ))
+            });
             if give_up(&e, &mut failing_since) {
                 let _ = tx.send(Event::Error(e)).await;
                 return;

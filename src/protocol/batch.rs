@@ -186,24 +186,36 @@ impl Iterator for BatchIter<'_> {
             return None;
         }
         let at = self.base + self.pos;
+        // After an error the iterator is done: yielding the same error again would
+        // make `flatten()` and friends loop forever (found by the fuzzer).
+        let fail = |me: &mut Self, e| {
+            me.pos = me.buf.len();
+            Some(Err(e))
+        };
         if rest.len() < LOG_OVERHEAD + 5 {
-            return Some(Err(BatchError::Truncated {
-                at,
-                have: rest.len(),
-                need: HEADER_LEN,
-            }));
+            return fail(
+                self,
+                BatchError::Truncated {
+                    at,
+                    have: rest.len(),
+                    need: HEADER_LEN,
+                },
+            );
         }
         let h = match BatchHeader::parse(rest, at) {
             Ok(h) => h,
-            Err(e) => return Some(Err(e)),
+            Err(e) => return fail(self, e),
         };
         let len = h.total_len();
         if rest.len() < len {
-            return Some(Err(BatchError::Truncated {
-                at,
-                have: rest.len(),
-                need: len,
-            }));
+            return fail(
+                self,
+                BatchError::Truncated {
+                    at,
+                    have: rest.len(),
+                    need: len,
+                },
+            );
         }
         let pos = self.pos;
         self.pos += len;
@@ -407,6 +419,18 @@ pub(crate) mod tests {
         )
         .unwrap();
         buf.to_vec()
+    }
+
+    /// Fuzzer finding (record_batch, timeout): an iterator that repeated its error
+    /// looped forever under `flatten()`.
+    #[test]
+    fn batch_iter_ends_after_its_first_error() {
+        let mut buf = make_batch(2, -1, -1);
+        buf.extend_from_slice(&[0xff; 20]);
+        let items: Vec<_> = BatchIter::new(&buf, 0).collect();
+        assert_eq!(items.len(), 2);
+        assert!(items[0].is_ok() && items[1].is_err());
+        assert_eq!(BatchIter::new(&buf, 0).flatten().count(), 1);
     }
 
     #[test]
