@@ -302,43 +302,21 @@ pub fn seeds() -> Vec<(&'static str, String, Vec<u8>)> {
     use bytes::BytesMut;
     use kafka_protocol::messages::*;
     use kafka_protocol::protocol::{Encodable, HeaderVersion, Request, StrBytes};
-    use kafka_protocol::records::{
-        Compression, Record, RecordBatchEncoder, RecordEncodeOptions, TimestampType,
-    };
+    use kafka_protocol::records::Compression;
 
     let sb = |s: &str| StrBytes::from_string(s.to_string());
     let topic = |s: &str| TopicName(sb(s));
     let batch = |compression: Compression, n: usize| -> Bytes {
-        let records: Vec<Record> = (0..n)
-            .map(|i| Record {
-                transactional: false,
-                control: false,
-                delete_horizon: false,
-                partition_leader_epoch: 0,
-                producer_id: -1,
-                producer_epoch: -1,
-                sequence: i as i32 - 1,
-                timestamp_type: TimestampType::Creation,
-                offset: i as i64,
-                timestamp: 1_700_000_000_000 + i as i64,
-                key: Some(Bytes::from(format!("k{i}"))),
-                value: Some(Bytes::from(format!("{{\"n\": {i}}}"))),
-                headers: [(sb("h"), Some(Bytes::from_static(b"v")))]
-                    .into_iter()
-                    .collect(),
+        let records: Vec<_> = (0..n)
+            .map(|i| {
+                (
+                    Some(Bytes::from(format!("k{i}"))),
+                    Some(Bytes::from(format!("{{\"n\": {i}}}"))),
+                )
             })
             .collect();
-        let mut buf = BytesMut::new();
-        RecordBatchEncoder::encode(
-            &mut buf,
-            records.iter(),
-            &RecordEncodeOptions {
-                version: 2,
-                compression,
-            },
-        )
-        .expect("sample batch encodes");
-        buf.freeze()
+        records::encode_batch(&records, &[("h", b"v")], 1_700_000_000_000, compression)
+            .expect("sample batch encodes")
     };
     let mut out: Vec<(&'static str, String, Vec<u8>)> = Vec::new();
 

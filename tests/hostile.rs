@@ -88,54 +88,26 @@ fn kcat_lists(node: &Node) -> bool {
 }
 
 fn consume_values(node: &Node, topic: &str) -> Vec<String> {
-    node.kw_ok(&[
-        "consume",
-        "-t",
-        topic,
-        "-o",
-        "beginning",
-        "-e",
-        "-q",
-        "-f",
-        "%s\n",
-    ])
-    .lines()
-    .map(str::to_string)
-    .collect()
+    node.consume_lines(topic, "%s\n")
+}
+
+/// `n` records ("value-0", ...) in one batch, as a producer sends them.
+fn batch_of(n: usize, prefix: &str) -> Bytes {
+    let records: Vec<_> = (0..n)
+        .map(|i| (None, Some(Bytes::from(format!("{prefix}-{i}")))))
+        .collect();
+    kw::protocol::records::encode_batch(
+        &records,
+        &[],
+        1_700_000_000_000,
+        kafka_protocol::records::Compression::None,
+    )
+    .unwrap()
 }
 
 /// A record batch of `n` records whose header then claims `claimed` records.
 fn lying_batch(n: usize, claimed: i32) -> Vec<u8> {
-    use kafka_protocol::indexmap::IndexMap;
-    use kafka_protocol::records::*;
-    let records: Vec<Record> = (0..n)
-        .map(|i| Record {
-            transactional: false,
-            control: false,
-            delete_horizon: false,
-            partition_leader_epoch: 0,
-            producer_id: -1,
-            producer_epoch: -1,
-            sequence: i as i32 - 1,
-            timestamp_type: TimestampType::Creation,
-            offset: i as i64,
-            timestamp: 1_700_000_000_000,
-            key: None,
-            value: Some(Bytes::from_static(b"lie")),
-            headers: IndexMap::new(),
-        })
-        .collect();
-    let mut buf = BytesMut::new();
-    RecordBatchEncoder::encode(
-        &mut buf,
-        records.iter(),
-        &RecordEncodeOptions {
-            version: 2,
-            compression: Compression::None,
-        },
-    )
-    .unwrap();
-    let mut b = buf.to_vec();
+    let mut b = batch_of(n, "lie").to_vec();
     b[23..27].copy_from_slice(&(claimed - 1).to_be_bytes());
     b[57..61].copy_from_slice(&claimed.to_be_bytes());
     let crc = crc32c::crc32c(&b[21..]);
@@ -417,11 +389,7 @@ fn hostile_frames_and_mutations_never_take_the_node_down() {
     node.create_topic("fuzz", 2);
     node.create_topic("victim", 1);
     let before: Vec<String> = (0..50).map(|i| format!("before-{i}")).collect();
-    node.kw()
-        .args(["produce", "-t", "victim", "-q"])
-        .write_stdin(before.join("\n") + "\n")
-        .assert()
-        .success();
+    node.produce_lines("victim", &(before.join("\n") + "\n"), &[]);
     let addr = node.bootstrap();
 
     // 1. The catalogue, each case on its own connection.
@@ -517,11 +485,7 @@ fn forty_connections_announcing_100_mib_frames_hold_little_memory() {
     // Everyone else is served meanwhile, also with a megabyte-sized produce.
     assert!(answers(&addr));
     let big = "x".repeat(900_000);
-    node.kw()
-        .args(["produce", "-t", "t", "-q"])
-        .write_stdin(format!("{big}\n"))
-        .assert()
-        .success();
+    node.produce_lines("t", &format!("{big}\n"), &[]);
     let during = rss_kb(pid);
     assert!(
         during < before + FORTY_HUGE_FRAMES_RSS_BOUND_KB,
@@ -565,11 +529,7 @@ fn clients_cannot_write_into_internal_topics() {
     let node = Node::start_single();
     // A group commit creates __consumer_offsets.
     node.create_topic("t", 1);
-    node.kw()
-        .args(["produce", "-t", "t", "-q"])
-        .write_stdin("a\n")
-        .assert()
-        .success();
+    node.produce_lines("t", "a\n", &[]);
     node.kw_ok(&[
         "consume",
         "-t",
@@ -861,35 +821,7 @@ fn tagged_fields_a_version_does_not_define_are_skipped() {
         ApiKey::Metadata => Some(metadata(v, addr)),
         ApiKey::ListOffsets => Some(list_offsets(v)),
         ApiKey::Fetch => {
-            use kafka_protocol::indexmap::IndexMap;
-            use kafka_protocol::records::*;
-            let records: Vec<Record> = (0..3)
-                .map(|i| Record {
-                    transactional: false,
-                    control: false,
-                    delete_horizon: false,
-                    partition_leader_epoch: 0,
-                    producer_id: -1,
-                    producer_epoch: -1,
-                    sequence: i as i32 - 1,
-                    timestamp_type: TimestampType::Creation,
-                    offset: i,
-                    timestamp: 1_700_000_000_000,
-                    key: None,
-                    value: Some(Bytes::from(format!("tansu-{i}"))),
-                    headers: IndexMap::new(),
-                })
-                .collect();
-            let mut batch = BytesMut::new();
-            RecordBatchEncoder::encode(
-                &mut batch,
-                records.iter(),
-                &RecordEncodeOptions {
-                    version: 2,
-                    compression: Compression::None,
-                },
-            )
-            .unwrap();
+            let batch = batch_of(3, "tansu");
             let mut body = encode(
                 &FetchResponse::default().with_responses(vec![
                     fetch_response::FetchableTopicResponse::default()
@@ -897,7 +829,7 @@ fn tagged_fields_a_version_does_not_define_are_skipped() {
                         .with_partitions(vec![fetch_response::PartitionData::default()
                             .with_high_watermark(3)
                             .with_last_stable_offset(3)
-                            .with_records(Some(batch.freeze()))]),
+                            .with_records(Some(batch))]),
                 ]),
                 v,
             );
@@ -948,20 +880,7 @@ fn a_damaged_segment_fails_its_reads_and_nothing_else() {
     node.create_topic("healthy", 1);
     let lines: String = (0..400).map(|i| format!("message-{i:04}\n")).collect();
     for t in ["damaged", "healthy"] {
-        node.kw()
-            .args([
-                "produce",
-                "-t",
-                t,
-                "-q",
-                "-X",
-                "linger.ms=0",
-                "-X",
-                "batch.size=2000",
-            ])
-            .write_stdin(lines.clone())
-            .assert()
-            .success();
+        node.produce_lines(t, &lines, &["-X", "linger.ms=0", "-X", "batch.size=2000"]);
     }
     let dir = node.data_dir.join("damaged-0");
     let mut segments: Vec<_> = std::fs::read_dir(&dir)

@@ -116,17 +116,7 @@ fn produce(node: &Node, topic: &str, input: &str, extra: &[&str]) {
 }
 
 fn consume_all(node: &Node, topic: &str, fmt: &str) -> Vec<String> {
-    lines(&node.kw_ok(&[
-        "consume",
-        "-t",
-        topic,
-        "-o",
-        "beginning",
-        "-e",
-        "-q",
-        "-f",
-        fmt,
-    ]))
+    node.consume_lines(topic, fmt)
 }
 
 #[test]

@@ -28,6 +28,58 @@ pub fn decode_batches(bytes: &mut Bytes) -> anyhow::Result<RecordSet> {
     )
 }
 
+/// One record batch (magic 2, no producer id) of records with these keys, values
+/// and headers at offsets 0.., all stamped `timestamp_ms`: what tests, fuzz seeds and
+/// fake brokers need.
+pub fn encode_batch(
+    records: &[(Option<Bytes>, Option<Bytes>)],
+    headers: &[(&str, &[u8])],
+    timestamp_ms: i64,
+    compression: Compression,
+) -> anyhow::Result<Bytes> {
+    use kafka_protocol::records::{Record, RecordBatchEncoder, RecordEncodeOptions, TimestampType};
+    let headers: kafka_protocol::indexmap::IndexMap<_, _> = headers
+        .iter()
+        .map(|(k, v)| {
+            (
+                kafka_protocol::protocol::StrBytes::from_string(k.to_string()),
+                Some(Bytes::copy_from_slice(v)),
+            )
+        })
+        .collect();
+    let records: Vec<Record> = records
+        .iter()
+        .enumerate()
+        .map(|(i, (key, value))| Record {
+            transactional: false,
+            control: false,
+            delete_horizon: false,
+            partition_leader_epoch: 0,
+            producer_id: -1,
+            producer_epoch: -1,
+            // The crate puts records in one batch only while offset - sequence stays
+            // the same.
+            sequence: i as i32 - 1,
+            timestamp_type: TimestampType::Creation,
+            offset: i as i64,
+            timestamp: timestamp_ms,
+            key: key.clone(),
+            value: value.clone(),
+            headers: headers.clone(),
+        })
+        .collect();
+    let mut buf = bytes::BytesMut::new();
+    RecordBatchEncoder::encode(
+        &mut buf,
+        records.iter(),
+        &RecordEncodeOptions {
+            version: 2,
+            compression,
+        },
+    )?;
+    Ok(buf.freeze())
+}
+
 /// Read everything from `reader`, refusing more than `limit` bytes.
 fn read_bounded(reader: impl Read, limit: usize, what: &str) -> anyhow::Result<Bytes> {
     let mut out = Vec::new();
@@ -105,41 +157,13 @@ pub fn decompress(data: &[u8], compression: Compression, limit: usize) -> anyhow
 #[cfg(test)]
 mod tests {
     use super::*;
-    use bytes::BytesMut;
-    use kafka_protocol::indexmap::IndexMap;
-    use kafka_protocol::records::{Record, RecordBatchEncoder, RecordEncodeOptions, TimestampType};
 
     fn batch(compression: Compression, values: &[Vec<u8>]) -> Bytes {
-        let records: Vec<Record> = values
+        let records: Vec<_> = values
             .iter()
-            .enumerate()
-            .map(|(i, v)| Record {
-                transactional: false,
-                control: false,
-                delete_horizon: false,
-                partition_leader_epoch: 0,
-                producer_id: -1,
-                producer_epoch: -1,
-                sequence: i as i32 - 1,
-                timestamp_type: TimestampType::Creation,
-                offset: i as i64,
-                timestamp: 1_700_000_000_000,
-                key: None,
-                value: Some(Bytes::from(v.clone())),
-                headers: IndexMap::new(),
-            })
+            .map(|v| (None, Some(Bytes::from(v.clone()))))
             .collect();
-        let mut buf = BytesMut::new();
-        RecordBatchEncoder::encode(
-            &mut buf,
-            records.iter(),
-            &RecordEncodeOptions {
-                version: 2,
-                compression,
-            },
-        )
-        .unwrap();
-        buf.freeze()
+        encode_batch(&records, &[], 1_700_000_000_000, compression).unwrap()
     }
 
     #[test]

@@ -24,11 +24,16 @@ pub(super) fn spawn(
             controller,
             s.replica_lag_time_max,
         )),
-        tokio::spawn(checkpoint_loop(
+        tokio::spawn(every_blocking(
             manager.clone(),
             s.high_watermark_checkpoint_interval,
+            checkpoint_all,
         )),
-        tokio::spawn(retention_loop(manager, s.retention_check_interval)),
+        tokio::spawn(every_blocking(
+            manager,
+            s.retention_check_interval,
+            apply_retention,
+        )),
     ]
 }
 
@@ -58,44 +63,37 @@ async fn isr_loop(manager: Arc<ReplicaManager>, controller: Arc<Controller>, max
     }
 }
 
-/// Checkpoint every partition's high watermark, so a restarted replica does not
-/// take its unreplicated tail for committed data.
-async fn checkpoint_loop(manager: Arc<ReplicaManager>, every: Duration) {
+/// Run `work` over the manager on a blocking thread every `every` (first after one
+/// full interval): it does file I/O.
+async fn every_blocking(manager: Arc<ReplicaManager>, every: Duration, work: fn(&ReplicaManager)) {
     let mut tick = tokio::time::interval(every);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     tick.tick().await;
     loop {
         tick.tick().await;
         let m = manager.clone();
-        let _ = tokio::task::spawn_blocking(move || {
-            for p in m.all() {
-                if let Err(e) = p.checkpoint_high_watermark() {
-                    warn!(partition = %p.tp, error = %e, "cannot checkpoint the high watermark");
-                }
-            }
-        })
-        .await;
+        let _ = tokio::task::spawn_blocking(move || work(&m)).await;
+    }
+}
+
+/// Checkpoint every partition's high watermark, so a restarted replica does not
+/// take its unreplicated tail for committed data.
+fn checkpoint_all(manager: &ReplicaManager) {
+    for p in manager.all() {
+        if let Err(e) = p.checkpoint_high_watermark() {
+            warn!(partition = %p.tp, error = %e, "cannot checkpoint the high watermark");
+        }
     }
 }
 
 /// Delete whole segments past `retention.ms` / `retention.bytes`.
-async fn retention_loop(manager: Arc<ReplicaManager>, every: Duration) {
-    let mut tick = tokio::time::interval(every);
-    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-    tick.tick().await;
-    loop {
-        tick.tick().await;
-        let m = manager.clone();
-        let _ = tokio::task::spawn_blocking(move || {
-            let now_ms = crate::protocol::now_ms();
-            for p in m.all() {
-                match p.apply_retention(now_ms) {
-                    Ok(0) => {}
-                    Ok(n) => info!(partition = %p.tp, segments = n, "retention deleted segments"),
-                    Err(e) => warn!(partition = %p.tp, error = %e, "retention failed"),
-                }
-            }
-        })
-        .await;
+fn apply_retention(manager: &ReplicaManager) {
+    let now_ms = crate::protocol::now_ms();
+    for p in manager.all() {
+        match p.apply_retention(now_ms) {
+            Ok(0) => {}
+            Ok(n) => info!(partition = %p.tp, segments = n, "retention deleted segments"),
+            Err(e) => warn!(partition = %p.tp, error = %e, "retention failed"),
+        }
     }
 }

@@ -192,6 +192,35 @@ impl Node {
         String::from_utf8(out.stdout).expect("utf-8 stdout")
     }
 
+    /// `kw produce -t topic` of `input` (one message per line), asserting success.
+    pub fn produce_lines(&self, topic: &str, input: &str, extra: &[&str]) {
+        self.kw()
+            .args(["produce", "-t", topic, "-q"])
+            .args(extra)
+            .write_stdin(input.to_string())
+            .assert()
+            .success();
+    }
+
+    /// Every message of `topic` from the beginning, rendered with kcat format `fmt`,
+    /// one per line.
+    pub fn consume_lines(&self, topic: &str, fmt: &str) -> Vec<String> {
+        self.kw_ok(&[
+            "consume",
+            "-t",
+            topic,
+            "-o",
+            "beginning",
+            "-e",
+            "-q",
+            "-f",
+            fmt,
+        ])
+        .lines()
+        .map(str::to_string)
+        .collect()
+    }
+
     pub fn create_topic(&self, name: &str, partitions: i32) {
         self.kw_ok(&[
             "topics",
