@@ -19,6 +19,9 @@ _kw() {
             kw,cluster)
                 cmd="kw__subcmd__cluster"
                 ;;
+            kw,console)
+                cmd="kw__subcmd__console"
+                ;;
             kw,consume)
                 cmd="kw__subcmd__consume"
                 ;;
@@ -114,6 +117,9 @@ _kw() {
                 ;;
             kw__subcmd__help,cluster)
                 cmd="kw__subcmd__help__subcmd__cluster"
+                ;;
+            kw__subcmd__help,console)
+                cmd="kw__subcmd__help__subcmd__console"
                 ;;
             kw__subcmd__help,consume)
                 cmd="kw__subcmd__help__subcmd__consume"
@@ -227,7 +233,7 @@ _kw() {
 
     case "${cmd}" in
         kw)
-            opts="-b -v -h -V --bootstrap-server --verbose --help --version serve topics produce consume metadata groups simulate-sales cluster generate help"
+            opts="-b -v -h -V --bootstrap-server --verbose --help --version serve topics produce consume metadata groups simulate-sales cluster console generate help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -505,7 +511,7 @@ _kw() {
             return 0
             ;;
         kw__subcmd__cluster__subcmd__up)
-            opts="-b -v -h -V --nodes --config --data-dir --base-port --bootstrap-server --verbose --help --version"
+            opts="-b -v -h -V --nodes --config --no-console --console-listen --data-dir --base-port --bootstrap-server --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -519,11 +525,45 @@ _kw() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --console-listen)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --data-dir)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --base-port)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --bootstrap-server)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -b)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kw__subcmd__console)
+            opts="-b -v -h -V --listen --refresh-ms --bootstrap-server --verbose --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --listen)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --refresh-ms)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -873,7 +913,7 @@ _kw() {
             return 0
             ;;
         kw__subcmd__help)
-            opts="serve topics produce consume metadata groups simulate-sales cluster generate help"
+            opts="serve topics produce consume metadata groups simulate-sales cluster console generate help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -959,6 +999,20 @@ _kw() {
         kw__subcmd__help__subcmd__cluster__subcmd__up)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kw__subcmd__help__subcmd__console)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi

@@ -36,6 +36,7 @@ complete -c kw -n "__fish_kw_needs_command" -f -a "metadata" -d 'Show brokers, t
 complete -c kw -n "__fish_kw_needs_command" -f -a "groups" -d 'List, describe, delete consumer groups and reset their offsets'
 complete -c kw -n "__fish_kw_needs_command" -f -a "simulate-sales" -d 'Stream the workshop\'s sales data (products, purchases, restocks)'
 complete -c kw -n "__fish_kw_needs_command" -f -a "cluster" -d 'Run a local cluster in the background (up, status, stop, start, down)'
+complete -c kw -n "__fish_kw_needs_command" -f -a "console" -d 'Serve the web console for a cluster (topics, groups, brokers, timeline)'
 complete -c kw -n "__fish_kw_needs_command" -f -a "generate" -d 'Write shell completions or man pages (for packagers)'
 complete -c kw -n "__fish_kw_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c kw -n "__fish_kw_using_subcommand serve" -l node -d 'Node id, making this node a member of a cluster. Without --voters, node N of the local three-node cluster listens on 127.0.0.1:(9091+N) for clients and 127.0.0.1:(19091+N) for the metadata quorum. Without --node, kw serve runs alone' -r
@@ -215,9 +216,11 @@ complete -c kw -n "__fish_kw_using_subcommand cluster; and not __fish_seen_subco
 complete -c kw -n "__fish_kw_using_subcommand cluster; and not __fish_seen_subcommand_from up status stop start down help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c kw -n "__fish_kw_using_subcommand cluster; and __fish_seen_subcommand_from up" -l nodes -d 'Number of nodes (the workshop\'s three by default)' -r
 complete -c kw -n "__fish_kw_using_subcommand cluster; and __fish_seen_subcommand_from up" -l config -d 'Broker setting for every node, e.g. --config num.partitions=6 (repeatable)' -r
+complete -c kw -n "__fish_kw_using_subcommand cluster; and __fish_seen_subcommand_from up" -l console-listen -d 'Where the console listens [default: 127.0.0.1:(BASE_PORT-1012), 8080 for 9092]' -r
 complete -c kw -n "__fish_kw_using_subcommand cluster; and __fish_seen_subcommand_from up" -l data-dir -d 'Directory holding node-1, node-2, ...' -r -F
 complete -c kw -n "__fish_kw_using_subcommand cluster; and __fish_seen_subcommand_from up" -l base-port -d 'Client port of node 1; node N listens on BASE_PORT+N-1' -r
 complete -c kw -n "__fish_kw_using_subcommand cluster; and __fish_seen_subcommand_from up" -s b -l bootstrap-server -d 'Bootstrap broker(s), host:port[,host:port...]' -r
+complete -c kw -n "__fish_kw_using_subcommand cluster; and __fish_seen_subcommand_from up" -l no-console -d 'Do not start the web console'
 complete -c kw -n "__fish_kw_using_subcommand cluster; and __fish_seen_subcommand_from up" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug, -vvv trace); RUST_LOG wins when set'
 complete -c kw -n "__fish_kw_using_subcommand cluster; and __fish_seen_subcommand_from up" -s h -l help -d 'Print help'
 complete -c kw -n "__fish_kw_using_subcommand cluster; and __fish_seen_subcommand_from up" -s V -l version -d 'Print version'
@@ -255,20 +258,27 @@ complete -c kw -n "__fish_kw_using_subcommand cluster; and __fish_seen_subcomman
 complete -c kw -n "__fish_kw_using_subcommand cluster; and __fish_seen_subcommand_from help" -f -a "start" -d 'Start one stopped node again, like `docker start kafka-2`'
 complete -c kw -n "__fish_kw_using_subcommand cluster; and __fish_seen_subcommand_from help" -f -a "down" -d 'Stop every node (and delete the data with --purge)'
 complete -c kw -n "__fish_kw_using_subcommand cluster; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c kw -n "__fish_kw_using_subcommand console" -l listen -d 'Address to serve the console on' -r
+complete -c kw -n "__fish_kw_using_subcommand console" -l refresh-ms -d 'How often the console takes a snapshot of the cluster and open pages update' -r
+complete -c kw -n "__fish_kw_using_subcommand console" -s b -l bootstrap-server -d 'Bootstrap broker(s), host:port[,host:port...]' -r
+complete -c kw -n "__fish_kw_using_subcommand console" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug, -vvv trace); RUST_LOG wins when set'
+complete -c kw -n "__fish_kw_using_subcommand console" -s h -l help -d 'Print help'
+complete -c kw -n "__fish_kw_using_subcommand console" -s V -l version -d 'Print version'
 complete -c kw -n "__fish_kw_using_subcommand generate" -s b -l bootstrap-server -d 'Bootstrap broker(s), host:port[,host:port...]' -r
 complete -c kw -n "__fish_kw_using_subcommand generate" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug, -vvv trace); RUST_LOG wins when set'
 complete -c kw -n "__fish_kw_using_subcommand generate" -s h -l help -d 'Print help'
 complete -c kw -n "__fish_kw_using_subcommand generate" -s V -l version -d 'Print version'
-complete -c kw -n "__fish_kw_using_subcommand help; and not __fish_seen_subcommand_from serve topics produce consume metadata groups simulate-sales cluster generate help" -f -a "serve" -d 'Run a broker node'
-complete -c kw -n "__fish_kw_using_subcommand help; and not __fish_seen_subcommand_from serve topics produce consume metadata groups simulate-sales cluster generate help" -f -a "topics" -d 'Create, delete, list and describe topics'
-complete -c kw -n "__fish_kw_using_subcommand help; and not __fish_seen_subcommand_from serve topics produce consume metadata groups simulate-sales cluster generate help" -f -a "produce" -d 'Produce messages from stdin or files (like kcat -P)'
-complete -c kw -n "__fish_kw_using_subcommand help; and not __fish_seen_subcommand_from serve topics produce consume metadata groups simulate-sales cluster generate help" -f -a "consume" -d 'Consume messages (like kcat -C)'
-complete -c kw -n "__fish_kw_using_subcommand help; and not __fish_seen_subcommand_from serve topics produce consume metadata groups simulate-sales cluster generate help" -f -a "metadata" -d 'Show brokers, topics and partitions (like kcat -L)'
-complete -c kw -n "__fish_kw_using_subcommand help; and not __fish_seen_subcommand_from serve topics produce consume metadata groups simulate-sales cluster generate help" -f -a "groups" -d 'List, describe, delete consumer groups and reset their offsets'
-complete -c kw -n "__fish_kw_using_subcommand help; and not __fish_seen_subcommand_from serve topics produce consume metadata groups simulate-sales cluster generate help" -f -a "simulate-sales" -d 'Stream the workshop\'s sales data (products, purchases, restocks)'
-complete -c kw -n "__fish_kw_using_subcommand help; and not __fish_seen_subcommand_from serve topics produce consume metadata groups simulate-sales cluster generate help" -f -a "cluster" -d 'Run a local cluster in the background (up, status, stop, start, down)'
-complete -c kw -n "__fish_kw_using_subcommand help; and not __fish_seen_subcommand_from serve topics produce consume metadata groups simulate-sales cluster generate help" -f -a "generate" -d 'Write shell completions or man pages (for packagers)'
-complete -c kw -n "__fish_kw_using_subcommand help; and not __fish_seen_subcommand_from serve topics produce consume metadata groups simulate-sales cluster generate help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c kw -n "__fish_kw_using_subcommand help; and not __fish_seen_subcommand_from serve topics produce consume metadata groups simulate-sales cluster console generate help" -f -a "serve" -d 'Run a broker node'
+complete -c kw -n "__fish_kw_using_subcommand help; and not __fish_seen_subcommand_from serve topics produce consume metadata groups simulate-sales cluster console generate help" -f -a "topics" -d 'Create, delete, list and describe topics'
+complete -c kw -n "__fish_kw_using_subcommand help; and not __fish_seen_subcommand_from serve topics produce consume metadata groups simulate-sales cluster console generate help" -f -a "produce" -d 'Produce messages from stdin or files (like kcat -P)'
+complete -c kw -n "__fish_kw_using_subcommand help; and not __fish_seen_subcommand_from serve topics produce consume metadata groups simulate-sales cluster console generate help" -f -a "consume" -d 'Consume messages (like kcat -C)'
+complete -c kw -n "__fish_kw_using_subcommand help; and not __fish_seen_subcommand_from serve topics produce consume metadata groups simulate-sales cluster console generate help" -f -a "metadata" -d 'Show brokers, topics and partitions (like kcat -L)'
+complete -c kw -n "__fish_kw_using_subcommand help; and not __fish_seen_subcommand_from serve topics produce consume metadata groups simulate-sales cluster console generate help" -f -a "groups" -d 'List, describe, delete consumer groups and reset their offsets'
+complete -c kw -n "__fish_kw_using_subcommand help; and not __fish_seen_subcommand_from serve topics produce consume metadata groups simulate-sales cluster console generate help" -f -a "simulate-sales" -d 'Stream the workshop\'s sales data (products, purchases, restocks)'
+complete -c kw -n "__fish_kw_using_subcommand help; and not __fish_seen_subcommand_from serve topics produce consume metadata groups simulate-sales cluster console generate help" -f -a "cluster" -d 'Run a local cluster in the background (up, status, stop, start, down)'
+complete -c kw -n "__fish_kw_using_subcommand help; and not __fish_seen_subcommand_from serve topics produce consume metadata groups simulate-sales cluster console generate help" -f -a "console" -d 'Serve the web console for a cluster (topics, groups, brokers, timeline)'
+complete -c kw -n "__fish_kw_using_subcommand help; and not __fish_seen_subcommand_from serve topics produce consume metadata groups simulate-sales cluster console generate help" -f -a "generate" -d 'Write shell completions or man pages (for packagers)'
+complete -c kw -n "__fish_kw_using_subcommand help; and not __fish_seen_subcommand_from serve topics produce consume metadata groups simulate-sales cluster console generate help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c kw -n "__fish_kw_using_subcommand help; and __fish_seen_subcommand_from topics" -f -a "create" -d 'Create a topic'
 complete -c kw -n "__fish_kw_using_subcommand help; and __fish_seen_subcommand_from topics" -f -a "delete" -d 'Delete a topic and its data'
 complete -c kw -n "__fish_kw_using_subcommand help; and __fish_seen_subcommand_from topics" -f -a "list" -d 'List topic names, sorted'

@@ -9,6 +9,7 @@
 pub mod broker;
 pub mod cli;
 pub mod client;
+pub mod console;
 pub mod controller;
 pub mod format;
 #[doc(hidden)]

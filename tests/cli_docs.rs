@@ -29,6 +29,7 @@ fn every_subcommand_has_help_with_examples() {
         "metadata",
         "groups",
         "simulate-sales",
+        "console",
     ] {
         let out = assert_cmd::Command::new(env!("CARGO_BIN_EXE_kw"))
             .args([sub, "--help"])

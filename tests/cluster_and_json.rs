@@ -34,8 +34,12 @@ impl Drop for KillNodes {
         let Ok(entries) = std::fs::read_dir(&self.0) else {
             return;
         };
-        for e in entries.flatten() {
-            if let Ok(pid) = std::fs::read_to_string(e.path().join("kw.pid")) {
+        let pid_files = entries
+            .flatten()
+            .map(|e| e.path().join("kw.pid"))
+            .chain([self.0.join("console.pid")]);
+        for path in pid_files {
+            if let Ok(pid) = std::fs::read_to_string(path) {
                 let _ = std::process::Command::new("kill")
                     .args(["-KILL", pid.trim()])
                     .status();
@@ -56,10 +60,20 @@ fn cluster_up_status_stop_start_down() {
         base.iter().chain(extra).map(|s| s.to_string()).collect()
     };
     let run = |extra: &[&str]| ok(&with(extra).iter().map(|s| s.as_str()).collect::<Vec<_>>());
-    let bootstrap = run(&["up", "--nodes", "1"]);
+    let console = format!("127.0.0.1:{}", free_port());
+    let bootstrap = run(&["up", "--nodes", "1", "--console-listen", &console]);
     assert_eq!(bootstrap.trim(), format!("127.0.0.1:{port}"));
     let b = bootstrap.trim().to_string();
     ok(&["-b", &b, "topics", "create", "c", "--partitions", "3"]);
+    // kw cluster up started the console for the cluster; status shows it.
+    assert!(
+        run(&["status"]).contains(&format!("console: http://{console}/ (up)")),
+        "{}",
+        run(&["status"])
+    );
+    common::wait_until(Duration::from_secs(20), "the console lists topic c", || {
+        common::http_get(&console, "/api/topics").is_some_and(|b| b.contains("\"name\":\"c\""))
+    });
     let status: serde_json::Value =
         serde_json::from_str(&run(&["status", "--output", "json"])).unwrap();
     assert_eq!(status[0]["up"], true);

@@ -40,6 +40,12 @@ pub enum ClusterAction {
         /// Broker setting for every node, e.g. --config num.partitions=6 (repeatable)
         #[arg(long = "config", value_name = "KEY=VALUE")]
         config: Vec<String>,
+        /// Do not start the web console
+        #[arg(long)]
+        no_console: bool,
+        /// Where the console listens [default: 127.0.0.1:(BASE_PORT-1012), 8080 for 9092]
+        #[arg(long, value_name = "HOST:PORT")]
+        console_listen: Option<String>,
     },
     /// Show each node: up or down, pid, address, partitions it leads
     Status {
@@ -60,6 +66,62 @@ pub enum ClusterAction {
         #[arg(long)]
         purge: bool,
     },
+}
+
+/// The console's default address: 8080 next to the default 9092.
+fn console_addr(base_port: u16) -> String {
+    format!(
+        "127.0.0.1:{}",
+        (base_port as u32).saturating_sub(1012).max(1)
+    )
+}
+
+/// Start `kw console` for the cluster in the background (pid and log in the data
+/// directory, like the nodes).
+fn spawn_console(base: &Path, bootstrap: &str, listen: &str) -> anyhow::Result<()> {
+    if let Some(pid) = running_pid_file(&base.join("console.pid")) {
+        bail!("the console is already running (pid {pid})");
+    }
+    let log = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(base.join("console.log"))
+        .with_context(|| format!("opening {}", base.join("console.log").display()))?;
+    let exe = std::env::current_exe().context("finding the kw executable")?;
+    let mut cmd = Command::new(exe);
+    cmd.args(["-b", bootstrap, "console", "--listen", listen])
+        .stdin(Stdio::null())
+        .stdout(log.try_clone()?)
+        .stderr(log);
+    {
+        use std::os::unix::process::CommandExt;
+        cmd.process_group(0);
+    }
+    let child = cmd.spawn().context("starting kw console")?;
+    std::fs::write(base.join("console.pid"), format!("{}\n", child.id()))?;
+    std::fs::write(base.join("console.url"), format!("http://{listen}/\n"))?;
+    Ok(())
+}
+
+fn running_pid_file(path: &Path) -> Option<i32> {
+    std::fs::read_to_string(path)
+        .ok()?
+        .trim()
+        .parse()
+        .ok()
+        .filter(|p| alive(*p))
+}
+
+fn stop_console(base: &Path) {
+    if let Some(pid) = running_pid_file(&base.join("console.pid")) {
+        // SAFETY: signalling a pid we started and recorded.
+        unsafe { libc::kill(pid, libc::SIGTERM) };
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while alive(pid) && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+    let _ = std::fs::remove_file(base.join("console.pid"));
 }
 
 fn node_dir(base: &Path, node: u32) -> PathBuf {
@@ -273,7 +335,12 @@ async fn status(base: &Path, base_port: u16) -> Vec<NodeStatus> {
 pub async fn run(args: ClusterArgs) -> anyhow::Result<u8> {
     let base = args.data_dir.clone();
     match args.action {
-        ClusterAction::Up { nodes, config } => {
+        ClusterAction::Up {
+            nodes,
+            config,
+            no_console,
+            console_listen,
+        } => {
             // The same validation as kw serve, before any node is started.
             crate::node::Settings::from_pairs(&config).map_err(super::UsageError::from)?;
             if let Some(n) = known_nodes(&base).into_iter().find(|n| *n > nodes) {
@@ -309,6 +376,13 @@ pub async fn run(args: ClusterArgs) -> anyhow::Result<u8> {
                 s.finish_and_clear();
             }
             println!("{}", bootstrap.join(","));
+            if !no_console {
+                let listen = console_listen.unwrap_or_else(|| console_addr(args.base_port));
+                match spawn_console(&base, &bootstrap.join(","), &listen) {
+                    Ok(()) => eprintln!("kw: console at http://{listen}/"),
+                    Err(e) => eprintln!("kw: the console did not start: {e:#}"),
+                }
+            }
         }
         ClusterAction::Status { output } => {
             let nodes = status(&base, args.base_port).await;
@@ -336,6 +410,14 @@ pub async fn run(args: ClusterArgs) -> anyhow::Result<u8> {
                             n.partitions_led
                         );
                     }
+                    if let Ok(url) = std::fs::read_to_string(base.join("console.url")) {
+                        let up = running_pid_file(&base.join("console.pid")).is_some();
+                        println!(
+                            "console: {} ({})",
+                            url.trim(),
+                            if up { "up" } else { "down" }
+                        );
+                    }
                 }
             }
         }
@@ -356,6 +438,7 @@ pub async fn run(args: ClusterArgs) -> anyhow::Result<u8> {
             wait_serving(&base, args.base_port, node, &mut child).await?;
         }
         ClusterAction::Down { purge } => {
+            stop_console(&base);
             for node in known_nodes(&base) {
                 stop_node(&base, node, false)?;
             }

@@ -5,6 +5,7 @@
 //! (`broker`, `replication`, `group`, `controller`, `storage`) directly.
 
 pub mod cluster;
+pub mod console;
 pub mod consume;
 pub mod consume_group;
 pub mod generate;
@@ -61,6 +62,8 @@ pub enum Command {
     SimulateSales(simulate_sales::SimulateArgs),
     /// Run a local cluster in the background (up, status, stop, start, down)
     Cluster(cluster::ClusterArgs),
+    /// Serve the web console for a cluster (topics, groups, brokers, timeline)
+    Console(console::ConsoleArgs),
     /// Write shell completions or man pages (for packagers)
     #[command(hide = true)]
     Generate(generate::GenerateArgs),
@@ -107,6 +110,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<u8> {
         Command::SimulateSales(args) => simulate_sales::run(&cli.bootstrap, args).await,
         Command::Generate(args) => generate::run(args),
         Command::Cluster(args) => cluster::run(args).await,
+        Command::Console(args) => console::run(&cli.bootstrap, args).await,
     }
 }
 

@@ -92,6 +92,26 @@ impl Client {
         Ok(client)
     }
 
+    /// A client that connects on first use, for a cluster that may not be up yet.
+    pub fn offline(bootstrap: &str, client_id: &str) -> Result<Arc<Client>> {
+        let list = parse_bootstrap(bootstrap);
+        if list.is_empty() {
+            return Err(Error::Other(
+                "no bootstrap brokers given (-b host:port)".into(),
+            ));
+        }
+        Ok(Arc::new(Client {
+            bootstrap: list,
+            config: ClientConfig {
+                client_id: client_id.to_string(),
+                ..ClientConfig::default()
+            },
+            brokers: Mutex::new(HashMap::new()),
+            connections: tokio::sync::Mutex::new(HashMap::new()),
+            topics: Mutex::new(HashMap::new()),
+        }))
+    }
+
     async fn connection_to(&self, addr: &str) -> Result<Arc<Connection>> {
         let mut conns = self.connections.lock().await;
         if let Some(c) = conns.get(addr) {

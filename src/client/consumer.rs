@@ -507,3 +507,61 @@ pub fn decode_records(
     }
     Ok((out, next))
 }
+
+/// ListOffsets for many partitions with one `timestamp` (-1 latest, -2 earliest):
+/// one request per leader, all leaders at once. Partitions whose leader is unknown,
+/// unreachable or answers with an error are left out.
+pub async fn list_offsets_bulk(
+    client: &Client,
+    partitions: &[(TopicPartition, i32)],
+    timestamp: i64,
+) -> HashMap<TopicPartition, i64> {
+    let mut by_leader: HashMap<i32, Vec<&TopicPartition>> = HashMap::new();
+    for (tp, leader) in partitions {
+        if *leader >= 0 {
+            by_leader.entry(*leader).or_default().push(tp);
+        }
+    }
+    let requests = by_leader.into_iter().map(|(leader, tps)| async move {
+        let mut topics: HashMap<&str, Vec<ListOffsetsPartition>> = HashMap::new();
+        for tp in tps {
+            topics.entry(tp.topic.as_str()).or_default().push(
+                ListOffsetsPartition::default()
+                    .with_partition_index(tp.partition)
+                    .with_timestamp(timestamp),
+            );
+        }
+        let req = ListOffsetsRequest::default()
+            .with_replica_id(BrokerId(-1))
+            .with_topics(
+                topics
+                    .into_iter()
+                    .map(|(t, ps)| {
+                        ListOffsetsTopic::default()
+                            .with_name(TopicName(sb(t.to_string())))
+                            .with_partitions(ps)
+                    })
+                    .collect(),
+            );
+        let conn = client.broker(leader).await.ok()?;
+        conn.send(&req).await.ok()
+    });
+    let mut out = HashMap::new();
+    for resp in futures_util::future::join_all(requests)
+        .await
+        .into_iter()
+        .flatten()
+    {
+        for t in resp.topics {
+            for p in t.partitions {
+                if p.error_code == 0 {
+                    out.insert(
+                        TopicPartition::new(t.name.0.as_str(), p.partition_index),
+                        p.offset,
+                    );
+                }
+            }
+        }
+    }
+    out
+}

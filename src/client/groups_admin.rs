@@ -32,6 +32,7 @@ pub struct MemberInfo {
 pub struct GroupInfo {
     pub group_id: String,
     pub state: String,
+    pub protocol_type: String,
     pub protocol: String,
     pub coordinator: (i32, String),
     pub members: Vec<MemberInfo>,
@@ -130,22 +131,21 @@ pub async fn describe_group(client: &Client, group: &str) -> Result<GroupInfo> {
     let offsets = conn
         .send_versioned(&fetch, version.max(2), Duration::from_secs(30))
         .await?;
-    let mut committed = HashMap::new();
-    for t in offsets.topics {
-        for p in t.partitions {
-            if p.committed_offset >= 0 {
-                committed.insert(
-                    TopicPartition::new(t.name.to_string(), p.partition_index),
-                    p.committed_offset,
-                );
-            }
-        }
-    }
-    Ok(GroupInfo {
-        group_id: group.to_string(),
+    let committed = committed_of(offsets.topics);
+    Ok(group_info(g, (node, addr), committed))
+}
+
+fn group_info(
+    g: describe_groups_response::DescribedGroup,
+    coordinator: (i32, String),
+    committed: HashMap<TopicPartition, i64>,
+) -> GroupInfo {
+    GroupInfo {
+        group_id: g.group_id.to_string(),
         state: g.group_state.to_string(),
+        protocol_type: g.protocol_type.to_string(),
         protocol: g.protocol_data.to_string(),
-        coordinator: (node, addr),
+        coordinator,
         members: g
             .members
             .into_iter()
@@ -158,7 +158,107 @@ pub async fn describe_group(client: &Client, group: &str) -> Result<GroupInfo> {
             })
             .collect(),
         committed,
-    })
+    }
+}
+
+fn committed_of(
+    topics: Vec<offset_fetch_response::OffsetFetchResponseTopic>,
+) -> HashMap<TopicPartition, i64> {
+    let mut committed = HashMap::new();
+    for t in topics {
+        for p in t.partitions {
+            if p.committed_offset >= 0 {
+                committed.insert(
+                    TopicPartition::new(t.name.to_string(), p.partition_index),
+                    p.committed_offset,
+                );
+            }
+        }
+    }
+    committed
+}
+
+/// Describe many groups with few requests (a console refreshing hundreds of
+/// groups): coordinators found in one batched FindCoordinator where the broker
+/// speaks v4, then one DescribeGroups per coordinator and the committed offsets of
+/// each group, all coordinators at once. Groups that cannot be described now are
+/// left out.
+pub async fn describe_groups(client: &Client, groups: &[String]) -> Result<Vec<GroupInfo>> {
+    if groups.is_empty() {
+        return Ok(Vec::new());
+    }
+    let conn = client.any_connection().await?;
+    let mut coordinators: HashMap<i32, (String, Vec<String>)> = HashMap::new();
+    if conn.version_for(ApiKey::FindCoordinator).unwrap_or(0) >= 4 {
+        let req = FindCoordinatorRequest::default()
+            .with_coordinator_keys(groups.iter().map(|g| sb(g.clone())).collect());
+        for c in conn.send(&req).await?.coordinators {
+            if c.error_code == 0 {
+                coordinators
+                    .entry(c.node_id.0)
+                    .or_insert_with(|| (format!("{}:{}", c.host, c.port), Vec::new()))
+                    .1
+                    .push(c.key.to_string());
+            }
+        }
+    } else {
+        for g in groups {
+            if let Ok((_, node, addr)) = find_coordinator(client, g).await {
+                coordinators
+                    .entry(node)
+                    .or_insert_with(|| (addr, Vec::new()))
+                    .1
+                    .push(g.clone());
+            }
+        }
+    }
+    let per_coordinator = coordinators
+        .into_iter()
+        .map(|(node, (addr, ids))| async move {
+            let conn = match client.broker(node).await {
+                Ok(c) => c,
+                Err(_) => Connection::connect(
+                    &addr,
+                    &client.config.client_id,
+                    client.config.connect_timeout,
+                )
+                .await
+                .ok()?,
+            };
+            let described = conn
+                .send(
+                    &DescribeGroupsRequest::default()
+                        .with_groups(ids.iter().map(|g| GroupId(sb(g.clone()))).collect()),
+                )
+                .await
+                .ok()?;
+            let version = conn.version_for(ApiKey::OffsetFetch).unwrap_or(2).max(2);
+            let mut out = Vec::new();
+            for g in described.groups {
+                if g.error_code != 0 {
+                    continue;
+                }
+                let id = g.group_id.to_string();
+                let fetch = OffsetFetchRequest::default()
+                    .with_group_id(GroupId(sb(id.clone())))
+                    .with_topics(None);
+                let committed = match conn
+                    .send_versioned(&fetch, version.min(7), Duration::from_secs(30))
+                    .await
+                {
+                    Ok(r) if r.error_code == 0 => committed_of(r.topics),
+                    _ => HashMap::new(),
+                };
+                out.push(group_info(g, (node, addr.clone()), committed));
+            }
+            Some(out)
+        });
+    Ok(futures_util::future::join_all(per_coordinator)
+        .await
+        .into_iter()
+        .flatten()
+        .flatten()
+        .collect())
 }
 
 pub async fn delete_group(client: &Client, group: &str) -> Result<()> {

@@ -590,3 +590,171 @@ pub fn last_assignment(err_lines: &[String]) -> Option<std::collections::BTreeSe
             .collect(),
     )
 }
+
+/// Debian's Chromium driven through `tests/console/driver.mjs` (playwright-core):
+/// one command per call, answered before the next. Killed by PID when dropped.
+pub struct Browser {
+    child: Child,
+    stdin: std::process::ChildStdin,
+    stdout: std::io::BufReader<std::process::ChildStdout>,
+}
+
+impl Browser {
+    pub fn start() -> Browser {
+        let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/console/driver.mjs");
+        let mut child = Command::new(tool(
+            "KW_NODE",
+            "node (Node.js) with tests/console's playwright-core",
+        ))
+        .arg(script)
+        .env(
+            "KW_CHROMIUM",
+            tool("KW_CHROMIUM", "chromium (Debian's package)"),
+        )
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .expect("start the browser driver");
+        let stdin = child.stdin.take().expect("driver stdin");
+        let stdout = std::io::BufReader::new(child.stdout.take().expect("driver stdout"));
+        Browser {
+            child,
+            stdin,
+            stdout,
+        }
+    }
+
+    fn call(&mut self, cmd: serde_json::Value) -> Result<serde_json::Value, String> {
+        use std::io::{BufRead, Write};
+        writeln!(self.stdin, "{cmd}").map_err(|e| e.to_string())?;
+        let mut line = String::new();
+        self.stdout
+            .read_line(&mut line)
+            .map_err(|e| e.to_string())?;
+        let answer: serde_json::Value =
+            serde_json::from_str(&line).map_err(|e| format!("driver said {line:?}: {e}"))?;
+        if answer["ok"] == serde_json::Value::Bool(true) {
+            Ok(answer["value"].clone())
+        } else {
+            Err(answer.to_string())
+        }
+    }
+
+    pub fn goto(&mut self, url: &str) {
+        self.call(serde_json::json!({"op": "goto", "url": url}))
+            .unwrap_or_else(|e| panic!("goto {url}: {e}"));
+    }
+
+    /// Wait until the JavaScript expression is truthy in the page; its value.
+    pub fn wait(&mut self, deadline: Duration, why: &str, js: &str) -> serde_json::Value {
+        self.call(
+            serde_json::json!({"op": "wait", "js": js, "timeout_ms": deadline.as_millis() as u64}),
+        )
+        .unwrap_or_else(|e| panic!("timed out after {deadline:?} waiting until {why} ({js}): {e}"))
+    }
+
+    pub fn eval(&mut self, js: &str) -> serde_json::Value {
+        self.call(serde_json::json!({"op": "eval", "js": js}))
+            .unwrap_or_else(|e| panic!("eval {js}: {e}"))
+    }
+
+    pub fn click(&mut self, selector: &str) {
+        self.call(serde_json::json!({"op": "click", "selector": selector}))
+            .unwrap_or_else(|e| panic!("click {selector}: {e}"));
+    }
+
+    pub fn fill(&mut self, selector: &str, value: &str) {
+        self.call(serde_json::json!({"op": "fill", "selector": selector, "value": value}))
+            .unwrap_or_else(|e| panic!("fill {selector}: {e}"));
+    }
+
+    /// A full-page PNG under target/console-screenshots/ (kept as a CI artifact).
+    pub fn screenshot(&mut self, name: &str) -> PathBuf {
+        let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/console-screenshots");
+        std::fs::create_dir_all(&dir).expect("screenshot directory");
+        let path = dir.join(format!("{name}.png"));
+        self.call(serde_json::json!({"op": "screenshot", "path": path}))
+            .unwrap_or_else(|e| panic!("screenshot {name}: {e}"));
+        path
+    }
+
+    /// JavaScript errors the page raised so far.
+    pub fn page_errors(&mut self) -> Vec<String> {
+        self.call(serde_json::json!({"op": "errors"}))
+            .ok()
+            .and_then(|v| serde_json::from_value(v).ok())
+            .unwrap_or_default()
+    }
+}
+
+impl Drop for Browser {
+    fn drop(&mut self) {
+        use std::io::Write;
+        let _ = writeln!(self.stdin, "{{\"op\":\"close\"}}");
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while Instant::now() < deadline {
+            if let Ok(Some(_)) = self.child.try_wait() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// `kw console` for `bootstrap` on a free port; killed by PID when dropped.
+pub struct ConsoleProcess {
+    pub url: String,
+    child: Child,
+}
+
+impl ConsoleProcess {
+    pub fn start(bootstrap: &str) -> ConsoleProcess {
+        let port = free_port();
+        let child = Command::new(kw_bin())
+            .args([
+                "-b",
+                bootstrap,
+                "console",
+                "--listen",
+                &format!("127.0.0.1:{port}"),
+                "--refresh-ms",
+                "1000",
+            ])
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start kw console");
+        let url = format!("http://127.0.0.1:{port}/");
+        wait_until(Duration::from_secs(20), "kw console answers", || {
+            std::net::TcpStream::connect(("127.0.0.1", port)).is_ok()
+        });
+        ConsoleProcess { url, child }
+    }
+}
+
+impl Drop for ConsoleProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A plain HTTP/1.1 GET on loopback; the body, if the status is 200.
+pub fn http_get(addr: &str, path: &str) -> Option<String> {
+    use std::io::Write;
+    let mut s = std::net::TcpStream::connect(addr).ok()?;
+    s.set_read_timeout(Some(Duration::from_secs(10))).ok()?;
+    write!(
+        s,
+        "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
+    )
+    .ok()?;
+    let mut resp = String::new();
+    s.read_to_string(&mut resp).ok()?;
+    let (head, body) = resp.split_once("\r\n\r\n")?;
+    head.starts_with("HTTP/1.1 200").then(|| body.to_string())
+}
