@@ -527,3 +527,114 @@ fn kill9_during_a_produce_stream_loses_no_acknowledged_message() {
     );
     assert!(acked.len() >= 5000);
 }
+
+/// #13: ListOffsets by timestamp answers the first record at or after the time, also
+/// inside a batch (it answered the batch's base offset, so `kcat -o s@T` and
+/// `kw consume -o s@T` started too early).
+#[test]
+fn kcat_and_kw_start_at_a_timestamp_inside_one_batch() {
+    let node = Node::start_single();
+    node.create_topic("timed", 1);
+    let t0: i64 = 1_750_000_000_000;
+    // Ten messages, one second apart in their timestamps, produced as one batch.
+    let code = format!(
+        "from confluent_kafka import Producer\n\
+         p = Producer({{'bootstrap.servers': '{b}', 'linger.ms': 500, 'batch.num.messages': 100}})\n\
+         for i in range(10):\n    p.produce('timed', value=f'm{{i}}', partition=0, timestamp={t0} + i * 1000)\n\
+         assert p.flush(30) == 0\n",
+        b = node.bootstrap()
+    );
+    run_ok(python().args(["-c", &code]), None, Duration::from_secs(60));
+    let all = node.kw_ok(&[
+        "consume",
+        "-t",
+        "timed",
+        "-o",
+        "beginning",
+        "-e",
+        "-q",
+        "-f",
+        "%T\n",
+    ]);
+    assert_eq!(
+        all.lines().next(),
+        Some(t0.to_string().as_str()),
+        "timestamps kept"
+    );
+    let from = t0 + 5_000;
+    let out = run_ok(
+        kcat().args([
+            "-b",
+            &node.bootstrap(),
+            "-C",
+            "-t",
+            "timed",
+            "-o",
+            &format!("s@{from}"),
+            "-e",
+            "-q",
+            "-f",
+            "%s\n",
+        ]),
+        None,
+        Duration::from_secs(30),
+    );
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "m5\nm6\nm7\nm8\nm9\n");
+    let ours = node.kw_ok(&[
+        "consume",
+        "-t",
+        "timed",
+        "-o",
+        &format!("s@{}", from - 1),
+        "-e",
+        "-q",
+        "-f",
+        "%s\n",
+    ]);
+    assert_eq!(ours, "m5\nm6\nm7\nm8\nm9\n");
+}
+
+/// #13: a produce to a name Kafka could never create fails at once with
+/// INVALID_TOPIC_EXCEPTION; the producer does not wait out its message timeout.
+#[test]
+fn produce_to_an_invalid_topic_name_fails_at_once() {
+    let node = Node::start_single();
+    let code = format!(
+        "import time\n\
+         from confluent_kafka import Producer\n\
+         errors = []\n\
+         p = Producer({{'bootstrap.servers': '{b}', 'message.timeout.ms': 60000}})\n\
+         start = time.time()\n\
+         p.produce('bad name!', value=b'x', on_delivery=lambda err, msg: errors.append(err))\n\
+         p.flush(30)\n\
+         took = time.time() - start\n\
+         assert errors and errors[0] is not None, errors\n\
+         assert took < 10, took\n\
+         print(errors[0].str())\n",
+        b = node.bootstrap()
+    );
+    let out = run_ok(python().args(["-c", &code]), None, Duration::from_secs(60));
+    let said = String::from_utf8_lossy(&out.stdout).to_lowercase();
+    assert!(
+        said.contains("invalid") || said.contains("illegal"),
+        "{said}"
+    );
+    let started = std::time::Instant::now();
+    let out = node
+        .kw()
+        .args([
+            "produce",
+            "-t",
+            "bad name!",
+            "-X",
+            "message.timeout.ms=60000",
+        ])
+        .write_stdin("x\n")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        started.elapsed() < Duration::from_secs(10),
+        "kw produce gave up at once"
+    );
+}

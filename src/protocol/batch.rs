@@ -282,7 +282,11 @@ fn skip_bytes(buf: &[u8], pos: &mut usize, nullable: bool) -> Option<()> {
 /// Walk the records of an (uncompressed) record section: exactly `count` records,
 /// each as long as it says, with offset deltas 0, 1, 2, ... (Kafka's LogValidator
 /// refuses anything else), and nothing after the last.
-fn walk_records(records: &[u8], count: i32) -> Result<(), String> {
+fn walk_records(
+    records: &[u8],
+    count: i32,
+    on_record: &mut dyn FnMut(i64, i64),
+) -> Result<(), String> {
     let mut pos = 0usize;
     for i in 0..count {
         let len = read_varint(records, &mut pos).ok_or("a record length runs past the batch")?;
@@ -297,7 +301,7 @@ fn walk_records(records: &[u8], count: i32) -> Result<(), String> {
         pos += len;
         let mut at = 1usize; // attributes
         let fields = (|| {
-            read_varint(record, &mut at)?; // timestamp delta
+            let timestamp_delta = read_varint(record, &mut at)?;
             let offset_delta = read_varint(record, &mut at)?;
             skip_bytes(record, &mut at, true)?; // key
             skip_bytes(record, &mut at, true)?; // value
@@ -309,20 +313,20 @@ fn walk_records(records: &[u8], count: i32) -> Result<(), String> {
                 skip_bytes(record, &mut at, false)?;
                 skip_bytes(record, &mut at, true)?;
             }
-            Some((offset_delta, at))
+            Some((offset_delta, timestamp_delta, at))
         })();
         match fields {
             None => return Err(format!("record {i} is malformed")),
-            Some((delta, _)) if delta != i as i64 => {
+            Some((delta, _, _)) if delta != i as i64 => {
                 return Err(format!("record {i} has offset delta {delta}"))
             }
-            Some((_, end)) if end != record.len() => {
+            Some((_, _, end)) if end != record.len() => {
                 return Err(format!(
                     "record {i} has {} bytes after its headers",
                     record.len() - end
                 ))
             }
-            Some(_) => {}
+            Some((delta, ts, _)) => on_record(delta, ts),
         }
     }
     if pos != records.len() {
@@ -334,14 +338,18 @@ fn walk_records(records: &[u8], count: i32) -> Result<(), String> {
     Ok(())
 }
 
-/// Check the records inside a produced batch as Kafka does before it appends them:
-/// the count in the header is the number of records there, with consecutive offset
-/// deltas. Compressed records are inflated (bounded) to be walked.
-pub fn validate_records(batch: &[u8], h: &BatchHeader, at: usize) -> Result<(), BatchError> {
+/// Walk the records of `batch` (inflated, bounded, when compressed), calling
+/// `on_record(offset delta, timestamp delta)` for each.
+fn each_record(
+    batch: &[u8],
+    h: &BatchHeader,
+    at: usize,
+    on_record: &mut dyn FnMut(i64, i64),
+) -> Result<(), BatchError> {
     let bad = |reason: String| BatchError::BadRecords { at, reason };
     let section = &batch[HEADER_LEN..h.total_len()];
     if h.compression() == 0 {
-        return walk_records(section, h.record_count).map_err(bad);
+        return walk_records(section, h.record_count, on_record).map_err(bad);
     }
     let compression = match h.compression() {
         1 => kafka_protocol::records::Compression::Gzip,
@@ -356,7 +364,35 @@ pub fn validate_records(batch: &[u8], h: &BatchHeader, at: usize) -> Result<(), 
         super::records::MAX_DECOMPRESSED_BATCH_BYTES,
     )
     .map_err(|e| bad(format!("{e:#}")))?;
-    walk_records(&inflated, h.record_count).map_err(bad)
+    walk_records(&inflated, h.record_count, on_record).map_err(bad)
+}
+
+/// Check the records inside a produced batch as Kafka does before it appends them:
+/// the count in the header is the number of records there, with consecutive offset
+/// deltas. Compressed records are inflated (bounded) to be walked.
+pub fn validate_records(batch: &[u8], h: &BatchHeader, at: usize) -> Result<(), BatchError> {
+    each_record(batch, h, at, &mut |_, _| {})
+}
+
+/// The first record of `batch` whose timestamp is at least `timestamp_ms`, as
+/// (offset, timestamp); a LogAppendTime batch stamps every record with its max
+/// timestamp. ListOffsets by time answers with this, not the batch's base offset.
+pub fn first_record_at_or_after(
+    batch: &[u8],
+    h: &BatchHeader,
+    timestamp_ms: i64,
+) -> Result<Option<(i64, i64)>, BatchError> {
+    if h.attributes & 0x08 != 0 {
+        return Ok((h.max_timestamp >= timestamp_ms).then_some((h.base_offset, h.max_timestamp)));
+    }
+    let mut found = None;
+    each_record(batch, h, 0, &mut |offset_delta, ts_delta| {
+        let ts = h.base_timestamp.wrapping_add(ts_delta);
+        if found.is_none() && ts >= timestamp_ms {
+            found = Some((h.base_offset + offset_delta, ts));
+        }
+    })?;
+    Ok(found)
 }
 
 /// Overwrite the base offset of the batch starting at `batch[0]`. Not covered by the CRC.
@@ -431,6 +467,23 @@ pub(crate) mod tests {
         assert_eq!(items.len(), 2);
         assert!(items[0].is_ok() && items[1].is_err());
         assert_eq!(BatchIter::new(&buf, 0).flatten().count(), 1);
+    }
+
+    #[test]
+    fn the_first_record_at_or_after_a_time_is_found_inside_a_batch() {
+        // make_batch stamps record i with 1_700_000_000_000 + i.
+        let b = make_batch(5, -1, -1);
+        let h = BatchHeader::parse(&b, 0).unwrap();
+        let t0 = 1_700_000_000_000;
+        assert_eq!(
+            first_record_at_or_after(&b, &h, t0 - 5).unwrap(),
+            Some((0, t0))
+        );
+        assert_eq!(
+            first_record_at_or_after(&b, &h, t0 + 3).unwrap(),
+            Some((3, t0 + 3))
+        );
+        assert_eq!(first_record_at_or_after(&b, &h, t0 + 9).unwrap(), None);
     }
 
     #[test]

@@ -557,16 +557,31 @@ impl PendingRead {
 }
 
 impl TimeLookup {
-    /// The first offset whose batch has a max timestamp >= `timestamp_ms`, with that
-    /// batch's max timestamp; `None` if every batch is older.
+    /// The first record with a timestamp >= `timestamp_ms` (Kafka's ListOffsets by
+    /// time), as (offset, its timestamp); `None` if every record is older. The batch
+    /// is found by its max timestamp, the record inside it by walking its records.
     pub fn offset_for_timestamp(&self, timestamp_ms: i64) -> Result<Option<(i64, i64)>> {
         for seg in &self.segments {
             if seg.max_timestamp < timestamp_ms {
                 continue;
             }
-            for (_, h) in seg.headers_from(0)? {
-                if h.max_timestamp >= timestamp_ms {
-                    return Ok(Some((h.base_offset, h.max_timestamp)));
+            for (pos, h) in seg.headers_from(0)? {
+                if h.max_timestamp < timestamp_ms {
+                    continue;
+                }
+                let mut bytes = vec![0u8; h.total_len()];
+                seg.read_at(&mut bytes, pos)?;
+                seg.check_crc(&bytes, &h, pos)?;
+                let corrupt = |source| Error::Corrupt {
+                    path: seg.path.to_path_buf(),
+                    source,
+                };
+                // Timestamps need not grow within a partition: a later batch may
+                // still hold the first match if this one's records are all older.
+                if let Some(found) =
+                    batch::first_record_at_or_after(&bytes, &h, timestamp_ms).map_err(corrupt)?
+                {
+                    return Ok(Some(found));
                 }
             }
         }
@@ -793,13 +808,13 @@ mod tests {
         };
         let mut log = open(dir.path(), cfg);
         append_n(&mut log, 10, 2);
-        // make_batch timestamps are 1_700_000_000_000 + i
+        // make_batch timestamps are 1_700_000_000_000 + i: the second record of the
+        // first batch, not the batch (#13: ListOffsets answered the base offset).
         assert_eq!(
             log.time_lookup()
                 .offset_for_timestamp(1_700_000_000_001)
-                .unwrap()
-                .map(|x| x.0),
-            Some(0)
+                .unwrap(),
+            Some((1, 1_700_000_000_001))
         );
         assert_eq!(
             log.time_lookup()

@@ -65,10 +65,14 @@ pub async fn handle(broker: &Broker, version: i16, req: MetadataRequest) -> Meta
                     }
                     Some(t) => topic_entry(broker, version, t),
                     None => {
-                        let code = if name.is_some() {
-                            ResponseError::UnknownTopicOrPartition
-                        } else {
-                            ResponseError::UnknownTopicId
+                        // A name Kafka could never create is invalid, not unknown: a
+                        // client stops asking at once instead of retrying.
+                        let code = match &name {
+                            Some(n) if crate::controller::validate_topic_name(n).is_err() => {
+                                ResponseError::InvalidTopicException
+                            }
+                            Some(_) => ResponseError::UnknownTopicOrPartition,
+                            None => ResponseError::UnknownTopicId,
                         };
                         MetadataResponseTopic::default()
                             .with_error_code(code.code())

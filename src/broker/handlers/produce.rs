@@ -49,7 +49,9 @@ pub async fn handle(
             let outcome = match broker.replicas.get(&name, p.index) {
                 None => {
                     let image = broker.controller.image();
-                    let code = if image.partition(&name, p.index).is_some() {
+                    let code = if crate::controller::validate_topic_name(&name).is_err() {
+                        ResponseError::InvalidTopicException
+                    } else if image.partition(&name, p.index).is_some() {
                         ResponseError::NotLeaderOrFollower
                     } else {
                         if image.topic(&name).is_none() && broker.config.auto_create_topics {
