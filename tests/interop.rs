@@ -638,3 +638,31 @@ fn produce_to_an_invalid_topic_name_fails_at_once() {
         "kw produce gave up at once"
     );
 }
+
+/// #13: committing an offset for a partition that does not exist answers
+/// UNKNOWN_TOPIC_OR_PARTITION for it (and the real ones are committed).
+#[test]
+fn offset_commit_for_a_missing_partition_is_refused() {
+    let node = Node::start_single();
+    node.create_topic("real", 1);
+    let code = format!(
+        "from confluent_kafka import Consumer, TopicPartition, KafkaException\n\
+         c = Consumer({{'bootstrap.servers': '{b}', 'group.id': 'g13', 'enable.auto.commit': False}})\n\
+         try:\n    res = c.commit(offsets=[TopicPartition('real', 0, 1), TopicPartition('real', 7, 1), TopicPartition('nope', 0, 1)], asynchronous=False)\n    print([(p.topic, p.partition, p.error.code() if p.error else 0) for p in res])\n\
+         except KafkaException as e:\n    print('raised', e.args[0].code())\n\
+         got = c.committed([TopicPartition('real', 0)], timeout=10)\n\
+         print('committed', got[0].offset)\n",
+        b = node.bootstrap()
+    );
+    let out = run_ok(python().args(["-c", &code]), None, Duration::from_secs(60));
+    let said = String::from_utf8_lossy(&out.stdout).to_string();
+    // librdkafka reports the first partition error for the whole call.
+    assert!(
+        said.contains("raised 3"),
+        "UNKNOWN_TOPIC_OR_PARTITION (3): {said}"
+    );
+    assert!(
+        said.contains("committed 1"),
+        "the real partition was committed: {said}"
+    );
+}

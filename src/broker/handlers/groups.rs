@@ -196,9 +196,16 @@ pub async fn leave_group(
 }
 
 pub async fn offset_commit(broker: &Broker, req: OffsetCommitRequest) -> OffsetCommitResponse {
+    // As Kafka: a partition that does not exist gets UNKNOWN_TOPIC_OR_PARTITION and
+    // nothing is stored for it; the others are committed.
+    let image = broker.controller.image();
+    let exists = |topic: &str, partition: i32| image.partition(topic, partition).is_some();
     let mut flat = Vec::new();
     for t in &req.topics {
         for p in &t.partitions {
+            if !exists(t.name.as_str(), p.partition_index) {
+                continue;
+            }
             flat.push((
                 t.name.to_string(),
                 p.partition_index,
@@ -231,9 +238,14 @@ pub async fn offset_commit(broker: &Broker, req: OffsetCommitRequest) -> OffsetC
                     t.partitions
                         .iter()
                         .map(|p| {
+                            let code = if exists(t.name.as_str(), p.partition_index) {
+                                codes.next().unwrap_or(0)
+                            } else {
+                                ResponseError::UnknownTopicOrPartition.code()
+                            };
                             OffsetCommitResponsePartition::default()
                                 .with_partition_index(p.partition_index)
-                                .with_error_code(codes.next().unwrap_or(0))
+                                .with_error_code(code)
                         })
                         .collect(),
                 )
