@@ -666,3 +666,80 @@ fn offset_commit_for_a_missing_partition_is_refused() {
         "the real partition was committed: {said}"
     );
 }
+
+/// #13: a `message.timestamp.type=LogAppendTime` topic: the broker stamps each
+/// batch with its append time, the producer learns it from the produce response,
+/// and every consumer (kcat, confluent-kafka, kw) sees it instead of the producer's.
+#[test]
+fn log_append_time_topics_carry_the_brokers_time() {
+    let node = Node::start_single();
+    node.kw_ok(&[
+        "topics",
+        "create",
+        "stamped",
+        "--partitions",
+        "1",
+        "--config",
+        "message.timestamp.type=LogAppendTime",
+    ]);
+    let before = kw::protocol::now_ms();
+    let code = format!(
+        "from confluent_kafka import Producer, Consumer, TopicPartition\n\
+         seen = []\n\
+         p = Producer({{'bootstrap.servers': '{b}'}})\n\
+         for i in range(3):\n    p.produce('stamped', value=f'v{{i}}', timestamp=1600000000000, on_delivery=lambda e, m: seen.append(m.timestamp()))\n\
+         assert p.flush(30) == 0\n\
+         assert all(t[0] == 2 and t[1] >= {before} for t in seen), seen\n\
+         c = Consumer({{'bootstrap.servers': '{b}', 'group.id': 'la'}})\n\
+         c.assign([TopicPartition('stamped', 0, 0)])\n\
+         got = []\n\
+         while len(got) < 3:\n    m = c.poll(10)\n    assert m is not None and m.error() is None, m\n    got.append(m.timestamp())\n\
+         assert all(t[0] == 2 and t[1] >= {before} for t in got), got\n\
+         print('ok')\n",
+        b = node.bootstrap()
+    );
+    let out = run_ok(python().args(["-c", &code]), None, Duration::from_secs(60));
+    assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "ok");
+    let out = run_ok(
+        kcat().args([
+            "-b",
+            &node.bootstrap(),
+            "-C",
+            "-t",
+            "stamped",
+            "-o",
+            "beginning",
+            "-e",
+            "-q",
+            "-f",
+            "%T\n",
+        ]),
+        None,
+        Duration::from_secs(30),
+    );
+    for ts in String::from_utf8_lossy(&out.stdout).lines() {
+        assert!(
+            ts.parse::<i64>().unwrap() >= before,
+            "kcat sees the append time: {ts}"
+        );
+    }
+    for ts in node
+        .kw_ok(&[
+            "consume",
+            "-t",
+            "stamped",
+            "-o",
+            "beginning",
+            "-e",
+            "-q",
+            "-f",
+            "%T\n",
+        ])
+        .lines()
+    {
+        assert!(
+            ts.parse::<i64>().unwrap() >= before,
+            "kw sees the append time: {ts}"
+        );
+    }
+}

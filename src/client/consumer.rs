@@ -491,7 +491,13 @@ pub fn decode_records(
                 topic: topic.clone(),
                 partition,
                 offset: r.offset,
-                timestamp: r.timestamp,
+                // A LogAppendTime batch's records all carry the broker's append time,
+                // its max timestamp (the deltas still hold the producer's times).
+                timestamp: if r.timestamp_type == TimestampType::LogAppend {
+                    h.max_timestamp
+                } else {
+                    r.timestamp
+                },
                 timestamp_type: r.timestamp_type,
                 key: r.key,
                 value: r.value,

@@ -236,6 +236,9 @@ settings! {
     log_index_interval_bytes: i32 = 4096, "log.index.interval.bytes", at_least(0, I32);
     /// Default cleanup policy of topics (kw deletes by retention; it does not compact).
     log_cleanup_policy: String = "delete".into(), "log.cleanup.policy", Kind::List(&["delete", "compact"]);
+    /// Default timestamp type of topics: CreateTime (the producer's) or LogAppendTime (the broker stamps each batch).
+    log_message_timestamp_type: String = "CreateTime".into(), "log.message.timestamp.type",
+        Kind::Choice(&["CreateTime", "LogAppendTime"]);
     /// Largest record batch a producer may send.
     message_max_bytes: i32 = 1_048_588, "message.max.bytes", at_least(0, I32);
     /// In-sync replicas an acks=all produce needs.
@@ -284,6 +287,7 @@ const TOPIC_DEFAULTS: &[(&str, &str)] = &[
         "unclean.leader.election.enable",
     ),
     ("compression.type", "compression.type"),
+    ("log.message.timestamp.type", "message.timestamp.type"),
 ];
 
 /// Keys Kafka has that kw accepts and ignores, each with what to do instead. A

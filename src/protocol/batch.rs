@@ -382,7 +382,7 @@ pub fn first_record_at_or_after(
     h: &BatchHeader,
     timestamp_ms: i64,
 ) -> Result<Option<(i64, i64)>, BatchError> {
-    if h.attributes & 0x08 != 0 {
+    if h.attributes & TIMESTAMP_TYPE_LOG_APPEND != 0 {
         return Ok((h.max_timestamp >= timestamp_ms).then_some((h.base_offset, h.max_timestamp)));
     }
     let mut found = None;
@@ -403,6 +403,19 @@ pub fn set_base_offset(batch: &mut [u8], base_offset: i64) {
 /// Overwrite the partition leader epoch. Not covered by the CRC.
 pub fn set_partition_leader_epoch(batch: &mut [u8], epoch: i32) {
     batch[12..16].copy_from_slice(&epoch.to_be_bytes());
+}
+
+/// The attributes bit that says the batch's timestamps are the broker's append time.
+pub const TIMESTAMP_TYPE_LOG_APPEND: i16 = 0x08;
+
+/// Mark the whole batch `batch` as LogAppendTime with `time_ms` as its max
+/// timestamp, and recompute its CRC (both fields are covered by it).
+pub fn set_log_append_time(batch: &mut [u8], time_ms: i64) {
+    let attributes = i16::from_be_bytes([batch[ATTRIBUTES_OFFSET], batch[ATTRIBUTES_OFFSET + 1]])
+        | TIMESTAMP_TYPE_LOG_APPEND;
+    batch[ATTRIBUTES_OFFSET..ATTRIBUTES_OFFSET + 2].copy_from_slice(&attributes.to_be_bytes());
+    batch[35..43].copy_from_slice(&time_ms.to_be_bytes());
+    refresh_crc(batch);
 }
 
 /// Recompute and store the CRC (after changing covered fields).

@@ -128,6 +128,7 @@ impl ReplicaManager {
             },
             max_message_bytes: parse_i64(get("max.message.bytes"), 1_048_588).max(1) as usize,
             min_insync_replicas: parse_i64(get("min.insync.replicas"), 1).max(1) as usize,
+            log_append_time: get("message.timestamp.type") == Some("LogAppendTime"),
         }
     }
 

@@ -97,6 +97,8 @@ pub struct AppendInfo {
     pub log_start_offset: i64,
     /// Due before the produce is answered (`flush.messages`).
     pub flush: PendingSync,
+    /// The time the broker stamped on the batches (LogAppendTime topics), else -1.
+    pub log_append_time_ms: i64,
 }
 
 #[derive(Debug, Clone)]
@@ -113,6 +115,8 @@ pub struct PartitionConfig {
     pub log: LogConfig,
     pub max_message_bytes: usize,
     pub min_insync_replicas: usize,
+    /// `message.timestamp.type=LogAppendTime`: the leader stamps each batch.
+    pub log_append_time: bool,
 }
 
 impl Default for PartitionConfig {
@@ -121,6 +125,7 @@ impl Default for PartitionConfig {
             log: LogConfig::default(),
             max_message_bytes: 1_048_588,
             min_insync_replicas: 1,
+            log_append_time: false,
         }
     }
 }
@@ -640,6 +645,7 @@ impl Partition {
                         next_offset: first_offset + count,
                         log_start_offset: st.log.log_start_offset(),
                         flush: PendingSync::default(),
+                        log_append_time_ms: -1,
                     });
                 }
                 SequenceCheck::OutOfOrder { expected, got } => {
@@ -649,9 +655,24 @@ impl Partition {
             }
         }
         let epoch = st.leader_epoch;
+        let log_append_time_ms = if st.config.log_append_time {
+            crate::protocol::now_ms()
+        } else {
+            -1
+        };
         for (pos, h) in headers.iter_mut() {
             batch::set_partition_leader_epoch(&mut buf[*pos..], epoch);
             h.partition_leader_epoch = epoch;
+            if log_append_time_ms >= 0 {
+                // Kafka's LogValidator: the batch says LogAppendTime and carries the
+                // append time as its max timestamp; the CRC covers both.
+                batch::set_log_append_time(
+                    &mut buf[*pos..*pos + h.total_len()],
+                    log_append_time_ms,
+                );
+                h.attributes |= batch::TIMESTAMP_TYPE_LOG_APPEND;
+                h.max_timestamp = log_append_time_ms;
+            }
         }
         st.log.assign_offsets(&mut buf, &mut headers);
         let appended = st.log.append(&buf, &headers)?;
@@ -664,6 +685,7 @@ impl Partition {
             next_offset: appended.last_offset + 1,
             log_start_offset: st.log.log_start_offset(),
             flush: appended.flush,
+            log_append_time_ms,
         };
         drop(st);
         sync_in_background(appended.rolled);

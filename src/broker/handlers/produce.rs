@@ -107,7 +107,7 @@ pub async fn handle(
                         Ok(()) => {
                             let r = resp
                                 .with_base_offset(info.base_offset)
-                                .with_log_append_time_ms(-1);
+                                .with_log_append_time_ms(info.log_append_time_ms);
                             if version >= 5 {
                                 r.with_log_start_offset(info.log_start_offset)
                             } else {
