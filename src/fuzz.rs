@@ -508,6 +508,11 @@ pub fn seeds() -> Vec<(&'static str, String, Vec<u8>)> {
     request(&mut out, "list-groups", &ListGroupsRequest::default());
     request(
         &mut out,
+        "describe-cluster",
+        &DescribeClusterRequest::default().with_include_fenced_brokers(true),
+    );
+    request(
+        &mut out,
         "delete-groups",
         &DeleteGroupsRequest::default().with_groups_names(vec![group]),
     );

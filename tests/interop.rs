@@ -743,3 +743,24 @@ fn log_append_time_topics_carry_the_brokers_time() {
         );
     }
 }
+
+/// #13: DescribeCluster, as confluent-kafka's AdminClient asks for it, and
+/// kafka-python's describe_cluster.
+#[test]
+fn admin_clients_describe_the_cluster() {
+    let node = Node::start_single();
+    let code = format!(
+        "from confluent_kafka.admin import AdminClient\n\
+         from kafka.admin import KafkaAdminClient\n\
+         a = AdminClient({{'bootstrap.servers': '{b}'}})\n\
+         d = a.describe_cluster(request_timeout=10).result()\n\
+         assert len(d.cluster_id) == 22 and d.controller.id == 1 and [n.id for n in d.nodes] == [1], d\n\
+         k = KafkaAdminClient(bootstrap_servers='{b}').describe_cluster()\n\
+         assert k['cluster_id'] == d.cluster_id and k['controller_id'] == 1, k\n\
+         print(d.cluster_id)\n",
+        b = node.bootstrap()
+    );
+    let out = run_ok(python().args(["-c", &code]), None, Duration::from_secs(60));
+    let id = String::from_utf8_lossy(&out.stdout).trim().to_string();
+    assert_eq!(id.len(), 22, "{id}");
+}

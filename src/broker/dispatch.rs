@@ -119,6 +119,9 @@ async fn route(
         R::CreatePartitions(r) => {
             ResponseKind::CreatePartitions(handlers::topics::create_partitions(broker, r).await)
         }
+        R::DescribeCluster(r) => ResponseKind::DescribeCluster(
+            handlers::metadata::describe_cluster(broker, version, r).await,
+        ),
         R::DescribeConfigs(r) => {
             ResponseKind::DescribeConfigs(handlers::configs::describe(broker, version, r))
         }

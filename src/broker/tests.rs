@@ -270,6 +270,11 @@ async fn every_api_version_answers_with_a_decodable_response() {
         DeleteGroupsRequest::default().with_groups_names(vec![GroupId(sb("none"))]),
     )
     .await;
+    n += roundtrip(
+        &b,
+        DescribeClusterRequest::default().with_include_fenced_brokers(true),
+    )
+    .await;
     assert!(n > 100, "only {n} api/version pairs checked");
 }
 

@@ -141,3 +141,48 @@ fn topic_entry(broker: &Broker, version: i16, t: &TopicImage) -> MetadataRespons
         .with_is_internal(t.is_internal())
         .with_partitions(partitions)
 }
+
+/// DescribeCluster (KIP-700): the brokers, cluster id and controller, as Metadata
+/// has them; fenced brokers only when asked for (v1+). Controllers as endpoints
+/// (endpoint type 2) are not listed separately: every kw node is both.
+pub async fn describe_cluster(
+    broker: &Broker,
+    version: i16,
+    req: kafka_protocol::messages::DescribeClusterRequest,
+) -> kafka_protocol::messages::DescribeClusterResponse {
+    use kafka_protocol::messages::describe_cluster_response::DescribeClusterBroker;
+    use kafka_protocol::messages::DescribeClusterResponse;
+    let image = broker.controller.image();
+    let resp = DescribeClusterResponse::default()
+        .with_cluster_id(sb(image.cluster_id.clone()))
+        .with_controller_id(BrokerId(broker.controller.controller_id().await))
+        // -2147483648: authorized operations were not asked for / are not computed.
+        .with_cluster_authorized_operations(i32::MIN);
+    if version >= 1 && req.endpoint_type == 2 {
+        return resp
+            .with_error_code(ResponseError::UnsupportedEndpointType.code())
+            .with_error_message(Some(sb("kw lists its nodes as brokers (endpoint type 1)")));
+    }
+    let brokers = image
+        .brokers
+        .values()
+        .filter(|b| !b.fenced || (version >= 2 && req.include_fenced_brokers))
+        .map(|b| {
+            let e = DescribeClusterBroker::default()
+                .with_broker_id(BrokerId(b.node_id))
+                .with_host(sb(b.host.clone()))
+                .with_port(b.port);
+            if version >= 2 {
+                e.with_is_fenced(b.fenced)
+            } else {
+                e
+            }
+        })
+        .collect();
+    let resp = resp.with_brokers(brokers);
+    if version >= 1 {
+        resp.with_endpoint_type(1)
+    } else {
+        resp
+    }
+}
