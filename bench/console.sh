@@ -1,15 +1,15 @@
 #!/usr/bin/env bash
-# Console benchmark: one node with TOPICS topics x 6 partitions and GROUPS groups
+# Console benchmark: one node with TOPICS topics x 6 partitions and NGROUPS groups
 # (each with offsets committed on 3 topics). Reports the time of a full snapshot
 # (median of 10), the time Chromium takes to show the whole topic list, and the
 # node's CPU with the console refreshing at its default interval against idle.
-# Usage: bench/console.sh [TOPICS] [GROUPS]   (default 1000 200)
+# Usage: bench/console.sh [TOPICS] [NGROUPS]   (default 1000 200)
 # Needs what scripts/test.sh installs: the .venv with confluent-kafka, node with
 # tests/console's playwright-core, Debian's chromium.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 TOPICS=${1:-1000}
-GROUPS=${2:-200}
+NGROUPS=${2:-200}
 PY=${KW_PYTHON:-.venv/bin/python}
 [ -x "$PY" ] || { echo "no python with confluent-kafka at $PY: run ./scripts/test.sh once"; exit 1; }
 [ -d tests/console/node_modules/playwright-core ] || { echo "playwright-core missing: run ./scripts/test.sh once"; exit 1; }
@@ -28,7 +28,7 @@ P=$(free_port); B=127.0.0.1:$P
 NODE=$!; PIDS+=($NODE)
 for _ in $(seq 1 100); do "$KW" -b "$B" metadata >/dev/null 2>&1 && break; sleep 0.1; done
 
-"$PY" - "$B" "$TOPICS" "$GROUPS" <<'PY'
+"$PY" - "$B" "$TOPICS" "$NGROUPS" <<'PY'
 import sys
 from confluent_kafka import Consumer, TopicPartition
 from confluent_kafka.admin import AdminClient, NewTopic
@@ -43,7 +43,7 @@ for g in range(groups):
     c.commit(offsets=[TopicPartition(f"bench.{(g * 3 + k) % n:04}", 0, 0) for k in range(3)], asynchronous=False)
     c.close()
 PY
-echo "cluster: $TOPICS topics x 6 partitions, $GROUPS groups"
+echo "cluster: $TOPICS topics x 6 partitions, $NGROUPS groups"
 
 # Idle CPU of the node, then with the console at its default refresh.
 c0=$(cpu_of $NODE); sleep 30; c1=$(cpu_of $NODE)
