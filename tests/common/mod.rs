@@ -11,13 +11,33 @@ pub fn kw_bin() -> PathBuf {
     PathBuf::from(env!("CARGO_BIN_EXE_kw"))
 }
 
-/// A port that was free a moment ago (bind to 0, read it, release it).
+/// A port that was free a moment ago, chosen below the kernel's ephemeral range:
+/// a port from that range (what binding port 0 gives) can be taken by any outgoing
+/// connection while a node that owns it is down for a restart.
 pub fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .expect("bind an ephemeral port")
-        .local_addr()
-        .expect("local addr")
-        .port()
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static NEXT: AtomicU64 = AtomicU64::new(0);
+    let ephemeral_low: u16 = std::fs::read_to_string("/proc/sys/net/ipv4/ip_local_port_range")
+        .ok()
+        .and_then(|s| s.split_whitespace().next()?.parse().ok())
+        .unwrap_or(32768);
+    let (lo, hi) = (10_000u64, ephemeral_low.max(10_100) as u64);
+    let seed = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos() as u64)
+        ^ ((std::process::id() as u64) << 32);
+    for i in 0..10_000u64 {
+        let n = NEXT.fetch_add(1, Ordering::Relaxed);
+        let mut x = seed ^ n.wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ i;
+        x ^= x >> 33;
+        x = x.wrapping_mul(0xff51_afd7_ed55_8ccd);
+        x ^= x >> 33;
+        let port = (lo + x % (hi - lo)) as u16;
+        if std::net::TcpListener::bind(("127.0.0.1", port)).is_ok() {
+            return port;
+        }
+    }
+    panic!("no free port below {ephemeral_low}");
 }
 
 /// Poll `cond` every 50 ms until it holds, or panic with `why` after `deadline`.
