@@ -545,19 +545,12 @@ fn kcat_and_kw_start_at_a_timestamp_inside_one_batch() {
         b = node.bootstrap()
     );
     run_ok(python().args(["-c", &code]), None, Duration::from_secs(60));
-    let all = node.kw_ok(&[
-        "consume",
-        "-t",
-        "timed",
-        "-o",
-        "beginning",
-        "-e",
-        "-q",
-        "-f",
-        "%T\n",
-    ]);
+    let all = node.consume_lines(
+        "timed", "%T
+",
+    );
     assert_eq!(
-        all.lines().next(),
+        all.first().map(String::as_str),
         Some(t0.to_string().as_str()),
         "timestamps kept"
     );
@@ -723,20 +716,7 @@ fn log_append_time_topics_carry_the_brokers_time() {
             "kcat sees the append time: {ts}"
         );
     }
-    for ts in node
-        .kw_ok(&[
-            "consume",
-            "-t",
-            "stamped",
-            "-o",
-            "beginning",
-            "-e",
-            "-q",
-            "-f",
-            "%T\n",
-        ])
-        .lines()
-    {
+    for ts in node.consume_lines("stamped", "%T\n").into_iter() {
         assert!(
             ts.parse::<i64>().unwrap() >= before,
             "kw sees the append time: {ts}"
