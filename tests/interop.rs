@@ -545,10 +545,7 @@ fn kcat_and_kw_start_at_a_timestamp_inside_one_batch() {
         b = node.bootstrap()
     );
     run_ok(python().args(["-c", &code]), None, Duration::from_secs(60));
-    let all = node.consume_lines(
-        "timed", "%T
-",
-    );
+    let all = node.consume_lines("timed", "%T\n");
     assert_eq!(
         all.first().map(String::as_str),
         Some(t0.to_string().as_str()),
