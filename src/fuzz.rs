@@ -169,12 +169,19 @@ pub fn response(data: &[u8]) {
         for t in resp.responses {
             for p in t.partitions {
                 if let Some(r) = p.records {
+                    let aborted: Vec<(i64, i64)> = p
+                        .aborted_transactions
+                        .iter()
+                        .flatten()
+                        .map(|a| (a.producer_id.0, a.first_offset))
+                        .collect();
                     let _ = crate::client::consumer::decode_records(
                         &std::sync::Arc::from("t"),
                         p.partition_index,
                         1,
                         0,
                         r,
+                        &aborted,
                     );
                 }
             }
@@ -217,7 +224,7 @@ pub fn segment(data: &[u8]) {
         index_interval_bytes: 64,
         ..LogConfig::default()
     };
-    let Ok(mut log) = PartitionLog::open(dir.path(), config, &mut |_| {}) else {
+    let Ok(mut log) = PartitionLog::open(dir.path(), config, &mut |_, _| {}) else {
         return;
     };
     let (start, end) = (log.log_start_offset(), log.log_end_offset());

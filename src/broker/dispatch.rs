@@ -126,7 +126,29 @@ async fn route(
             ResponseKind::DescribeConfigs(handlers::configs::describe(broker, version, r))
         }
         R::InitProducerId(r) => {
-            ResponseKind::InitProducerId(handlers::producer_id::handle(broker, r).await)
+            ResponseKind::InitProducerId(handlers::producer_id::handle(broker, version, r).await)
+        }
+        R::AddPartitionsToTxn(r) => ResponseKind::AddPartitionsToTxn(
+            handlers::txn::add_partitions(broker, version, r).await,
+        ),
+        R::AddOffsetsToTxn(r) => {
+            ResponseKind::AddOffsetsToTxn(handlers::txn::add_offsets(broker, version, r).await)
+        }
+        R::EndTxn(r) => ResponseKind::EndTxn(handlers::txn::end_txn(broker, version, r).await),
+        R::TxnOffsetCommit(r) => ResponseKind::TxnOffsetCommit(
+            handlers::txn::txn_offset_commit(broker, version, r).await,
+        ),
+        R::WriteTxnMarkers(r) => {
+            ResponseKind::WriteTxnMarkers(handlers::txn::write_markers(broker, r).await)
+        }
+        R::DescribeTransactions(r) => ResponseKind::DescribeTransactions(
+            handlers::txn::describe_transactions(broker, r).await,
+        ),
+        R::ListTransactions(r) => {
+            ResponseKind::ListTransactions(handlers::txn::list_transactions(broker, version, r))
+        }
+        R::DescribeProducers(r) => {
+            ResponseKind::DescribeProducers(handlers::txn::describe_producers(broker, r))
         }
         R::FindCoordinator(r) => {
             ResponseKind::FindCoordinator(groups::find_coordinator(broker, version, r).await)

@@ -1,6 +1,6 @@
 //! The broker's request path: listener, one task per connection, request dispatch
 //! and thin handlers (one file per API family) that call `replication`, `group`
-//! and `controller`. Handlers translate between wire types and those parts; they do
+//! `txn` and `controller`. Handlers translate between wire types and those parts; they do
 //! no storage work themselves. Must not depend on `node` or `cli` (the node wires
 //! the broker up and hands it a [`BrokerSettings`]), nor on `client`.
 
@@ -18,6 +18,7 @@ pub use config::BrokerSettings;
 use crate::controller::Controller;
 use crate::group::Coordinator;
 use crate::replication::ReplicaManager;
+use crate::txn;
 
 /// Everything a request handler may use, shared by all connections of a node.
 pub struct Broker {
@@ -25,6 +26,7 @@ pub struct Broker {
     pub controller: Arc<Controller>,
     pub replicas: Arc<ReplicaManager>,
     pub groups: Arc<Coordinator>,
+    pub txns: Arc<txn::Coordinator>,
     /// Bytes of requests read and not yet answered, over all connections
     /// (`queued.max.request.bytes`); None when unbounded.
     pub request_memory: Option<Arc<memory::RequestMemory>>,
@@ -36,6 +38,7 @@ impl Broker {
         controller: Arc<Controller>,
         replicas: Arc<ReplicaManager>,
         groups: Arc<Coordinator>,
+        txns: Arc<txn::Coordinator>,
     ) -> Arc<Broker> {
         let request_memory = config
             .queued_max_request_bytes
@@ -45,6 +48,7 @@ impl Broker {
             controller,
             replicas,
             groups,
+            txns,
             request_memory,
         })
     }

@@ -21,7 +21,9 @@ async fn broker(dir: &std::path::Path) -> Arc<Broker> {
     let replicas = ReplicaManager::new(1, dir, Default::default());
     replicas.start(controller.clone()).await;
     let groups = Coordinator::new(1, Default::default(), controller.clone(), replicas.clone());
-    Broker::new(config, controller, replicas, groups)
+    let txns =
+        crate::txn::Coordinator::new(1, Default::default(), controller.clone(), replicas.clone());
+    Broker::new(config, controller, replicas, groups, txns)
 }
 
 fn frame<R: Request>(req: &R, version: i16) -> Option<Bytes> {

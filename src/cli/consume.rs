@@ -181,13 +181,18 @@ pub async fn run(bootstrap: &str, args: ConsumeArgs) -> anyhow::Result<u8> {
             } else {
                 StartOffset::End
             };
-            let offsets = member.start_offsets(&tps, reset).await?;
+            let offsets = member
+                .start_offsets(&tps, reset, consumer_config.read_committed)
+                .await?;
             Consumer::with_offsets(client, offsets, consumer_config)
         }
         None => {
             let mut offsets = HashMap::new();
             for tp in &tps {
-                offsets.insert(tp.clone(), resolve(&client, tp, spec.start).await?);
+                offsets.insert(
+                    tp.clone(),
+                    resolve(&client, tp, spec.start, consumer_config.read_committed).await?,
+                );
             }
             if args.exit_at_end {
                 printer.progress = progress_bar(&client, &offsets, args.quiet).await;

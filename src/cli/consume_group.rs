@@ -147,9 +147,11 @@ pub async fn run(bootstrap: &str, args: GroupConsume, props: Props) -> anyhow::R
             ));
             member.owned = assignment.clone();
         }
-        let offsets = member.start_offsets(&assignment, reset).await?;
-        let mut consumer =
-            Consumer::with_offsets(client.clone(), offsets, props.consumer_config()?);
+        let consumer_config = props.consumer_config()?;
+        let offsets = member
+            .start_offsets(&assignment, reset, consumer_config.read_committed)
+            .await?;
+        let mut consumer = Consumer::with_offsets(client.clone(), offsets, consumer_config);
         let mut positions: HashMap<TopicPartition, i64> = HashMap::new();
         let mut at_eof: HashSet<TopicPartition> = HashSet::new();
         let mut heartbeat = tokio::time::interval(member_config.heartbeat_interval);

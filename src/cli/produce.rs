@@ -18,7 +18,7 @@ use crate::format::parse_delimiter;
 
 #[derive(Debug, Args)]
 #[command(
-    after_help = "Examples:\n  seq 1 10 | kw produce -t demo\n  echo 'SF05:{\"price\": 5.99}' | kw produce -t demo.purchases -K:\n  kw produce -t demo -l messages.txt -X acks=1 -z lz4"
+    after_help = "Examples:\n  seq 1 10 | kw produce -t demo\n  echo 'SF05:{\"price\": 5.99}' | kw produce -t demo.purchases -K:\n  kw produce -t demo -l messages.txt -X acks=1 -z lz4\n  seq 1 1000 | kw produce -t demo -X transactional.id=loader --txn-size 100"
 )]
 pub struct ProduceArgs {
     /// Topic to produce to
@@ -56,6 +56,10 @@ pub struct ProduceArgs {
     /// Client property by librdkafka name, e.g. -X acks=1 -X linger.ms=10 (repeatable)
     #[arg(short = 'X', value_name = "KEY=VALUE")]
     pub props: Vec<String>,
+    /// With -X transactional.id: commit a transaction every N messages [default: one
+    /// transaction per input file, or for all of stdin]
+    #[arg(long = "txn-size", value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    pub txn_size: Option<u64>,
     /// No informational output
     #[arg(short = 'q', long = "quiet")]
     pub quiet: bool,
@@ -141,8 +145,22 @@ pub async fn run(bootstrap: &str, args: ProduceArgs) -> anyhow::Result<u8> {
     if args.line_mode && args.files.len() > 1 {
         bail!("Only one file allowed for line mode (-l)");
     }
+    let transactional = config.transactional_id.is_some();
+    if args.txn_size.is_some() && !transactional {
+        return Err(super::UsageError(crate::node::ConfigError::Flag(
+            "--txn-size needs a transactional producer: add -X transactional.id=ID".into(),
+        ))
+        .into());
+    }
     let client = Client::connect(props.bootstrap(bootstrap), props.client_config(true)?).await?;
     let producer = Arc::new(Producer::new(client, config).await?);
+    let mut txn = Transactions {
+        producer: producer.clone(),
+        enabled: transactional,
+        size: args.txn_size,
+        in_txn: 0,
+        committed: 0,
+    };
     let fixed_key = args
         .key
         .as_ref()
@@ -200,8 +218,14 @@ pub async fn run(bootstrap: &str, args: ProduceArgs) -> anyhow::Result<u8> {
             let mut m = make(Bytes::new());
             m.value = Some(Bytes::from(data));
             m.key = fixed_key.clone();
+            txn.before_send().await?;
             producer.send(m).await?;
             sent += 1;
+            txn.after_send().await?;
+            // One transaction per input file.
+            if txn.size.is_none() {
+                txn.commit().await?;
+            }
         }
     } else {
         let source: Box<dyn Read + Send> = match args.files.first() {
@@ -246,11 +270,14 @@ pub async fn run(bootstrap: &str, args: ProduceArgs) -> anyhow::Result<u8> {
                 if sent >= limit {
                     break 'read;
                 }
+                txn.before_send().await?;
                 producer.send(make(record)).await?;
                 sent += 1;
+                txn.after_send().await?;
             }
         }
     }
+    txn.commit().await?;
     let report = producer.flush().await;
     if let Some(bar) = &bar {
         bar.finish_and_clear();
@@ -260,6 +287,7 @@ pub async fn run(bootstrap: &str, args: ProduceArgs) -> anyhow::Result<u8> {
         tracing::info!(
             delivered = report.delivered,
             failed = report.failed,
+            transactions = txn.committed,
             msgs_per_sec = (report.delivered as f64 / secs.max(1e-9)) as u64,
             "produce finished"
         );
@@ -274,6 +302,49 @@ pub async fn run(bootstrap: &str, args: ProduceArgs) -> anyhow::Result<u8> {
         );
     }
     Ok(0)
+}
+
+/// Transaction boundaries of a `kw produce -X transactional.id=...` run: open one
+/// before the first message, commit every `size` messages and at the end.
+struct Transactions {
+    producer: Arc<Producer>,
+    enabled: bool,
+    size: Option<u64>,
+    /// Messages sent in the open transaction (0: none open).
+    in_txn: u64,
+    committed: u64,
+}
+
+impl Transactions {
+    async fn before_send(&mut self) -> anyhow::Result<()> {
+        if self.enabled && self.in_txn == 0 {
+            self.producer.begin_transaction().await?;
+        }
+        Ok(())
+    }
+
+    async fn after_send(&mut self) -> anyhow::Result<()> {
+        if !self.enabled {
+            return Ok(());
+        }
+        self.in_txn += 1;
+        if self.size.is_some_and(|n| self.in_txn >= n) {
+            self.commit().await?;
+        }
+        Ok(())
+    }
+
+    async fn commit(&mut self) -> anyhow::Result<()> {
+        if self.enabled && self.in_txn > 0 {
+            self.producer
+                .commit_transaction()
+                .await
+                .context("Failed to commit the transaction")?;
+            self.in_txn = 0;
+            self.committed += 1;
+        }
+        Ok(())
+    }
 }
 
 #[cfg(test)]

@@ -53,6 +53,9 @@ const ALIASES: &[(&str, &str)] = &[
     ("max.partition.fetch.bytes", "max.partition.fetch.bytes"),
     ("socket.timeout.ms", "socket.timeout.ms"),
     ("enable.partition.eof", "enable.partition.eof"),
+    ("isolation.level", "isolation.level"),
+    ("transactional.id", "transactional.id"),
+    ("transaction.timeout.ms", "transaction.timeout.ms"),
     ("security.protocol", "security.protocol"),
     ("debug", "debug"),
 ];
@@ -185,6 +188,21 @@ impl Props {
         if let Some(n) = self.num::<usize>("message.max.bytes")? {
             p.max_message_bytes = n.max(1);
         }
+        if let Some(id) = self.get("transactional.id").filter(|id| !id.is_empty()) {
+            // As librdkafka: a transactional producer is idempotent with acks=all.
+            if p.acks != -1 || self.flag("enable.idempotence")? == Some(false) {
+                bail!("transactional.id requires enable.idempotence=true and acks=all");
+            }
+            p.transactional_id = Some(id.to_string());
+        }
+        if let Some(ms) = self.num::<i32>("transaction.timeout.ms")? {
+            if ms <= 0 {
+                bail!(
+                    "Invalid value \"{ms}\" for configuration property \"transaction.timeout.ms\""
+                );
+            }
+            p.transaction_timeout_ms = ms;
+        }
         Ok(p)
     }
 
@@ -203,6 +221,13 @@ impl Props {
         // fetches have failed for this long.
         if let Some(ms) = self.num::<u64>("socket.timeout.ms")? {
             c.error_deadline = Duration::from_millis(ms.max(1));
+        }
+        match self.get("isolation.level") {
+            None | Some("read_uncommitted") => {}
+            Some("read_committed") => c.read_committed = true,
+            Some(v) => {
+                bail!("Invalid value \"{v}\" for configuration property \"isolation.level\"")
+            }
         }
         match self.get("auto.offset.reset") {
             None | Some("latest") | Some("largest") | Some("end") => {}
@@ -264,5 +289,35 @@ mod tests {
             .producer_config(None)
             .is_err());
         assert!(parse_codec("foo").is_err());
+        assert!(props(&["isolation.level=serializable"])
+            .unwrap()
+            .consumer_config()
+            .is_err());
+        assert!(props(&["transactional.id=t", "acks=1"])
+            .unwrap()
+            .producer_config(None)
+            .is_err());
+    }
+
+    #[test]
+    fn transactions_and_isolation() {
+        let p = props(&[
+            "transactional.id=etl-1",
+            "transaction.timeout.ms=10000",
+            "isolation.level=read_committed",
+        ])
+        .unwrap();
+        let c = p.producer_config(None).unwrap();
+        assert_eq!(c.transactional_id.as_deref(), Some("etl-1"));
+        assert_eq!(c.transaction_timeout_ms, 10_000);
+        assert!(c.idempotence);
+        assert!(p.consumer_config().unwrap().read_committed);
+        assert!(
+            !props(&[])
+                .unwrap()
+                .consumer_config()
+                .unwrap()
+                .read_committed
+        );
     }
 }

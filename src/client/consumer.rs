@@ -67,6 +67,9 @@ pub struct ConsumerConfig {
     /// A broker whose fetches keep failing (connection refused, timeouts) for this
     /// long ends the consumer with the last error instead of retrying forever.
     pub error_deadline: Duration,
+    /// `isolation.level=read_committed`: read up to the last stable offset and skip
+    /// the records of aborted transactions.
+    pub read_committed: bool,
 }
 
 impl Default for ConsumerConfig {
@@ -77,6 +80,7 @@ impl Default for ConsumerConfig {
             partition_max_bytes: 1_048_576,
             reset_to_earliest: false,
             error_deadline: Duration::from_secs(60),
+            read_committed: false,
         }
     }
 }
@@ -107,6 +111,17 @@ impl Drop for Consumer {
 /// ListOffsets for one partition with a special timestamp (-1 latest, -2 earliest)
 /// or a real one. Returns the offset (-1 if no message is that new).
 pub async fn list_offset(client: &Client, tp: &TopicPartition, timestamp: i64) -> Result<i64> {
+    list_offset_isolated(client, tp, timestamp, false).await
+}
+
+/// [`list_offset`] at an isolation level: for read_committed the latest offset is
+/// the last stable offset.
+pub async fn list_offset_isolated(
+    client: &Client,
+    tp: &TopicPartition,
+    timestamp: i64,
+    read_committed: bool,
+) -> Result<i64> {
     let mut last = None;
     for _ in 0..5 {
         let leader = match client.cached_leader(tp) {
@@ -121,6 +136,7 @@ pub async fn list_offset(client: &Client, tp: &TopicPartition, timestamp: i64) -
         let conn = client.broker(leader).await?;
         let req = ListOffsetsRequest::default()
             .with_replica_id(BrokerId(-1))
+            .with_isolation_level(read_committed as i8)
             .with_topics(vec![ListOffsetsTopic::default()
                 .with_name(TopicName(sb(tp.topic.clone())))
                 .with_partitions(vec![ListOffsetsPartition::default()
@@ -155,7 +171,7 @@ impl Consumer {
     ) -> Result<Consumer> {
         let mut offsets = HashMap::new();
         for tp in partitions {
-            let offset = resolve(&client, &tp, start).await?;
+            let offset = resolve(&client, &tp, start, config.read_committed).await?;
             offsets.insert(tp, offset);
         }
         Ok(Consumer::with_offsets(client, offsets, config))
@@ -225,19 +241,26 @@ impl Consumer {
     }
 }
 
-/// The absolute offset a start position means for one partition now.
-pub async fn resolve(client: &Client, tp: &TopicPartition, start: StartOffset) -> Result<i64> {
+/// The absolute offset a start position means for one partition now; "end" is the
+/// last stable offset for a read_committed consumer.
+pub async fn resolve(
+    client: &Client,
+    tp: &TopicPartition,
+    start: StartOffset,
+    read_committed: bool,
+) -> Result<i64> {
+    let list = |ts| list_offset_isolated(client, tp, ts, read_committed);
     Ok(match start {
         StartOffset::At(o) => o,
-        StartOffset::Beginning => list_offset(client, tp, -2).await?,
-        StartOffset::End => list_offset(client, tp, -1).await?,
+        StartOffset::Beginning => list(-2).await?,
+        StartOffset::End => list(-1).await?,
         StartOffset::Tail(n) => {
-            let end = list_offset(client, tp, -1).await?;
-            let begin = list_offset(client, tp, -2).await?;
+            let end = list(-1).await?;
+            let begin = list(-2).await?;
             (end - n).max(begin)
         }
-        StartOffset::Timestamp(ts) => match list_offset(client, tp, ts).await? {
-            -1 => list_offset(client, tp, -1).await?,
+        StartOffset::Timestamp(ts) => match list(ts).await? {
+            -1 => list(-1).await?,
             o => o,
         },
     })
@@ -325,6 +348,7 @@ async fn fetch_loop(
         }
         let req = FetchRequest::default()
             .with_replica_id(BrokerId(-1))
+            .with_isolation_level(config.read_committed as i8)
             .with_max_wait_ms(config.max_wait.as_millis() as i32)
             .with_min_bytes(1)
             .with_max_bytes(config.max_bytes)
@@ -395,12 +419,19 @@ async fn fetch_loop(
                     continue;
                 }
                 let records = p.records.unwrap_or_default();
+                let aborted: Vec<(i64, i64)> = p
+                    .aborted_transactions
+                    .iter()
+                    .flatten()
+                    .map(|a| (a.producer_id.0, a.first_offset))
+                    .collect();
                 let (batch, next) = match decode_records(
                     &topic,
                     p.partition_index,
                     broker,
                     fetch_offset,
                     records,
+                    &aborted,
                 ) {
                     Ok(x) => x,
                     Err(e) => {
@@ -418,7 +449,13 @@ async fn fetch_loop(
                         continue; // moved (reset or paused) meanwhile
                     }
                     st.offset = next.max(fetch_offset);
-                    if st.offset >= p.high_watermark && st.eof_reported_at != st.offset {
+                    // A read_committed consumer is at the end at the last stable offset.
+                    let end = if config.read_committed && p.last_stable_offset >= 0 {
+                        p.last_stable_offset
+                    } else {
+                        p.high_watermark
+                    };
+                    if st.offset >= end && st.eof_reported_at != st.offset {
                         st.eof_reported_at = st.offset;
                         eof = Some(st.offset);
                     }
@@ -457,24 +494,70 @@ async fn fetch_loop(
     }
 }
 
+/// Skips the batches of aborted transactions, as a read_committed consumer must:
+/// an aborted transaction (producer id, first offset) from the fetch response
+/// starts at its first offset and ends at that producer's abort marker.
+#[derive(Default)]
+struct AbortedFilter {
+    /// Not reached yet, by first offset.
+    upcoming: Vec<(i64, i64)>,
+    /// Producers whose transaction being read was aborted.
+    aborting: std::collections::HashSet<i64>,
+}
+
+impl AbortedFilter {
+    fn new(aborted: &[(i64, i64)]) -> AbortedFilter {
+        let mut upcoming = aborted.to_vec();
+        // Popped from the end: largest first offset first.
+        upcoming.sort_by_key(|(_, first)| std::cmp::Reverse(*first));
+        AbortedFilter {
+            upcoming,
+            aborting: Default::default(),
+        }
+    }
+
+    /// Whether the records of the batch `h` (of `bytes`) are to be skipped.
+    fn skip(&mut self, h: &crate::protocol::batch::BatchHeader, bytes: &[u8]) -> bool {
+        while self
+            .upcoming
+            .last()
+            .is_some_and(|(_, first)| *first <= h.last_offset())
+        {
+            let (pid, _) = self.upcoming.pop().expect("checked");
+            self.aborting.insert(pid);
+        }
+        if h.is_control() {
+            if crate::protocol::batch::txn_marker(bytes, h).is_some_and(|m| !m.commit) {
+                self.aborting.remove(&h.producer_id);
+            }
+            return true;
+        }
+        h.is_transactional() && self.aborting.contains(&h.producer_id)
+    }
+}
+
 /// Decode whole batches (a trailing partial batch cut by max bytes is ignored) and
-/// keep records at or after `fetch_offset`. Returns the records and the next offset.
+/// keep records at or after `fetch_offset`, leaving out control batches and the
+/// batches of the `aborted` transactions ((producer id, first offset), from a
+/// read_committed fetch). Returns the records and the next offset.
 pub fn decode_records(
     topic: &Arc<str>,
     partition: i32,
     broker: i32,
     fetch_offset: i64,
     records: Bytes,
+    aborted: &[(i64, i64)],
 ) -> Result<(Vec<ConsumedRecord>, i64)> {
     let mut out = Vec::new();
     let mut next = fetch_offset;
+    let mut filter = AbortedFilter::new(aborted);
     for item in BatchIter::new(&records, 0) {
         let (pos, h) = match item {
             Ok(x) => x,
             Err(_) => break,
         };
         let mut bytes = records.slice(pos..pos + h.total_len());
-        if h.is_control() {
+        if filter.skip(&h, &bytes) {
             next = next.max(h.next_offset());
             continue;
         }

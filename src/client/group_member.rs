@@ -333,16 +333,39 @@ impl GroupMember {
         Ok(())
     }
 
-    /// Committed offsets for `partitions` (-1 where none).
+    /// Committed offsets for `partitions` (-1 where none). With `require_stable`
+    /// (a read_committed consumer, KIP-447) offsets that a transaction has
+    /// committed but not yet ended are waited for.
     pub async fn committed(
         &mut self,
         partitions: &[TopicPartition],
+        require_stable: bool,
+    ) -> Result<HashMap<TopicPartition, i64>> {
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
+        loop {
+            match self.committed_once(partitions, require_stable).await {
+                Err(Error::Server {
+                    code: ResponseError::UnstableOffsetCommit,
+                    ..
+                }) if tokio::time::Instant::now() < deadline => {
+                    tokio::time::sleep(Duration::from_millis(200)).await;
+                }
+                other => return other,
+            }
+        }
+    }
+
+    async fn committed_once(
+        &mut self,
+        partitions: &[TopicPartition],
+        require_stable: bool,
     ) -> Result<HashMap<TopicPartition, i64>> {
         let coord = self.coordinator().await?;
         let by_topic = crate::protocol::group_by_topic(partitions);
         let version = coord.version_for(ApiKey::OffsetFetch).unwrap_or(1).min(7);
         let req = OffsetFetchRequest::default()
             .with_group_id(GroupId(sb(self.group_id.clone())))
+            .with_require_stable(require_stable && version >= 7)
             .with_topics(Some(
                 by_topic
                     .into_iter()
@@ -365,6 +388,12 @@ impl GroupMember {
         let mut out = HashMap::new();
         for t in resp.topics {
             for p in t.partitions {
+                if let Some(e) = Error::server(
+                    p.error_code,
+                    format!("fetching offsets of group {}", self.group_id),
+                ) {
+                    return Err(e);
+                }
                 out.insert(
                     TopicPartition::new(t.name.to_string(), p.partition_index),
                     p.committed_offset,
@@ -380,13 +409,14 @@ impl GroupMember {
         &mut self,
         partitions: &[TopicPartition],
         reset: super::consumer::StartOffset,
+        read_committed: bool,
     ) -> Result<HashMap<TopicPartition, i64>> {
-        let committed = self.committed(partitions).await?;
+        let committed = self.committed(partitions, read_committed).await?;
         let mut offsets = HashMap::new();
         for tp in partitions {
             let start = match committed.get(tp) {
                 Some(o) if *o >= 0 => *o,
-                _ => super::consumer::resolve(&self.client, tp, reset).await?,
+                _ => super::consumer::resolve(&self.client, tp, reset, read_committed).await?,
             };
             offsets.insert(tp.clone(), start);
         }

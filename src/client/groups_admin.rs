@@ -66,6 +66,23 @@ pub async fn find_coordinator(
     client: &Client,
     group: &str,
 ) -> Result<(Arc<Connection>, i32, String)> {
+    find_coordinator_of(client, CoordinatorKind::Group, group).await
+}
+
+/// What a coordinator is looked up for (FindCoordinator's key type).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CoordinatorKind {
+    Group = 0,
+    Transaction = 1,
+}
+
+/// The coordinator of a group or a transactional id, as [`find_coordinator`].
+pub async fn find_coordinator_of(
+    client: &Client,
+    kind: CoordinatorKind,
+    key: &str,
+) -> Result<(Arc<Connection>, i32, String)> {
+    let group = key;
     let mut last = None;
     for _ in 0..50 {
         let conn = client.any_connection().await?;
@@ -74,7 +91,8 @@ pub async fn find_coordinator(
             FindCoordinatorRequest::default().with_coordinator_keys(vec![sb(group)])
         } else {
             FindCoordinatorRequest::default().with_key(sb(group))
-        };
+        }
+        .with_key_type(kind as i8);
         let resp = conn.send(&req).await?;
         let (code, node, host, port) = match resp.coordinators.first() {
             Some(c) => (c.error_code, c.node_id.0, c.host.to_string(), c.port),
@@ -85,7 +103,11 @@ pub async fn find_coordinator(
                 resp.port,
             ),
         };
-        match Error::server(code, format!("finding the coordinator of group {group}")) {
+        let what = match kind {
+            CoordinatorKind::Group => "group",
+            CoordinatorKind::Transaction => "transactional id",
+        };
+        match Error::server(code, format!("finding the coordinator of {what} {group}")) {
             None => {
                 let addr = format!("{host}:{port}");
                 let c = match client.broker(node).await {

@@ -10,16 +10,25 @@
 //! One batch in flight per partition keeps sequence numbers in order under retries
 //! without Kafka's in-flight reordering logic; requests still pipeline across
 //! partitions and each request carries every ready partition of its leader.
+//!
+//! With `transactional.id` (KIP-98) the producer gets its id from its transaction
+//! coordinator, registers each partition with AddPartitionsToTxn before the first
+//! batch of a transaction goes to it, and ends transactions with EndTxn.
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::{HashMap, HashSet, VecDeque};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use bytes::{Bytes, BytesMut};
 use kafka_protocol::error::ResponseError;
 use kafka_protocol::indexmap::IndexMap;
+use kafka_protocol::messages::add_partitions_to_txn_request::AddPartitionsToTxnTopic;
 use kafka_protocol::messages::produce_request::{PartitionProduceData, TopicProduceData};
-use kafka_protocol::messages::{InitProducerIdRequest, ProduceRequest, TopicName};
+use kafka_protocol::messages::{
+    AddPartitionsToTxnRequest, EndTxnRequest, InitProducerIdRequest, ProduceRequest, ProducerId,
+    TopicName, TransactionalId,
+};
+use kafka_protocol::protocol::Request;
 use kafka_protocol::protocol::StrBytes;
 use kafka_protocol::records::{
     Compression, Record, RecordBatchEncoder, RecordEncodeOptions, TimestampType,
@@ -28,6 +37,8 @@ use tokio::sync::{Notify, Semaphore};
 use tracing::debug;
 
 use super::cluster::Client;
+use super::connection::Connection;
+use super::groups_admin::{find_coordinator_of, CoordinatorKind};
 use super::partitioner::Partitioner;
 use super::{Error, Result};
 use crate::protocol::{now_ms, sb, TopicPartition};
@@ -59,6 +70,10 @@ pub struct ProducerConfig {
     /// `message.max.bytes`: larger messages are refused before they are queued, so
     /// one oversized message never poisons an idempotent partition's sequence.
     pub max_message_bytes: usize,
+    /// `transactional.id`: a transactional producer.
+    pub transactional_id: Option<String>,
+    /// `transaction.timeout.ms`
+    pub transaction_timeout_ms: i32,
 }
 
 impl Default for ProducerConfig {
@@ -76,6 +91,8 @@ impl Default for ProducerConfig {
             retry_backoff: Duration::from_millis(100),
             request_timeout: Duration::from_secs(30),
             max_message_bytes: 1_000_000,
+            transactional_id: None,
+            transaction_timeout_ms: 60_000,
         }
     }
 }
@@ -129,11 +146,24 @@ struct State {
     sticky: HashMap<String, (i32, Instant)>,
 }
 
+/// A transactional producer's view of its transactions.
+struct Txn {
+    id: String,
+    coordinator: Option<Arc<Connection>>,
+    /// A transaction is open (begin_transaction was called).
+    open: bool,
+    /// Partitions registered with AddPartitionsToTxn in the open transaction.
+    added: HashSet<TopicPartition>,
+    /// Failed deliveries before the open transaction began.
+    failed_before: u64,
+}
+
 struct Inner {
     client: Arc<Client>,
     config: ProducerConfig,
     producer_id: i64,
     producer_epoch: i16,
+    txn: Option<tokio::sync::Mutex<Txn>>,
     state: Mutex<State>,
     wake: Notify,
     progress: Notify,
@@ -153,7 +183,30 @@ impl Drop for Producer {
 
 impl Producer {
     pub async fn new(client: Arc<Client>, config: ProducerConfig) -> Result<Producer> {
-        let (producer_id, producer_epoch) = if config.idempotence {
+        let mut txn = config.transactional_id.as_ref().map(|id| Txn {
+            id: id.clone(),
+            coordinator: None,
+            open: false,
+            added: HashSet::new(),
+            failed_before: 0,
+        });
+        let (producer_id, producer_epoch) = if let Some(txn) = &mut txn {
+            let req = InitProducerIdRequest::default()
+                .with_transactional_id(Some(TransactionalId(sb(txn.id.clone()))))
+                .with_transaction_timeout_ms(config.transaction_timeout_ms)
+                .with_producer_id(ProducerId(-1))
+                .with_producer_epoch(-1);
+            let resp = to_coordinator(
+                &client,
+                &config,
+                txn,
+                &req,
+                |r| r.error_code,
+                "initialising transactions",
+            )
+            .await?;
+            (resp.producer_id.0, resp.producer_epoch)
+        } else if config.idempotence {
             let conn = client.any_connection().await?;
             let resp = conn
                 .send(
@@ -178,6 +231,7 @@ impl Producer {
             config,
             producer_id,
             producer_epoch,
+            txn: txn.map(tokio::sync::Mutex::new),
             state: Mutex::new(State::default()),
             wake: Notify::new(),
             progress: Notify::new(),
@@ -196,6 +250,14 @@ impl Producer {
                 .iter()
                 .map(|(k, v)| k.len() + v.as_ref().map_or(0, |v| v.len()))
                 .sum::<usize>();
+        if let Some(txn) = &self.inner.txn {
+            if !txn.lock().await.open {
+                return Err(Error::Other(
+                    "a transactional producer sends only inside a transaction (begin_transaction)"
+                        .into(),
+                ));
+            }
+        }
         if size > self.inner.config.max_message_bytes {
             return Err(Error::Other(format!(
                 "Failed to produce message ({size} bytes): Broker: Message size too large (message.max.bytes is {})",
@@ -224,7 +286,7 @@ impl Producer {
                 if st.buffered < self.inner.config.buffer_max_messages {
                     let tp = TopicPartition::new(msg.topic.clone(), partition);
                     let record = Record {
-                        transactional: false,
+                        transactional: self.inner.txn.is_some(),
                         control: false,
                         delete_horizon: false,
                         partition_leader_epoch: -1,
@@ -329,6 +391,76 @@ impl Producer {
             self.inner.wake.notify_one();
             notified.await;
         }
+    }
+
+    /// Start a transaction (transactional producers only).
+    pub async fn begin_transaction(&self) -> Result<()> {
+        let txn = self.inner.txn.as_ref().ok_or_else(not_transactional)?;
+        let mut txn = txn.lock().await;
+        if txn.open {
+            return Err(Error::Other("a transaction is already open".into()));
+        }
+        txn.open = true;
+        txn.added.clear();
+        txn.failed_before = self.report().failed;
+        Ok(())
+    }
+
+    /// Deliver everything sent in the open transaction and commit it. If any
+    /// message of it could not be delivered, the transaction is aborted instead and
+    /// the error says so.
+    pub async fn commit_transaction(&self) -> Result<()> {
+        let report = self.flush().await;
+        let txn = self.inner.txn.as_ref().ok_or_else(not_transactional)?;
+        let failed = report.failed - txn.lock().await.failed_before;
+        if failed > 0 {
+            self.end_transaction(false).await?;
+            return Err(Error::Other(format!(
+                "{failed} messages of the transaction could not be delivered ({}); it was aborted",
+                report.errors.join("; ")
+            )));
+        }
+        self.end_transaction(true).await
+    }
+
+    /// Abort the open transaction: what it wrote is never read by read_committed
+    /// consumers.
+    pub async fn abort_transaction(&self) -> Result<()> {
+        self.flush().await;
+        self.end_transaction(false).await
+    }
+
+    async fn end_transaction(&self, commit: bool) -> Result<()> {
+        let txn = self.inner.txn.as_ref().ok_or_else(not_transactional)?;
+        let mut txn = txn.lock().await;
+        if !txn.open {
+            return Err(Error::Other("no transaction is open".into()));
+        }
+        // As librdkafka: a transaction that registered nothing has nothing to end.
+        if !txn.added.is_empty() {
+            let req = EndTxnRequest::default()
+                .with_transactional_id(TransactionalId(sb(txn.id.clone())))
+                .with_producer_id(ProducerId(self.inner.producer_id))
+                .with_producer_epoch(self.inner.producer_epoch)
+                .with_committed(commit);
+            let what = if commit {
+                "committing the transaction"
+            } else {
+                "aborting the transaction"
+            };
+            to_coordinator(
+                &self.inner.client,
+                &self.inner.config,
+                &mut txn,
+                &req,
+                |r| r.error_code,
+                what,
+            )
+            .await?;
+        }
+        txn.open = false;
+        txn.added.clear();
+        Ok(())
     }
 
     /// Delivery counts so far (without waiting).
@@ -445,6 +577,16 @@ async fn sender_loop(inner: Arc<Inner>) {
                 fail(st, n, e);
             }
         }
+        if inner.txn.is_some() && !by_leader.is_empty() {
+            if let Err(e) = add_to_transaction(&inner, &by_leader).await {
+                // Nothing of these batches may be written outside the transaction.
+                let mut st = inner.state.lock().expect("producer lock");
+                for b in by_leader.drain().flat_map(|(_, bs)| bs) {
+                    st.queues.entry(b.tp.clone()).or_default().in_flight = false;
+                    fail(&mut st, b.count, e.to_string());
+                }
+            }
+        }
         for (leader, batches) in by_leader {
             let permit = match inner.in_flight.clone().acquire_owned().await {
                 Ok(p) => p,
@@ -468,6 +610,124 @@ async fn sender_loop(inner: Arc<Inner>) {
             next_deadline = next_deadline.min(Instant::now() + inner.config.retry_backoff);
         }
         let _ = tokio::time::timeout_at(next_deadline.into(), inner.wake.notified()).await;
+    }
+}
+
+fn not_transactional() -> Error {
+    Error::Other("the producer has no transactional.id".into())
+}
+
+/// Register the partitions of `batches` that the open transaction does not have
+/// yet with the transaction coordinator.
+async fn add_to_transaction(inner: &Inner, batches: &HashMap<i32, Vec<Batch>>) -> Result<()> {
+    let Some(txn) = &inner.txn else {
+        return Ok(());
+    };
+    let mut txn = txn.lock().await;
+    let new: Vec<TopicPartition> = batches
+        .values()
+        .flatten()
+        .map(|b| b.tp.clone())
+        .filter(|tp| !txn.added.contains(tp))
+        .collect::<HashSet<_>>()
+        .into_iter()
+        .collect();
+    if new.is_empty() {
+        return Ok(());
+    }
+    let topics = crate::protocol::group_by_topic(&new)
+        .into_iter()
+        .map(|(t, ps)| {
+            AddPartitionsToTxnTopic::default()
+                .with_name(TopicName(sb(t)))
+                .with_partitions(ps)
+        })
+        .collect();
+    let req = AddPartitionsToTxnRequest::default()
+        .with_v3_and_below_transactional_id(TransactionalId(sb(txn.id.clone())))
+        .with_v3_and_below_producer_id(ProducerId(inner.producer_id))
+        .with_v3_and_below_producer_epoch(inner.producer_epoch)
+        .with_v3_and_below_topics(topics);
+    // The first failing partition's code stands for the request.
+    let code = |r: &kafka_protocol::messages::AddPartitionsToTxnResponse| {
+        r.results_by_topic_v3_and_below
+            .iter()
+            .flat_map(|t| t.results_by_partition.iter())
+            .map(|p| p.partition_error_code)
+            .find(|c| *c != 0)
+            .unwrap_or(0)
+    };
+    to_coordinator(
+        &inner.client,
+        &inner.config,
+        &mut txn,
+        &req,
+        code,
+        "adding partitions to the transaction",
+    )
+    .await?;
+    txn.added.extend(new);
+    Ok(())
+}
+
+/// Send `req` to the transaction coordinator and return its answer, retrying
+/// (within `transaction.timeout.ms`) while the coordinator moves, loads or is
+/// still completing the previous transaction, as librdkafka does. `code` picks the
+/// response's error code.
+async fn to_coordinator<R: Request>(
+    client: &Client,
+    config: &ProducerConfig,
+    txn: &mut Txn,
+    req: &R,
+    code: impl Fn(&R::Response) -> i16,
+    what: &str,
+) -> Result<R::Response> {
+    let deadline =
+        Instant::now() + Duration::from_millis(config.transaction_timeout_ms.max(1) as u64);
+    loop {
+        let attempt: Result<R::Response> = async {
+            let conn = match &txn.coordinator {
+                Some(c) if !c.is_closed() => c.clone(),
+                _ => {
+                    let (c, _, _) =
+                        find_coordinator_of(client, CoordinatorKind::Transaction, &txn.id).await?;
+                    txn.coordinator = Some(c.clone());
+                    c
+                }
+            };
+            let resp = conn.send(req).await?;
+            match Error::server(code(&resp), format!("{what} ({})", txn.id)) {
+                None => Ok(resp),
+                Some(e) => Err(e),
+            }
+        }
+        .await;
+        let e = match attempt {
+            Ok(resp) => return Ok(resp),
+            Err(e) => e,
+        };
+        let backoff = match &e {
+            Error::Server { code, .. } => match code {
+                ResponseError::ConcurrentTransactions => Duration::from_millis(20),
+                ResponseError::CoordinatorLoadInProgress
+                | ResponseError::UnknownTopicOrPartition => Duration::from_millis(100),
+                ResponseError::NotCoordinator | ResponseError::CoordinatorNotAvailable => {
+                    txn.coordinator = None;
+                    Duration::from_millis(100)
+                }
+                _ => return Err(e),
+            },
+            e if e.is_retriable() => {
+                txn.coordinator = None;
+                Duration::from_millis(100)
+            }
+            _ => return Err(e),
+        };
+        if Instant::now() + backoff > deadline {
+            return Err(e);
+        }
+        debug!(error = %e, "retrying a transaction request");
+        tokio::time::sleep(backoff).await;
     }
 }
 

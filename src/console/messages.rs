@@ -125,8 +125,14 @@ pub async fn read(
             if let Some(e) = Error::server(data.error_code, format!("fetching {tp}")) {
                 return Err(e);
             }
-            let (records, next) =
-                decode_records(&name, p, leader, offset, data.records.unwrap_or_default())?;
+            let (records, next) = decode_records(
+                &name,
+                p,
+                leader,
+                offset,
+                data.records.unwrap_or_default(),
+                &[],
+            )?;
             if next <= offset {
                 break;
             }

@@ -8,27 +8,23 @@ use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
-use bytes::{Bytes, BytesMut};
+use bytes::Bytes;
 use kafka_protocol::error::ResponseError;
-use kafka_protocol::indexmap::IndexMap;
-use kafka_protocol::records::{
-    Compression, Record, RecordBatchEncoder, RecordEncodeOptions, TimestampType,
-};
 use tokio::sync::oneshot;
 use tracing::{debug, info, warn};
 
-use super::partition_for::partition_for;
 use super::records::GroupRecord;
 use super::state::{
     CommittedOffset, Group, GroupConfig, GroupState, JoinArgs, JoinDecision, JoinOutcome,
     SyncDecision,
 };
 use crate::controller::{Controller, NewTopic};
-use crate::protocol::batch::BatchIter;
 use crate::protocol::now_ms;
-use crate::replication::{ReadLimit, ReplicaManager};
+use crate::protocol::partition_for::partition_for;
+use crate::protocol::records::{encode_internal_batch, BatchProducer};
+use crate::replication::ReplicaManager;
 
-pub const OFFSETS_TOPIC: &str = "__consumer_offsets";
+pub use crate::protocol::OFFSETS_TOPIC;
 
 /// Largest group id accepted (Kafka has no explicit limit; this bounds memory).
 const MAX_GROUP_ID_BYTES: usize = 32 * 1024;
@@ -62,6 +58,59 @@ struct Inner {
     /// `__consumer_offsets` partitions whose groups are in memory, with the leader
     /// epoch they were loaded under: a new leadership reloads from the log.
     loaded: HashMap<i32, i32>,
+    /// Offsets committed inside a transaction not yet ended, by (partition,
+    /// producer id): visible once its commit marker is written, dropped on abort.
+    pending_txn: HashMap<(i32, i64), Vec<PendingOffset>>,
+}
+
+/// A record met while loading a partition: an ordinary one, or an offset of a
+/// transaction whose commit marker came later in the log.
+enum LoadedRecord {
+    Plain(GroupRecord),
+    Committed(PendingOffset),
+}
+
+/// One offset of a transactional commit awaiting its transaction's end.
+#[derive(Debug, Clone)]
+struct PendingOffset {
+    group: String,
+    topic: String,
+    partition: i32,
+    value: Option<CommittedOffset>,
+}
+
+impl PendingOffset {
+    fn from_record(rec: GroupRecord) -> Option<PendingOffset> {
+        match rec {
+            GroupRecord::Offset {
+                group,
+                topic,
+                partition,
+                value,
+            } => Some(PendingOffset {
+                group,
+                topic,
+                partition,
+                value,
+            }),
+            GroupRecord::Metadata { .. } => None,
+        }
+    }
+
+    /// Make the offset visible in `groups` (its transaction committed).
+    fn apply(self, groups: &mut HashMap<String, Group>) {
+        let g = groups
+            .entry(self.group.clone())
+            .or_insert_with(|| Group::new(&self.group));
+        match self.value {
+            Some(v) => {
+                g.offsets.insert((self.topic, self.partition), v);
+            }
+            None => {
+                g.offsets.remove(&(self.topic, self.partition));
+            }
+        }
+    }
 }
 
 pub struct Coordinator {
@@ -212,49 +261,50 @@ impl Coordinator {
             .get(OFFSETS_TOPIC, p)
             .ok_or(ResponseError::NotCoordinator)?;
         let epoch = part.leader_epoch();
-        let mut offset = part.log_start_offset();
-        // Like Kafka, load the whole local log: a new leader's HW catches up only
-        // when its followers fetch again.
-        let end = part.log_end_offset();
+        // Records in log order; a transaction's records wait for its marker.
         let mut records = Vec::new();
-        while offset < end {
-            let data = part
-                .read(offset, 1 << 20, ReadLimit::LogEnd, -1)
-                .map_err(|_| ResponseError::CoordinatorLoadInProgress)?;
-            if data.records.is_empty() {
-                break;
-            }
-            let mut next = offset;
-            for item in BatchIter::new(&data.records, 0) {
-                let Ok((pos, h)) = item else { break };
-                let mut bytes = data.records.slice(pos..pos + h.total_len());
-                next = h.next_offset();
-                if h.is_control() {
-                    continue;
-                }
-                match crate::protocol::records::decode_batches(&mut bytes) {
-                    Ok(set) => {
-                        for r in set.records {
-                            if let Some(k) = r.key {
-                                match GroupRecord::decode(k, r.value) {
-                                    Ok(rec) => records.push(rec),
-                                    Err(e) => {
-                                        warn!(partition = p, error = %e, "skipping a group record")
-                                    }
-                                }
-                            }
-                        }
-                    }
-                    Err(e) => {
-                        warn!(partition = p, error = %e, "skipping an undecodable batch in {OFFSETS_TOPIC}")
-                    }
+        let mut open: HashMap<i64, Vec<PendingOffset>> = HashMap::new();
+        let decode = |bytes: &mut bytes::Bytes| -> Vec<GroupRecord> {
+            match crate::protocol::records::decode_batches(bytes) {
+                Ok(set) => set
+                    .records
+                    .into_iter()
+                    .filter_map(|r| {
+                        let k = r.key?;
+                        GroupRecord::decode(k, r.value)
+                            .inspect_err(
+                                |e| warn!(partition = p, error = %e, "skipping a group record"),
+                            )
+                            .ok()
+                    })
+                    .collect(),
+                Err(e) => {
+                    warn!(partition = p, error = %e, "skipping an undecodable batch in {OFFSETS_TOPIC}");
+                    Vec::new()
                 }
             }
-            if next <= offset {
-                break;
+        };
+        part.scan(&mut |h, mut bytes| {
+            if h.is_control() {
+                let Some(marker) = crate::protocol::batch::txn_marker(&bytes, h) else {
+                    return;
+                };
+                if let Some(pending) = open.remove(&h.producer_id) {
+                    if marker.commit {
+                        records.extend(pending.into_iter().map(LoadedRecord::Committed));
+                    }
+                }
+            } else if h.is_transactional() {
+                open.entry(h.producer_id).or_default().extend(
+                    decode(&mut bytes)
+                        .into_iter()
+                        .filter_map(PendingOffset::from_record),
+                );
+            } else {
+                records.extend(decode(&mut bytes).into_iter().map(LoadedRecord::Plain));
             }
-            offset = next;
-        }
+        })
+        .map_err(|_| ResponseError::CoordinatorLoadInProgress)?;
         let mut inner = self.lock();
         let partitions = self.config.offsets_partitions;
         // What an earlier leadership left in memory may be stale.
@@ -263,6 +313,13 @@ impl Coordinator {
             .retain(|g, _| partition_for(g, partitions) != p);
         let count = records.len();
         for rec in records {
+            let rec = match rec {
+                LoadedRecord::Plain(rec) => rec,
+                LoadedRecord::Committed(offset) => {
+                    offset.apply(&mut inner.groups);
+                    continue;
+                }
+            };
             match rec {
                 GroupRecord::Offset {
                     group,
@@ -300,6 +357,10 @@ impl Coordinator {
                 },
             }
         }
+        inner.pending_txn.retain(|(part, _), _| *part != p);
+        for (pid, offsets) in open {
+            inner.pending_txn.insert((p, pid), offsets);
+        }
         inner.loaded.insert(p, epoch);
         info!(
             partition = p,
@@ -312,6 +373,18 @@ impl Coordinator {
 
     /// Durably append group records to the group's partition.
     async fn persist(&self, p: i32, records: Vec<GroupRecord>) -> Result<(), ResponseError> {
+        self.persist_as(p, records, BatchProducer::NONE).await
+    }
+
+    /// Durably append group records, written by `producer` (a transactional
+    /// producer's offsets carry its id and epoch, so the partition fences stale
+    /// producers and the markers end them).
+    async fn persist_as(
+        &self,
+        p: i32,
+        records: Vec<GroupRecord>,
+        producer: BatchProducer,
+    ) -> Result<(), ResponseError> {
         if records.is_empty() {
             return Ok(());
         }
@@ -319,56 +392,31 @@ impl Coordinator {
             .replicas
             .get(OFFSETS_TOPIC, p)
             .ok_or(ResponseError::NotCoordinator)?;
-        let ts = now_ms();
-        let recs: Vec<Record> = records
-            .iter()
-            .enumerate()
-            .map(|(i, r)| {
-                let (key, value) = r.encode();
-                Record {
-                    transactional: false,
-                    control: false,
-                    delete_horizon: false,
-                    partition_leader_epoch: -1,
-                    producer_id: -1,
-                    producer_epoch: -1,
-                    timestamp_type: TimestampType::Creation,
-                    offset: i as i64,
-                    sequence: i as i32 - 1,
-                    timestamp: ts,
-                    key: Some(key),
-                    value,
-                    headers: IndexMap::new(),
-                }
-            })
-            .collect();
-        let mut buf = BytesMut::new();
-        RecordBatchEncoder::encode(
-            &mut buf,
-            recs.iter(),
-            &RecordEncodeOptions {
-                version: 2,
-                compression: Compression::None,
-            },
-        )
-        .map_err(|_| ResponseError::UnknownServerError)?;
-        let to_code = |e: crate::replication::partition::Error| {
-            warn!(partition = p, error = %e, "cannot persist group records");
-            match e.code() {
-                ResponseError::NotLeaderOrFollower => ResponseError::NotCoordinator,
-                _ => ResponseError::CoordinatorNotAvailable,
-            }
-        };
-        let info = part.append_as_leader(&buf, -1).map_err(to_code)?;
+        let encoded: Vec<(Bytes, Option<Bytes>)> = records.iter().map(|r| r.encode()).collect();
+        let batch = encode_internal_batch(&encoded, now_ms(), producer)
+            .map_err(|_| ResponseError::UnknownServerError)?;
         // Like Kafka's offsets.commit.timeout.ms: a commit is answered once every
         // in-sync replica has it, so it survives the coordinator's failure.
-        part.wait_for_high_watermark(
-            info.next_offset,
-            tokio::time::Instant::now() + Duration::from_secs(5),
-        )
-        .await
-        .map_err(to_code)?;
-        Ok(())
+        part.append_replicated(&batch, Duration::from_secs(5))
+            .await
+            .map(|_| ())
+            .map_err(|e| {
+                warn!(partition = p, error = %e, "cannot persist group records");
+                // Kafka's mapping of append errors for offset commits; a fenced or
+                // misbehaving transactional producer hears why.
+                match e.code() {
+                    ResponseError::NotLeaderOrFollower | ResponseError::KafkaStorageError => {
+                        ResponseError::NotCoordinator
+                    }
+                    ResponseError::MessageTooLarge | ResponseError::RecordListTooLarge => {
+                        ResponseError::InvalidCommitOffsetSize
+                    }
+                    code @ (ResponseError::InvalidProducerEpoch
+                    | ResponseError::InvalidTxnState
+                    | ResponseError::OutOfOrderSequenceNumber) => code,
+                    _ => ResponseError::CoordinatorNotAvailable,
+                }
+            })
     }
 
     pub async fn join(&self, group_id: &str, args: JoinArgs) -> JoinOutcome {
@@ -562,6 +610,104 @@ impl Coordinator {
             );
         }
         vec![0; offsets.len()]
+    }
+
+    /// TxnOffsetCommit: write the offsets in producer `producer_id`'s transaction;
+    /// they become visible when its commit marker reaches this partition.
+    /// `offsets` is (topic, partition, offset, leader epoch, metadata); an error
+    /// per entry.
+    #[allow(clippy::too_many_arguments)]
+    pub async fn txn_commit(
+        &self,
+        group_id: &str,
+        producer_id: i64,
+        producer_epoch: i16,
+        member_id: &str,
+        generation_id: i32,
+        offsets: Vec<(String, i32, i64, i32, String)>,
+    ) -> Vec<i16> {
+        let p = match self.check_local(group_id) {
+            Ok(p) => p,
+            Err(e) => return vec![e.code(); offsets.len()],
+        };
+        {
+            let inner = self.lock();
+            let checked = match inner.groups.get(group_id) {
+                Some(g) => g.check_txn_commit(member_id, generation_id),
+                None if generation_id < 0 && member_id.is_empty() => Ok(()),
+                None => Err(ResponseError::UnknownMemberId),
+            };
+            if let Err(e) = checked {
+                return vec![e.code(); offsets.len()];
+            }
+        }
+        let ts = now_ms();
+        let pending: Vec<PendingOffset> = offsets
+            .iter()
+            .map(|(t, part, off, epoch, meta)| PendingOffset {
+                group: group_id.to_string(),
+                topic: t.clone(),
+                partition: *part,
+                value: Some(CommittedOffset {
+                    offset: *off,
+                    leader_epoch: *epoch,
+                    metadata: meta.clone(),
+                    commit_timestamp: ts,
+                }),
+            })
+            .collect();
+        let records: Vec<GroupRecord> = pending
+            .iter()
+            .map(|o| GroupRecord::Offset {
+                group: o.group.clone(),
+                topic: o.topic.clone(),
+                partition: o.partition,
+                value: o.value.clone(),
+            })
+            .collect();
+        let producer = BatchProducer {
+            producer_id,
+            producer_epoch,
+            transactional: true,
+        };
+        if let Err(e) = self.persist_as(p, records, producer).await {
+            return vec![e.code(); offsets.len()];
+        }
+        self.lock()
+            .pending_txn
+            .entry((p, producer_id))
+            .or_default()
+            .extend(pending);
+        vec![0; offsets.len()]
+    }
+
+    /// A transaction marker was written to `__consumer_offsets` partition `p`:
+    /// producer `producer_id`'s pending offsets there become visible (commit) or
+    /// are dropped (abort).
+    pub fn complete_txn(&self, p: i32, producer_id: i64, commit: bool) {
+        let mut inner = self.lock();
+        let Some(pending) = inner.pending_txn.remove(&(p, producer_id)) else {
+            return;
+        };
+        if commit {
+            for offset in pending {
+                offset.apply(&mut inner.groups);
+            }
+        }
+    }
+
+    /// Partitions of `group_id` with offsets committed in a transaction that has
+    /// not ended (OffsetFetch with require_stable answers UNSTABLE_OFFSET_COMMIT).
+    pub fn unstable_partitions(&self, group_id: &str) -> Vec<(String, i32)> {
+        let p = self.partition_of(group_id);
+        self.lock()
+            .pending_txn
+            .iter()
+            .filter(|((part, _), _)| *part == p)
+            .flat_map(|(_, offsets)| offsets.iter())
+            .filter(|o| o.group == group_id)
+            .map(|o| (o.topic.clone(), o.partition))
+            .collect()
     }
 
     /// Committed offsets of a group (all, or the listed partitions).

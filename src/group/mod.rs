@@ -5,7 +5,6 @@
 //! (to find the partition's leader); never on `broker`.
 
 pub mod coordinator;
-pub mod partition_for;
 pub mod records;
 pub mod state;
 

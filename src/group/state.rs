@@ -450,6 +450,21 @@ impl Group {
         Ok(())
     }
 
+    /// TxnOffsetCommit (Kafka's validateOffsetCommit for transactional commits):
+    /// without member information (v0-2, or a producer outside any group) the
+    /// commit is taken; with it the member and generation must match. There is no
+    /// rebalance check: the transaction decides.
+    pub fn check_txn_commit(
+        &self,
+        member_id: &str,
+        generation_id: i32,
+    ) -> Result<(), ResponseError> {
+        if generation_id < 0 && member_id.is_empty() {
+            return Ok(());
+        }
+        self.check_member(member_id, generation_id)
+    }
+
     /// Handle a SyncGroup; `assignments` is the leader's (empty for followers).
     pub fn sync(
         &mut self,

@@ -252,6 +252,21 @@ settings! {
     offsets_topic_num_partitions: i32 = 50, "offsets.topic.num.partitions", at_least(1, I32);
     /// Replication factor of __consumer_offsets (capped at the number of brokers).
     offsets_topic_replication_factor: i32 = 3, "offsets.topic.replication.factor", at_least(1, i16::MAX as i64);
+    /// Partitions of __transaction_state.
+    transaction_state_log_num_partitions: i32 = 50, "transaction.state.log.num.partitions", at_least(1, I32);
+    /// Replication factor of __transaction_state (capped at the number of brokers).
+    transaction_state_log_replication_factor: i32 = 3, "transaction.state.log.replication.factor",
+        at_least(1, i16::MAX as i64);
+    /// min.insync.replicas of __transaction_state (capped at its replication factor).
+    transaction_state_log_min_isr: i32 = 2, "transaction.state.log.min.isr", at_least(1, I32);
+    /// Segment size of __transaction_state.
+    transaction_state_log_segment_bytes: i32 = 104_857_600, "transaction.state.log.segment.bytes",
+        at_least(1, I32);
+    /// Longest transaction.timeout.ms a producer may ask for.
+    transaction_max_timeout_ms: i32 = 900_000, "transaction.max.timeout.ms", at_least(1, I32);
+    /// How often open transactions are checked against their timeout.
+    transaction_abort_timed_out_transaction_cleanup_interval_ms: i32 = 10_000,
+        "transaction.abort.timed.out.transaction.cleanup.interval.ms", at_least(1, I32);
     /// Wait this long for more members before the first rebalance of a new group.
     group_initial_rebalance_delay_ms: i32 = 3000, "group.initial.rebalance.delay.ms", at_least(0, I32);
     /// Smallest session timeout a consumer may ask for.
@@ -336,14 +351,6 @@ pub const IGNORED: &[(&str, &str)] = &[
     ),
     ("log.cleaner.enable", "kw does not compact logs"),
     ("delete.topic.enable", "topics can always be deleted"),
-    (
-        "transaction.state.log.replication.factor",
-        "kw has no transactions yet",
-    ),
-    (
-        "transaction.state.log.min.isr",
-        "kw has no transactions yet",
-    ),
     (
         "group.coordinator.rebalance.protocols",
         "kw speaks the classic group protocol",

@@ -29,6 +29,7 @@ use crate::group::state::GroupConfig;
 use crate::group::{Coordinator, CoordinatorConfig};
 use crate::replication::manager::ReplicationSettings;
 use crate::replication::ReplicaManager;
+use crate::txn::TxnConfig;
 
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
@@ -221,11 +222,29 @@ impl Node {
             replicas.clone(),
         );
         let ticker = groups.spawn_ticker();
+        let txns = crate::txn::Coordinator::new(
+            node_id,
+            TxnConfig {
+                partitions: s.transaction_state_log_num_partitions,
+                replication_factor: s.transaction_state_log_replication_factor,
+                min_isr: s.transaction_state_log_min_isr,
+                segment_bytes: s.transaction_state_log_segment_bytes,
+                max_timeout_ms: s.transaction_max_timeout_ms,
+                abort_check_interval: Duration::from_millis(
+                    s.transaction_abort_timed_out_transaction_cleanup_interval_ms as u64,
+                ),
+                offsets_partitions: s.offsets_topic_num_partitions,
+            },
+            controller.clone(),
+            replicas.clone(),
+        );
+        let txn_ticker = txns.spawn_ticker();
         let broker = Broker::new(
             broker_settings(&config),
             controller.clone(),
             replicas,
             groups,
+            txns,
         );
         let server = tokio::spawn(listener::run(tcp, broker.clone()));
         // Liveness only matters with peers; a lone node never fences itself.
@@ -250,7 +269,7 @@ impl Node {
             data_dir: config.data_dir.clone(),
             broker,
             liveness,
-            tasks: vec![server, ticker],
+            tasks: vec![server, ticker, txn_ticker],
             _lock: lock,
         })
     }

@@ -418,6 +418,58 @@ pub fn set_log_append_time(batch: &mut [u8], time_ms: i64) {
     refresh_crc(batch);
 }
 
+/// A transaction marker (Kafka's EndTransactionMarker): the only control record
+/// kw reads. Written by partition leaders on the coordinator's WriteTxnMarkers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TxnMarker {
+    pub commit: bool,
+    pub coordinator_epoch: i32,
+}
+
+/// Control record key type of an abort marker; 1 is commit.
+const CONTROL_ABORT: i16 = 0;
+const CONTROL_COMMIT: i16 = 1;
+
+/// The transaction marker in control batch `batch` (whole batch bytes, header
+/// `h`). None when it is not a control batch, holds another control type, or its
+/// first record cannot be read: such a batch ends nothing. Control batches are
+/// never compressed (Kafka writes them so), so a compressed one is not a marker.
+pub fn txn_marker(batch: &[u8], h: &BatchHeader) -> Option<TxnMarker> {
+    if !h.is_control() || h.compression() != 0 || h.record_count < 1 {
+        return None;
+    }
+    let section = batch.get(HEADER_LEN..h.total_len().min(batch.len()))?;
+    let mut pos = 0usize;
+    let len = usize::try_from(read_varint(section, &mut pos)?).ok()?;
+    let record = section.get(pos..pos.checked_add(len)?)?;
+    let mut at = 1usize; // attributes
+    read_varint(record, &mut at)?; // timestamp delta
+    read_varint(record, &mut at)?; // offset delta
+    let key_len = usize::try_from(read_varint(record, &mut at)?).ok()?;
+    let key = record.get(at..at.checked_add(key_len)?)?;
+    at += key_len;
+    if key.len() < 4 {
+        return None;
+    }
+    let kind = i16::from_be_bytes([key[2], key[3]]);
+    let commit = match kind {
+        CONTROL_ABORT => false,
+        CONTROL_COMMIT => true,
+        _ => return None,
+    };
+    // The value: version (int16) and coordinator epoch (int32); -1 when unreadable.
+    let value_len = read_varint(record, &mut at)?;
+    let coordinator_epoch = usize::try_from(value_len)
+        .ok()
+        .and_then(|n| record.get(at..at.checked_add(n)?))
+        .filter(|v| v.len() >= 6)
+        .map_or(-1, |v| i32::from_be_bytes([v[2], v[3], v[4], v[5]]));
+    Some(TxnMarker {
+        commit,
+        coordinator_epoch,
+    })
+}
+
 /// Recompute and store the CRC (after changing covered fields).
 pub fn refresh_crc(batch: &mut [u8]) {
     let crc = compute_crc(batch);

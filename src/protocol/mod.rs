@@ -5,11 +5,16 @@
 pub mod batch;
 pub mod error_code;
 pub mod frame;
+pub mod partition_for;
 pub mod records;
 pub mod versions;
 
 pub use kafka_protocol::messages;
 pub use kafka_protocol::protocol::StrBytes;
+
+/// Kafka's internal topics: group offsets and metadata, and transaction state.
+pub const OFFSETS_TOPIC: &str = "__consumer_offsets";
+pub const TXN_TOPIC: &str = "__transaction_state";
 
 /// A topic name and partition index: the address of one partition log.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]

@@ -80,6 +80,109 @@ pub fn encode_batch(
     Ok(buf.freeze())
 }
 
+/// Who wrote a batch the broker builds itself: none, or a producer (group offsets
+/// written in a transaction carry the producer's id and epoch).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BatchProducer {
+    pub producer_id: i64,
+    pub producer_epoch: i16,
+    pub transactional: bool,
+}
+
+impl BatchProducer {
+    pub const NONE: BatchProducer = BatchProducer {
+        producer_id: -1,
+        producer_epoch: -1,
+        transactional: false,
+    };
+}
+
+/// One uncompressed batch of key/value records at offsets 0.., as the broker writes
+/// its own internal records (group and transaction state), without sequence numbers.
+pub fn encode_internal_batch(
+    records: &[(Bytes, Option<Bytes>)],
+    timestamp_ms: i64,
+    producer: BatchProducer,
+) -> anyhow::Result<Bytes> {
+    use kafka_protocol::records::{Record, RecordBatchEncoder, RecordEncodeOptions, TimestampType};
+    let records: Vec<Record> = records
+        .iter()
+        .enumerate()
+        .map(|(i, (key, value))| Record {
+            transactional: producer.transactional,
+            control: false,
+            delete_horizon: false,
+            partition_leader_epoch: -1,
+            producer_id: producer.producer_id,
+            producer_epoch: producer.producer_epoch,
+            timestamp_type: TimestampType::Creation,
+            offset: i as i64,
+            // No sequence (-1 for the batch); the crate keeps records in one batch
+            // while offset - sequence stays the same.
+            sequence: i as i32 - 1,
+            timestamp: timestamp_ms,
+            key: Some(key.clone()),
+            value: value.clone(),
+            headers: Default::default(),
+        })
+        .collect();
+    let mut buf = bytes::BytesMut::new();
+    RecordBatchEncoder::encode(
+        &mut buf,
+        records.iter(),
+        &RecordEncodeOptions {
+            version: 2,
+            compression: Compression::None,
+        },
+    )?;
+    Ok(buf.freeze())
+}
+
+/// A control batch holding one transaction marker (Kafka's EndTransactionMarker:
+/// key = version 0 + type, 0 abort / 1 commit; value = version 0 + coordinator
+/// epoch), from producer `producer_id` at `producer_epoch`.
+pub fn encode_txn_marker(
+    producer_id: i64,
+    producer_epoch: i16,
+    commit: bool,
+    coordinator_epoch: i32,
+    timestamp_ms: i64,
+) -> anyhow::Result<Bytes> {
+    use bytes::BufMut;
+    use kafka_protocol::records::{Record, RecordBatchEncoder, RecordEncodeOptions, TimestampType};
+    let mut key = bytes::BytesMut::with_capacity(4);
+    key.put_i16(0);
+    key.put_i16(if commit { 1 } else { 0 });
+    let mut value = bytes::BytesMut::with_capacity(6);
+    value.put_i16(0);
+    value.put_i32(coordinator_epoch);
+    let record = Record {
+        transactional: true,
+        control: true,
+        delete_horizon: false,
+        partition_leader_epoch: -1,
+        producer_id,
+        producer_epoch,
+        timestamp_type: TimestampType::Creation,
+        offset: 0,
+        sequence: -1,
+        timestamp: timestamp_ms,
+        key: Some(key.freeze()),
+        value: Some(value.freeze()),
+        headers: Default::default(),
+    };
+    let mut buf = bytes::BytesMut::new();
+    RecordBatchEncoder::encode(
+        &mut buf,
+        std::iter::once(&record),
+        &RecordEncodeOptions {
+            version: 2,
+            compression: Compression::None,
+        },
+    )?;
+    Ok(buf.freeze())
+}
+
 /// Read everything from `reader`, refusing more than `limit` bytes.
 fn read_bounded(reader: impl Read, limit: usize, what: &str) -> anyhow::Result<Bytes> {
     let mut out = Vec::new();
@@ -185,6 +288,42 @@ mod tests {
                 .collect();
             assert_eq!(got, values, "{c:?}");
         }
+    }
+
+    #[test]
+    fn transaction_markers_are_control_batches_in_kafkas_layout() {
+        use crate::protocol::batch::{self, BatchHeader, TxnMarker};
+        for (commit, epoch) in [(true, 7), (false, 0)] {
+            let b = encode_txn_marker(42, 3, commit, epoch, 1_700_000_000_000).unwrap();
+            let h = BatchHeader::parse(&b, 0).unwrap();
+            assert!(h.is_control() && h.is_transactional());
+            assert_eq!(
+                (h.producer_id, h.producer_epoch, h.base_sequence),
+                (42, 3, -1)
+            );
+            assert_eq!(h.record_count, 1);
+            assert_eq!(batch::compute_crc(&b), h.crc);
+            assert_eq!(
+                batch::txn_marker(&b, &h),
+                Some(TxnMarker {
+                    commit,
+                    coordinator_epoch: epoch
+                })
+            );
+            let mut bytes = b.clone();
+            let rec = decode_batches(&mut bytes).unwrap().records.remove(0);
+            assert_eq!(&rec.key.unwrap()[..], &[0, 0, 0, commit as u8]);
+            assert_eq!(&rec.value.unwrap()[..2], &[0, 0]);
+            // Every truncation of the marker's record is read as no marker.
+            for cut in batch::HEADER_LEN..b.len() {
+                let got = batch::txn_marker(&b[..cut], &h);
+                assert!(got.is_none() || got.unwrap().commit == commit);
+            }
+        }
+        // A data batch is not a marker.
+        let data = batch(Compression::None, &[b"x".to_vec()]);
+        let h = batch::BatchHeader::parse(&data, 0).unwrap();
+        assert_eq!(batch::txn_marker(&data, &h), None);
     }
 
     #[test]

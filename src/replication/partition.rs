@@ -24,7 +24,9 @@ use tracing::warn;
 use uuid::Uuid;
 
 use super::isr::{self, FollowerState, IsrView};
-use super::producer_state::{ProducerStates, SequenceCheck};
+use super::producer_state::{
+    AbortedTxn, MarkerCheck, ProducerStates, ProducerSummary, SequenceCheck,
+};
 use crate::protocol::batch::{self, BatchError, BatchHeader};
 use crate::protocol::TopicPartition;
 use crate::storage::{self, EpochCache, LogConfig, PartitionLog, PendingSync};
@@ -41,6 +43,12 @@ pub enum Error {
     OutOfOrderSequence { expected: i32, got: i32 },
     #[error("producer epoch is fenced by a newer one")]
     InvalidProducerEpoch,
+    #[error("the producer has an open transaction: its writes must be transactional")]
+    InvalidTxnState,
+    #[error("clients may not write control records")]
+    ControlBatchFromClient,
+    #[error("a transaction coordinator with a newer epoch wrote a marker for this producer")]
+    CoordinatorFenced,
     #[error("leader epoch {requested} is older than the current {current}")]
     FencedLeaderEpoch { requested: i32, current: i32 },
     #[error("leader epoch {requested} is newer than the current {current}")]
@@ -66,6 +74,9 @@ impl Error {
             Error::TooLarge { .. } => ResponseError::MessageTooLarge,
             Error::OutOfOrderSequence { .. } => ResponseError::OutOfOrderSequenceNumber,
             Error::InvalidProducerEpoch => ResponseError::InvalidProducerEpoch,
+            Error::InvalidTxnState => ResponseError::InvalidTxnState,
+            Error::ControlBatchFromClient => ResponseError::InvalidRecord,
+            Error::CoordinatorFenced => ResponseError::TransactionCoordinatorFenced,
             Error::FencedLeaderEpoch { .. } => ResponseError::FencedLeaderEpoch,
             Error::UnknownLeaderEpoch { .. } => ResponseError::UnknownLeaderEpoch,
             Error::NotEnoughReplicas { .. } => ResponseError::NotEnoughReplicas,
@@ -82,10 +93,12 @@ impl Error {
 
 pub type Result<T> = std::result::Result<T, Error>;
 
-/// Where a read may go: consumers stop at the high watermark, followers at the log end.
+/// Where a read may go: consumers stop at the high watermark (read_uncommitted) or
+/// the last stable offset (read_committed), followers at the log end.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ReadLimit {
     HighWatermark,
+    LastStable,
     LogEnd,
 }
 
@@ -105,6 +118,9 @@ pub struct AppendInfo {
 pub struct FetchData {
     pub records: bytes::Bytes,
     pub high_watermark: i64,
+    pub last_stable_offset: i64,
+    /// Aborted transactions the read may meet (read_committed reads only).
+    pub aborted: Vec<AbortedTxn>,
     pub log_start_offset: i64,
     pub log_end_offset: i64,
 }
@@ -211,6 +227,15 @@ impl State {
             .is_some_and(|(_, at)| at.elapsed() <= ISR_REQUEST_RETRY)
     }
 
+    /// The last stable offset: the high watermark, or the start of the earliest
+    /// transaction still open (or whose marker is not replicated) below it.
+    fn last_stable_offset(&mut self) -> i64 {
+        let hw = self.high_watermark;
+        self.producers
+            .first_unstable_offset(hw)
+            .map_or(hw, |first| first.min(hw))
+    }
+
     /// Move the high watermark up to the ISR minimum; true when it moved.
     fn advance_high_watermark(&mut self, node_id: i32) -> bool {
         let hw = isr::high_watermark(
@@ -277,8 +302,8 @@ impl Partition {
     ) -> Result<Arc<Partition>> {
         let mut producers = ProducerStates::default();
         let mut epochs = EpochCache::default();
-        let log = PartitionLog::open(dir, config.log.clone(), &mut |h| {
-            producers.record(h);
+        let log = PartitionLog::open(dir, config.log.clone(), &mut |h, bytes| {
+            producers.record(h, batch::txn_marker(bytes, h));
             epochs.assign(h.partition_leader_epoch, h.base_offset);
         })?;
         // What was known to be committed when this replica last checkpointed; a log
@@ -471,14 +496,16 @@ impl Partition {
             return Ok(());
         }
         self.rebuild_log(|dir, config| {
-            let mut headers: Vec<BatchHeader> = Vec::new();
-            let mut log = PartitionLog::open(dir, config, &mut |h| headers.push(*h))?;
+            let mut headers: Vec<(BatchHeader, Option<batch::TxnMarker>)> = Vec::new();
+            let mut log = PartitionLog::open(dir, config, &mut |h, bytes| {
+                headers.push((*h, batch::txn_marker(bytes, h)))
+            })?;
             let leo = log.truncate_to(offset)?;
             log.flush()?;
             let mut producers = ProducerStates::default();
             let mut epochs = EpochCache::default();
-            for h in headers.iter().filter(|h| h.base_offset < leo) {
-                producers.record(h);
+            for (h, marker) in headers.iter().filter(|(h, _)| h.base_offset < leo) {
+                producers.record(h, *marker);
                 epochs.assign(h.partition_leader_epoch, h.base_offset);
             }
             Ok(Rebuilt {
@@ -518,8 +545,9 @@ impl Partition {
             return Err(Error::NotLeader(self.tp.clone()));
         }
         let appended = st.log.append(records, &headers)?;
-        for (_, h) in &headers {
-            st.producers.record(h);
+        for (pos, h) in &headers {
+            let marker = batch::txn_marker(&records[*pos..], h);
+            st.producers.record(h, marker);
             st.epochs.assign(h.partition_leader_epoch, h.base_offset);
         }
         drop(st);
@@ -611,12 +639,15 @@ impl Partition {
     /// (magic, sizes, CRC) before anything is written, and copied once: the copy
     /// gets the assigned offsets and this leader's epoch.
     pub fn append_as_leader(&self, records: &[u8], acks: i16) -> Result<AppendInfo> {
-        let mut headers = batch::validate_batches(records)?;
+        let headers = batch::validate_batches(records)?;
         for (pos, h) in &headers {
+            if h.is_control() {
+                return Err(Error::ControlBatchFromClient);
+            }
             batch::validate_records(&records[*pos..], h, *pos)?;
         }
-        let mut buf = records.to_vec();
-        let mut st = self.lock();
+        let buf = records.to_vec();
+        let st = self.lock();
         st.leader_usable(&self.tp)?;
         if acks == -1 && st.isr.len() < st.config.min_insync_replicas {
             return Err(Error::NotEnoughReplicas {
@@ -652,8 +683,22 @@ impl Partition {
                     return Err(Error::OutOfOrderSequence { expected, got })
                 }
                 SequenceCheck::FencedEpoch => return Err(Error::InvalidProducerEpoch),
+                SequenceCheck::InvalidTxnState => return Err(Error::InvalidTxnState),
             }
         }
+        self.write_as_leader(st, buf, headers, None)
+    }
+
+    /// Stamp validated batches with this leader's epoch (and the append time on
+    /// LogAppendTime topics), assign offsets, append, and record their producer
+    /// state: the common end of client produces and transaction markers.
+    fn write_as_leader(
+        &self,
+        mut st: MutexGuard<'_, State>,
+        mut buf: Vec<u8>,
+        mut headers: Vec<(usize, BatchHeader)>,
+        marker: Option<batch::TxnMarker>,
+    ) -> Result<AppendInfo> {
         let epoch = st.leader_epoch;
         let log_append_time_ms = if st.config.log_append_time {
             crate::protocol::now_ms()
@@ -677,7 +722,7 @@ impl Partition {
         st.log.assign_offsets(&mut buf, &mut headers);
         let appended = st.log.append(&buf, &headers)?;
         for (_, h) in &headers {
-            st.producers.record(h);
+            st.producers.record(h, marker);
         }
         st.advance_high_watermark(self.node_id);
         let info = AppendInfo {
@@ -693,6 +738,74 @@ impl Partition {
         Ok(info)
     }
 
+    /// Write a transaction marker as leader (WriteTxnMarkers): it ends producer
+    /// `producer_id`'s transaction here. Refused when the producer's epoch or the
+    /// coordinator's is older than one this partition has already seen.
+    pub fn append_marker(
+        &self,
+        producer_id: i64,
+        producer_epoch: i16,
+        commit: bool,
+        coordinator_epoch: i32,
+    ) -> Result<AppendInfo> {
+        let buf = crate::protocol::records::encode_txn_marker(
+            producer_id,
+            producer_epoch,
+            commit,
+            coordinator_epoch,
+            crate::protocol::now_ms(),
+        )
+        .map_err(|e| {
+            Error::Batch(BatchError::BadRecords {
+                at: 0,
+                reason: format!("{e:#}"),
+            })
+        })?
+        .to_vec();
+        let headers = batch::validate_batches(&buf)?;
+        let st = self.lock();
+        st.leader_usable(&self.tp)?;
+        match st
+            .producers
+            .check_marker(producer_id, producer_epoch, coordinator_epoch)
+        {
+            MarkerCheck::Append => {}
+            MarkerCheck::FencedEpoch => return Err(Error::InvalidProducerEpoch),
+            MarkerCheck::CoordinatorFenced => return Err(Error::CoordinatorFenced),
+        }
+        let marker = batch::TxnMarker {
+            commit,
+            coordinator_epoch,
+        };
+        self.write_as_leader(st, buf, headers, Some(marker))
+    }
+
+    /// Append a batch the broker built itself (group or transaction state) as leader
+    /// and wait until every in-sync replica has it, or `timeout` passes.
+    pub async fn append_replicated(&self, batch: &[u8], timeout: Duration) -> Result<AppendInfo> {
+        let deadline = tokio::time::Instant::now() + timeout;
+        let mut info = self.append_as_leader(batch, -1)?;
+        let flush = std::mem::take(&mut info.flush);
+        if !flush.is_empty() {
+            blocking(move || Ok(flush.run()?)).await?;
+        }
+        self.wait_for_high_watermark(info.next_offset, deadline)
+            .await?;
+        Ok(info)
+    }
+
+    /// The producers this replica knows (DescribeProducers), as leader.
+    pub fn describe_producers(&self) -> Result<Vec<ProducerSummary>> {
+        let st = self.lock();
+        st.leader_usable(&self.tp)?;
+        Ok(st.producers.summaries())
+    }
+
+    /// The offset below which every transaction is decided and replicated.
+    pub fn last_stable_offset(&self) -> i64 {
+        self.lock().last_stable_offset()
+    }
+
     /// Read for a consumer (up to the HW) or a follower (up to the log end). The
     /// lock covers the plan; the positioned reads run after it is released.
     pub fn read(
@@ -703,42 +816,63 @@ impl Partition {
         current_leader_epoch: i32,
     ) -> Result<FetchData> {
         let (plan, high_watermark, log_start_offset, log_end_offset) = {
-            let st = self.lock();
+            let mut st = self.lock();
             Self::check_epoch(&st, current_leader_epoch)?;
             st.leader_usable(&self.tp)?;
+            let last_stable = st.last_stable_offset();
             let upto = match limit {
                 ReadLimit::HighWatermark => st.high_watermark,
+                ReadLimit::LastStable => last_stable,
                 ReadLimit::LogEnd => st.log.log_end_offset(),
+            };
+            let aborted = if limit == ReadLimit::LastStable {
+                st.producers.aborted_between(offset, upto)
+            } else {
+                Vec::new()
             };
             (
                 st.log.prepare_read(offset, max_bytes, upto)?,
-                st.high_watermark,
+                (st.high_watermark, last_stable, aborted),
                 st.log.log_start_offset(),
                 st.log.log_end_offset(),
             )
         };
+        let (high_watermark, last_stable_offset, aborted) = high_watermark;
         let read = plan.read().inspect_err(|e| {
             warn!(partition = %self.tp, offset, error = %e, "read failed");
         })?;
         Ok(FetchData {
             records: read.records,
             high_watermark,
+            last_stable_offset,
+            aborted,
             log_start_offset,
             log_end_offset,
         })
     }
 
-    /// Offsets for ListOffsets: -1 latest (HW), -2 earliest, -3 max timestamp, else
-    /// the first offset with a timestamp >= the given one. Returns (offset, timestamp).
-    pub fn list_offset(&self, timestamp: i64, current_leader_epoch: i32) -> Result<(i64, i64)> {
+    /// Offsets for ListOffsets: -1 latest (the HW, or the last stable offset for
+    /// read_committed), -2 earliest, -3 max timestamp, else the first offset with a
+    /// timestamp >= the given one, below that limit. Returns (offset, timestamp).
+    pub fn list_offset(
+        &self,
+        timestamp: i64,
+        current_leader_epoch: i32,
+        read_committed: bool,
+    ) -> Result<(i64, i64)> {
         let (lookup, high_watermark) = {
-            let st = self.lock();
+            let mut st = self.lock();
             Self::check_epoch(&st, current_leader_epoch)?;
             st.leader_usable(&self.tp)?;
+            let limit = if read_committed {
+                st.last_stable_offset()
+            } else {
+                st.high_watermark
+            };
             match timestamp {
-                -1 => return Ok((st.high_watermark, -1)),
+                -1 => return Ok((limit, -1)),
                 -2 => return Ok((st.log.log_start_offset(), -1)),
-                _ => (st.log.time_lookup(), st.high_watermark),
+                _ => (st.log.time_lookup(), limit),
             }
         };
         Ok(match timestamp {
@@ -748,6 +882,32 @@ impl Partition {
                 _ => (-1, -1),
             },
         })
+    }
+
+    /// Every batch of this leader's log from its start to its end, in order, with
+    /// its bytes: how a coordinator loads its state. Like Kafka, the whole local
+    /// log, not only up to the HW: a new leader's HW catches up only when its
+    /// followers fetch again. Blocking (positioned reads).
+    pub fn scan(&self, on_batch: &mut dyn FnMut(&BatchHeader, bytes::Bytes)) -> Result<()> {
+        let mut offset = self.log_start_offset();
+        let end = self.log_end_offset();
+        while offset < end {
+            let data = self.read(offset, 1 << 20, ReadLimit::LogEnd, -1)?;
+            if data.records.is_empty() {
+                break;
+            }
+            let mut next = offset;
+            for item in batch::BatchIter::new(&data.records, 0) {
+                let Ok((pos, h)) = item else { break };
+                next = h.next_offset();
+                on_batch(&h, data.records.slice(pos..pos + h.total_len()));
+            }
+            if next <= offset {
+                break;
+            }
+            offset = next;
+        }
+        Ok(())
     }
 
     /// OffsetForLeaderEpoch: the largest epoch at or below `epoch` in this log and
@@ -795,7 +955,10 @@ impl Partition {
             if st.log_state != LogState::Ready {
                 return Ok(0);
             }
-            st.log.expire_segments(now_ms)
+            let expired = st.log.expire_segments(now_ms);
+            let start = st.log.log_start_offset();
+            st.producers.prune_below(start);
+            expired
         };
         storage::remove_segment_files(&expired)?;
         Ok(expired.len())

@@ -147,12 +147,12 @@ fn segment_files(dir: &Path) -> Result<Vec<(i64, PathBuf)>> {
 
 impl PartitionLog {
     /// Open (or create) the log in `dir`. Every batch header found is passed to
-    /// `on_batch` in offset order, so callers can rebuild state such as producer
+    /// `on_batch` in offset order with its bytes, so callers can rebuild state such as producer
     /// sequences. A torn or corrupt tail of the last segment is cut off.
     pub fn open(
         dir: &Path,
         config: LogConfig,
-        on_batch: &mut dyn FnMut(&BatchHeader),
+        on_batch: &mut dyn FnMut(&BatchHeader, &[u8]),
     ) -> Result<PartitionLog> {
         fs::create_dir_all(dir).map_err(io_err(dir))?;
         let bases = segment_files(dir)?;
@@ -626,7 +626,7 @@ mod tests {
     }
 
     fn open(dir: &Path, cfg: LogConfig) -> PartitionLog {
-        PartitionLog::open(dir, cfg, &mut |_| {}).unwrap()
+        PartitionLog::open(dir, cfg, &mut |_, _| {}).unwrap()
     }
 
     fn offsets_of(bytes: &[u8]) -> Vec<i64> {
@@ -654,7 +654,8 @@ mod tests {
         assert_eq!(offsets_of(&r.records), vec![0, 5, 10, 15, 20]);
         drop(log);
         let mut seen = 0;
-        let log = PartitionLog::open(dir.path(), LogConfig::default(), &mut |_| seen += 1).unwrap();
+        let log =
+            PartitionLog::open(dir.path(), LogConfig::default(), &mut |_, _| seen += 1).unwrap();
         assert_eq!(seen, 10);
         assert_eq!(log.log_end_offset(), 50);
         assert!(log.read(51, 100, 100).is_err());
@@ -853,7 +854,7 @@ mod more_tests {
             retention_ms: 1000,
             ..LogConfig::default()
         };
-        let mut log = PartitionLog::open(dir.path(), cfg, &mut |_| {}).unwrap();
+        let mut log = PartitionLog::open(dir.path(), cfg, &mut |_, _| {}).unwrap();
         for _ in 0..10 {
             append(&mut log, 2, 0);
         }
@@ -872,7 +873,7 @@ mod more_tests {
             segment_ms: 0,
             ..LogConfig::default()
         };
-        let mut log = PartitionLog::open(dir.path(), cfg, &mut |_| {}).unwrap();
+        let mut log = PartitionLog::open(dir.path(), cfg, &mut |_, _| {}).unwrap();
         append(&mut log, 2, 0);
         append(&mut log, 2, 0);
         append(&mut log, 2, 0);
@@ -882,7 +883,7 @@ mod more_tests {
             ..LogConfig::default()
         };
         let dir = tempfile::tempdir().unwrap();
-        let mut log = PartitionLog::open(dir.path(), cfg, &mut |_| {}).unwrap();
+        let mut log = PartitionLog::open(dir.path(), cfg, &mut |_, _| {}).unwrap();
         append(&mut log, 2, 0);
         append(&mut log, 2, 0);
         assert_eq!(log.segments.len(), 1);
@@ -896,7 +897,7 @@ mod more_tests {
             segment_bytes: 250,
             ..LogConfig::default()
         };
-        let mut log = PartitionLog::open(dir.path(), cfg, &mut |_| {}).unwrap();
+        let mut log = PartitionLog::open(dir.path(), cfg, &mut |_, _| {}).unwrap();
         let mut b = make_batch(2, -1, -1);
         let mut hs = validate_batches(&b).unwrap();
         log.assign_offsets(&mut b, &mut hs);
@@ -928,7 +929,7 @@ mod more_tests {
             segment_bytes: 300,
             ..LogConfig::default()
         };
-        let mut log = PartitionLog::open(dir.path(), cfg, &mut |_| {}).unwrap();
+        let mut log = PartitionLog::open(dir.path(), cfg, &mut |_, _| {}).unwrap();
         for _ in 0..10 {
             append(&mut log, 2, 0);
         }
@@ -972,7 +973,7 @@ mod more_tests {
     #[test]
     fn a_corrupt_length_inside_a_segment_ends_the_read_with_corrupt() {
         let dir = tempfile::tempdir().unwrap();
-        let mut log = PartitionLog::open(dir.path(), LogConfig::default(), &mut |_| {}).unwrap();
+        let mut log = PartitionLog::open(dir.path(), LogConfig::default(), &mut |_, _| {}).unwrap();
         for _ in 0..3 {
             append(&mut log, 2, 0);
         }

@@ -85,7 +85,7 @@ impl Segment {
         base_offset: i64,
         verify_crc: bool,
         index_interval: u64,
-        on_batch: &mut dyn FnMut(&BatchHeader),
+        on_batch: &mut dyn FnMut(&BatchHeader, &[u8]),
     ) -> Result<(Segment, ScanOutcome)> {
         let file = OpenOptions::new()
             .read(true)
@@ -178,7 +178,7 @@ impl Segment {
                     break 'outer;
                 }
                 seg.note_batch(&h, pos + off as u64, index_interval);
-                on_batch(&h);
+                on_batch(&h, &rest[..total]);
                 off += total;
             }
             if off == 0 {

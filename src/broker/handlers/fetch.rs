@@ -5,8 +5,10 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use kafka_protocol::messages::fetch_response::{FetchableTopicResponse, PartitionData};
-use kafka_protocol::messages::{FetchRequest, FetchResponse};
+use kafka_protocol::messages::fetch_response::{
+    AbortedTransaction, FetchableTopicResponse, PartitionData,
+};
+use kafka_protocol::messages::{FetchRequest, FetchResponse, ProducerId};
 use tokio::sync::Notify;
 use tokio::time::Instant;
 
@@ -23,8 +25,13 @@ pub async fn handle(broker: &Broker, version: i16, req: FetchRequest) -> FetchRe
     // log_start_offset exists from v5 on.
     let with_start = version >= 5;
     let deadline = Instant::now() + Duration::from_millis(req.max_wait_ms.max(0) as u64);
+    // isolation_level (v4+): 1 = read_committed, which reads up to the last stable
+    // offset and gets the aborted transactions it may meet.
+    let read_committed = req.replica_id.0 < 0 && req.isolation_level == 1;
     let limit = if req.replica_id.0 >= 0 {
         ReadLimit::LogEnd
+    } else if read_committed {
+        ReadLimit::LastStable
     } else {
         ReadLimit::HighWatermark
     };
@@ -45,9 +52,10 @@ pub async fn handle(broker: &Broker, version: i16, req: FetchRequest) -> FetchRe
             let name = t.topic.0.as_str();
             let mut parts = Vec::with_capacity(t.partitions.len());
             for p in &t.partitions {
+                // As Kafka: the aborted list is null unless the read is read_committed.
                 let mut out = PartitionData::default()
                     .with_partition_index(p.partition)
-                    .with_aborted_transactions(Some(Vec::new()));
+                    .with_aborted_transactions(read_committed.then(Vec::new));
                 match broker.replicas.get(name, p.partition) {
                     None => {
                         let known = broker
@@ -83,7 +91,7 @@ pub async fn handle(broker: &Broker, version: i16, req: FetchRequest) -> FetchRe
                         };
                         if budget == 0 {
                             out.high_watermark = part.high_watermark();
-                            out.last_stable_offset = out.high_watermark;
+                            out.last_stable_offset = part.last_stable_offset();
                             if with_start {
                                 out.log_start_offset = part.log_start_offset();
                             }
@@ -93,7 +101,19 @@ pub async fn handle(broker: &Broker, version: i16, req: FetchRequest) -> FetchRe
                                 Ok(data) => {
                                     total += data.records.len();
                                     out.high_watermark = data.high_watermark;
-                                    out.last_stable_offset = data.high_watermark;
+                                    out.last_stable_offset = data.last_stable_offset;
+                                    if read_committed {
+                                        out.aborted_transactions = Some(
+                                            data.aborted
+                                                .iter()
+                                                .map(|a| {
+                                                    AbortedTransaction::default()
+                                                        .with_producer_id(ProducerId(a.producer_id))
+                                                        .with_first_offset(a.first_offset)
+                                                })
+                                                .collect(),
+                                        );
+                                    }
                                     if with_start {
                                         out.log_start_offset = data.log_start_offset;
                                     }
@@ -103,7 +123,7 @@ pub async fn handle(broker: &Broker, version: i16, req: FetchRequest) -> FetchRe
                                     any_error = true;
                                     out.error_code = e.code().code();
                                     out.high_watermark = part.high_watermark();
-                                    out.last_stable_offset = out.high_watermark;
+                                    out.last_stable_offset = part.last_stable_offset();
                                     if with_start {
                                         out.log_start_offset = part.log_start_offset();
                                     }

@@ -40,18 +40,19 @@ pub async fn find_coordinator(
         let mut c = WireCoordinator::default()
             .with_key(sb(key.clone()))
             .with_node_id(BrokerId(-1));
-        if req.key_type != 0 {
-            c.error_code = ResponseError::CoordinatorNotAvailable.code();
-            c.error_message = Some(sb("kw has no transaction coordinator"));
-        } else {
-            match broker.groups.find_coordinator(key).await {
-                Ok((node, host, port)) => {
-                    c.node_id = BrokerId(node);
-                    c.host = sb(host);
-                    c.port = port;
-                }
-                Err(e) => c.error_code = e.code(),
+        // key_type 0 is a group, 1 a transactional id.
+        let found = match req.key_type {
+            0 => broker.groups.find_coordinator(key).await,
+            1 => broker.txns.find_coordinator(key).await,
+            _ => Err(ResponseError::InvalidRequest),
+        };
+        match found {
+            Ok((node, host, port)) => {
+                c.node_id = BrokerId(node);
+                c.host = sb(host);
+                c.port = port;
             }
+            Err(e) => c.error_code = e.code(),
         }
         coordinators.push(c);
     }
@@ -256,10 +257,35 @@ pub async fn offset_commit(broker: &Broker, req: OffsetCommitRequest) -> OffsetC
 
 /// (topic, partitions) asked for; None = all committed.
 type Wanted = Option<Vec<(String, Vec<i32>)>>;
-/// (partition, offset, leader epoch, metadata)
-type Row = (i32, i64, i32, String);
+/// (partition, offset, leader epoch, metadata, error)
+type Row = (i32, i64, i32, String, i16);
 
-fn select(entries: &[OffsetEntry], wanted: &Wanted) -> Vec<(String, Vec<Row>)> {
+/// The rows asked for. With `unstable` (require_stable, v7+), a partition whose
+/// offset a transaction has committed but not yet ended answers
+/// UNSTABLE_OFFSET_COMMIT, so the consumer waits for the transaction.
+fn select(
+    entries: &[OffsetEntry],
+    wanted: &Wanted,
+    unstable: &[(String, i32)],
+) -> Vec<(String, Vec<Row>)> {
+    let mut out = select_committed(entries, wanted);
+    for (t, rows) in &mut out {
+        for row in rows.iter_mut() {
+            if unstable.iter().any(|(ut, up)| ut == t && *up == row.0) {
+                *row = (
+                    row.0,
+                    -1,
+                    -1,
+                    String::new(),
+                    ResponseError::UnstableOffsetCommit.code(),
+                );
+            }
+        }
+    }
+    out
+}
+
+fn select_committed(entries: &[OffsetEntry], wanted: &Wanted) -> Vec<(String, Vec<Row>)> {
     let lookup = |t: &str, p: i32| entries.iter().find(|e| e.topic == t && e.partition == p);
     match wanted {
         Some(list) => list
@@ -274,8 +300,9 @@ fn select(entries: &[OffsetEntry], wanted: &Wanted) -> Vec<(String, Vec<Row>)> {
                                 e.offset.offset,
                                 e.offset.leader_epoch,
                                 e.offset.metadata.clone(),
+                                0,
                             ),
-                            None => (*p, -1, -1, String::new()),
+                            None => (*p, -1, -1, String::new(), 0),
                         })
                         .collect(),
                 )
@@ -289,6 +316,7 @@ fn select(entries: &[OffsetEntry], wanted: &Wanted) -> Vec<(String, Vec<Row>)> {
                     e.offset.offset,
                     e.offset.leader_epoch,
                     e.offset.metadata.clone(),
+                    0,
                 );
                 match out.iter_mut().find(|(t, _)| *t == e.topic) {
                     Some((_, v)) => v.push(row),
@@ -301,6 +329,13 @@ fn select(entries: &[OffsetEntry], wanted: &Wanted) -> Vec<(String, Vec<Row>)> {
 }
 
 pub fn offset_fetch(broker: &Broker, version: i16, req: OffsetFetchRequest) -> OffsetFetchResponse {
+    let unstable = |group: &str| -> Vec<(String, i32)> {
+        if version >= 7 && req.require_stable {
+            broker.groups.unstable_partitions(group)
+        } else {
+            Vec::new()
+        }
+    };
     if version >= 8 {
         let groups = req
             .groups
@@ -318,19 +353,20 @@ pub fn offset_fetch(broker: &Broker, version: i16, req: OffsetFetchRequest) -> O
                     Ok(entries) => OffsetFetchResponseGroup::default()
                         .with_group_id(g.group_id.clone())
                         .with_topics(
-                            select(&entries, &wanted)
+                            select(&entries, &wanted, &unstable(g.group_id.as_str()))
                                 .into_iter()
                                 .map(|(t, ps)| {
                                     OffsetFetchResponseTopics::default()
                                         .with_name(TopicName(sb(t)))
                                         .with_partitions(
                                             ps.into_iter()
-                                                .map(|(p, o, e, m)| {
+                                                .map(|(p, o, e, m, code)| {
                                                     OffsetFetchResponsePartitions::default()
                                                         .with_partition_index(p)
                                                         .with_committed_offset(o)
                                                         .with_committed_leader_epoch(e)
                                                         .with_metadata(Some(sb(m)))
+                                                        .with_error_code(code)
                                                 })
                                                 .collect(),
                                         )
@@ -376,18 +412,19 @@ pub fn offset_fetch(broker: &Broker, version: i16, req: OffsetFetchRequest) -> O
             }
         }
         Ok(entries) => OffsetFetchResponse::default().with_topics(
-            select(&entries, &wanted)
+            select(&entries, &wanted, &unstable(req.group_id.as_str()))
                 .into_iter()
                 .map(|(t, ps)| {
                     OffsetFetchResponseTopic::default()
                         .with_name(TopicName(sb(t)))
                         .with_partitions(
                             ps.into_iter()
-                                .map(|(p, o, e, m)| {
+                                .map(|(p, o, e, m, code)| {
                                     let r = OffsetFetchResponsePartition::default()
                                         .with_partition_index(p)
                                         .with_committed_offset(o)
-                                        .with_metadata(Some(sb(m)));
+                                        .with_metadata(Some(sb(m)))
+                                        .with_error_code(code);
                                     if version >= 5 {
                                         r.with_committed_leader_epoch(e)
                                     } else {

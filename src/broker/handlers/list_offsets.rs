@@ -29,6 +29,9 @@ fn missing_code(broker: &Broker, topic: &str, partition: i32) -> i16 {
 }
 
 pub fn handle(broker: &Broker, version: i16, req: ListOffsetsRequest) -> ListOffsetsResponse {
+    // isolation_level exists from v2 on: 1 = read_committed, whose latest offset is
+    // the last stable offset.
+    let read_committed = version >= 2 && req.isolation_level == 1;
     let topics = req
         .topics
         .into_iter()
@@ -44,7 +47,11 @@ pub fn handle(broker: &Broker, version: i16, req: ListOffsetsRequest) -> ListOff
                         .with_offset(-1);
                     match broker.replicas.get(&name, p.partition_index) {
                         None => r.with_error_code(missing_code(broker, &name, p.partition_index)),
-                        Some(part) => match part.list_offset(p.timestamp, p.current_leader_epoch) {
+                        Some(part) => match part.list_offset(
+                            p.timestamp,
+                            p.current_leader_epoch,
+                            read_committed,
+                        ) {
                             Ok((offset, ts)) => {
                                 let r = r.with_offset(offset).with_timestamp(ts);
                                 // leader_epoch exists from v4 on.

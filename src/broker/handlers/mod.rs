@@ -11,3 +11,4 @@ pub mod metadata;
 pub mod produce;
 pub mod producer_id;
 pub mod topics;
+pub mod txn;

@@ -10,7 +10,7 @@ use tokio::time::Instant;
 use tracing::{debug, warn};
 
 /// Topics only the broker writes (Kafka's `Topic.isInternal`).
-const INTERNAL_TOPICS: &[&str] = &[crate::group::OFFSETS_TOPIC, "__transaction_state"];
+const INTERNAL_TOPICS: &[&str] = &[crate::protocol::OFFSETS_TOPIC, crate::protocol::TXN_TOPIC];
 
 use super::topics::auto_create;
 use crate::broker::Broker;

@@ -1,5 +1,5 @@
-//! InitProducerId for idempotent producers. Transactions are not implemented, so a
-//! transactional id is refused with a clear error code.
+//! InitProducerId: an idempotent producer gets a fresh id from the controller; a
+//! transactional one is answered by its transaction coordinator.
 
 use kafka_protocol::messages::{InitProducerIdRequest, InitProducerIdResponse, ProducerId};
 use tracing::warn;
@@ -7,13 +7,45 @@ use tracing::warn;
 use crate::broker::Broker;
 use crate::protocol::error_code::ResponseError;
 
-pub async fn handle(broker: &Broker, req: InitProducerIdRequest) -> InitProducerIdResponse {
+pub async fn handle(
+    broker: &Broker,
+    version: i16,
+    req: InitProducerIdRequest,
+) -> InitProducerIdResponse {
     let resp = InitProducerIdResponse::default();
-    if req.transactional_id.as_ref().is_some_and(|t| !t.is_empty()) {
-        return resp
-            .with_error_code(ResponseError::TransactionalIdAuthorizationFailed.code())
-            .with_producer_id(ProducerId(-1))
-            .with_producer_epoch(-1);
+    if let Some(tid) = &req.transactional_id {
+        // The producer id and epoch it already has exist from v3 on (KIP-360).
+        let (pid, epoch) = if version >= 3 {
+            (req.producer_id.0, req.producer_epoch)
+        } else {
+            (-1, -1)
+        };
+        // An empty id, or a producer id without an epoch (or the reverse), is
+        // malformed.
+        let answer = if tid.is_empty() || (pid < 0) != (epoch < 0) {
+            Err(ResponseError::InvalidRequest)
+        } else {
+            broker
+                .txns
+                .init_producer_id(tid.as_str(), req.transaction_timeout_ms, pid, epoch)
+                .await
+        };
+        return match answer {
+            Ok((pid, epoch)) => resp
+                .with_producer_id(ProducerId(pid))
+                .with_producer_epoch(epoch),
+            Err(e) => {
+                // Clients before v4 know PRODUCER_FENCED as INVALID_PRODUCER_EPOCH.
+                let code = if e == ResponseError::ProducerFenced && version < 4 {
+                    ResponseError::InvalidProducerEpoch
+                } else {
+                    e
+                };
+                resp.with_error_code(code.code())
+                    .with_producer_id(ProducerId(-1))
+                    .with_producer_epoch(-1)
+            }
+        };
     }
     // KIP-360: a producer that already has an id asks for an epoch bump.
     if req.producer_id.0 >= 0 && req.producer_epoch >= 0 && req.producer_epoch < i16::MAX - 1 {

@@ -1,6 +1,7 @@
-//! Which `__consumer_offsets` partition (and so which coordinator) owns a group:
-//! `abs(java String.hashCode(group)) % partitions`, as Kafka computes it, so kw and
-//! Kafka place groups alike.
+//! Which partition of a coordinator topic (and so which coordinator) owns a key:
+//! `abs(java String.hashCode(key)) % partitions`, as Kafka computes it for groups in
+//! `__consumer_offsets` and transactional ids in `__transaction_state`, so kw and
+//! Kafka place them alike.
 
 /// Java's `String.hashCode` over UTF-16 code units.
 pub fn java_string_hash(s: &str) -> i32 {
@@ -17,8 +18,8 @@ fn kafka_abs(n: i32) -> i32 {
     }
 }
 
-pub fn partition_for(group_id: &str, partitions: i32) -> i32 {
-    kafka_abs(java_string_hash(group_id)) % partitions.max(1)
+pub fn partition_for(key: &str, partitions: i32) -> i32 {
+    kafka_abs(java_string_hash(key)) % partitions.max(1)
 }
 
 #[cfg(test)]
