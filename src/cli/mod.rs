@@ -17,6 +17,7 @@ pub mod props;
 pub mod serve;
 pub mod simulate_sales;
 pub mod topics;
+pub mod transactions;
 
 use clap::{Parser, Subcommand};
 
@@ -60,6 +61,8 @@ pub enum Command {
     Groups(groups::GroupsArgs),
     /// Stream the workshop's sales data (products, purchases, restocks)
     SimulateSales(simulate_sales::SimulateArgs),
+    /// List and describe transactions and a partition's producers (like kafka-transactions)
+    Transactions(transactions::TransactionsArgs),
     /// Run a local cluster in the background (up, status, stop, start, down)
     Cluster(cluster::ClusterArgs),
     /// Serve the web console for a cluster (topics, groups, brokers, timeline)
@@ -108,6 +111,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<u8> {
         Command::Metadata(args) => metadata::run(&cli.bootstrap, args).await,
         Command::Groups(args) => groups::run(&cli.bootstrap, args).await,
         Command::SimulateSales(args) => simulate_sales::run(&cli.bootstrap, args).await,
+        Command::Transactions(args) => transactions::run(&cli.bootstrap, args).await,
         Command::Generate(args) => generate::run(args),
         Command::Cluster(args) => cluster::run(args).await,
         Command::Console(args) => console::run(&cli.bootstrap, args).await,

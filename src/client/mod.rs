@@ -13,6 +13,7 @@ pub mod group_member;
 pub mod groups_admin;
 pub mod partitioner;
 pub mod producer;
+pub mod txn_admin;
 
 pub use cluster::{Client, ClientConfig};
 pub use connection::Connection;
