@@ -684,6 +684,9 @@ async fn to_coordinator<R: Request>(
 ) -> Result<R::Response> {
     let deadline =
         Instant::now() + Duration::from_millis(config.transaction_timeout_ms.max(1) as u64);
+    // The previous transaction's markers usually take well under a millisecond:
+    // start retrying CONCURRENT_TRANSACTIONS soon, backing off to librdkafka's 20 ms.
+    let mut concurrent_backoff = Duration::from_millis(1);
     loop {
         let attempt: Result<R::Response> = async {
             let conn = match &txn.coordinator {
@@ -708,7 +711,11 @@ async fn to_coordinator<R: Request>(
         };
         let backoff = match &e {
             Error::Server { code, .. } => match code {
-                ResponseError::ConcurrentTransactions => Duration::from_millis(20),
+                ResponseError::ConcurrentTransactions => {
+                    let b = concurrent_backoff;
+                    concurrent_backoff = (b * 2).min(Duration::from_millis(20));
+                    b
+                }
                 ResponseError::CoordinatorLoadInProgress
                 | ResponseError::UnknownTopicOrPartition => Duration::from_millis(100),
                 ResponseError::NotCoordinator | ResponseError::CoordinatorNotAvailable => {

@@ -475,12 +475,11 @@ impl Coordinator {
                 coordinator_epoch,
             };
             let still_mine = || self.still_coordinating(p, coordinator_epoch);
-            if self
+            let outcome = self
                 .markers
                 .write(spec, &meta.partitions, &still_mine)
-                .await
-                == Outcome::Abandoned
-            {
+                .await;
+            if outcome == Outcome::Abandoned {
                 return;
             }
             let Some(done) = state::complete(&meta, now_ms()) else {
