@@ -119,12 +119,20 @@ async fn route(
         R::CreatePartitions(r) => {
             ResponseKind::CreatePartitions(handlers::topics::create_partitions(broker, r).await)
         }
+        R::DeleteRecords(r) => {
+            ResponseKind::DeleteRecords(handlers::topics::delete_records(broker, r).await)
+        }
+        R::OffsetDelete(r) => ResponseKind::OffsetDelete(groups::offset_delete(broker, r).await),
         R::DescribeCluster(r) => ResponseKind::DescribeCluster(
             handlers::metadata::describe_cluster(broker, version, r).await,
         ),
         R::DescribeConfigs(r) => {
             ResponseKind::DescribeConfigs(handlers::configs::describe(broker, version, r))
         }
+        R::AlterConfigs(r) => ResponseKind::AlterConfigs(handlers::configs::alter(broker, r).await),
+        R::IncrementalAlterConfigs(r) => ResponseKind::IncrementalAlterConfigs(
+            handlers::configs::incremental_alter(broker, r).await,
+        ),
         R::InitProducerId(r) => {
             ResponseKind::InitProducerId(handlers::producer_id::handle(broker, version, r).await)
         }

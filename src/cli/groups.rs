@@ -44,6 +44,17 @@ pub enum GroupsAction {
     },
     /// Delete an empty group and its committed offsets
     Delete { group: String },
+    /// Delete a group's committed offsets of a topic (kafka-consumer-groups --delete-offsets)
+    #[command(
+        name = "delete-offsets",
+        after_help = "Examples:\n  kw groups delete-offsets purchases-group --topic demo.purchases\n  kw groups delete-offsets purchases-group --topic demo.purchases:0,1"
+    )]
+    DeleteOffsets {
+        group: String,
+        /// TOPIC or TOPIC:P,P,... (repeatable) [default partitions: all]
+        #[arg(long = "topic", required = true)]
+        topics: Vec<String>,
+    },
     /// Move an inactive group's committed offsets (dry run unless --execute)
     #[command(
         name = "reset-offsets",
@@ -324,6 +335,75 @@ pub async fn run(bootstrap: &str, args: GroupsArgs) -> anyhow::Result<u8> {
         GroupsAction::Delete { group } => {
             groups_admin::delete_group(&client, &group).await?;
             println!("Deletion of requested consumer groups ('{group}') was successful.");
+        }
+        GroupsAction::DeleteOffsets { group, topics } => {
+            let mut partitions = Vec::new();
+            let mut names = Vec::new();
+            for spec in &topics {
+                let (topic, parts) = match spec.split_once(':') {
+                    Some((t, ps)) => {
+                        let ps = ps
+                            .split(',')
+                            .map(|p| p.trim().parse::<i32>())
+                            .collect::<Result<Vec<_>, _>>()
+                            .map_err(|_| {
+                                super::UsageError(crate::node::ConfigError::Flag(format!(
+                                    "'{spec}' is not TOPIC or TOPIC:PARTITION,PARTITION,..."
+                                )))
+                            })?;
+                        (t.to_string(), ps)
+                    }
+                    None => {
+                        let n = client.topic(spec).await?.partitions.len() as i32;
+                        (spec.clone(), (0..n).collect())
+                    }
+                };
+                names.push(topic.clone());
+                partitions.extend(
+                    parts
+                        .into_iter()
+                        .map(|p| TopicPartition::new(topic.clone(), p)),
+                );
+            }
+            let results = match groups_admin::delete_group_offsets(&client, &group, &partitions)
+                .await
+            {
+                Err(crate::client::Error::Server {
+                    code: kafka_protocol::error::ResponseError::GroupIdNotFound,
+                    ..
+                }) => {
+                    println!("\nError: '{group}' does not exist.");
+                    return Ok(1);
+                }
+                Err(crate::client::Error::Server {
+                    code: kafka_protocol::error::ResponseError::NonEmptyGroup,
+                    ..
+                }) => {
+                    println!("\nError: Deleting offsets of a consumer group '{group}' is forbidden if the group is not empty.");
+                    return Ok(1);
+                }
+                other => other?,
+            };
+            let failed = results.iter().any(|(_, e)| e.is_some());
+            if failed {
+                println!(
+                    "\nError: Encounter some partition level error, see the follow-up details:"
+                );
+            } else {
+                println!(
+                    "Request succeed for deleting offsets with topic {} group {group}",
+                    names.join(", ")
+                );
+            }
+            println!("\n{:<30} {:<15} {:<15}", "TOPIC", "PARTITION", "STATUS");
+            for (tp, e) in &results {
+                let status = match e {
+                    None => "Successful".to_string(),
+                    Some(e) => format!("Error: {e}"),
+                };
+                println!("{:<30} {:<15} {:<15}", tp.topic, tp.partition, status);
+            }
+            return Ok(failed as u8);
         }
         GroupsAction::ResetOffsets {
             group,

@@ -68,11 +68,44 @@ pub enum TopicsAction {
         #[arg(long, short = 'o', value_enum, default_value = "text")]
         output: super::OutputFormat,
     },
-    /// Increase the number of partitions
+    /// Delete records before an offset (kafka-delete-records): the log start moves up
+    #[command(
+        name = "delete-records",
+        after_help = "Examples:\n  kw topics delete-records demo.purchases --partition 0 --offset 100\n  kw topics delete-records demo.purchases --offset -1          # everything so far\n  kw topics delete-records --offset-json-file offsets.json    # kafka-delete-records' file"
+    )]
+    DeleteRecords {
+        /// Topic [default: the topics of --offset-json-file]
+        #[arg(required_unless_present = "offset_json_file")]
+        name: Option<String>,
+        /// Only this partition [default: every partition]
+        #[arg(long, short = 'p')]
+        partition: Option<i32>,
+        /// New log start offset (-1: the high watermark, i.e. everything written)
+        #[arg(
+            long,
+            allow_negative_numbers = true,
+            required_unless_present = "offset_json_file"
+        )]
+        offset: Option<i64>,
+        /// kafka-delete-records' JSON: {"partitions":[{"topic":"t","partition":0,"offset":3}],"version":1}
+        #[arg(long, value_name = "FILE", conflicts_with_all = ["name", "partition", "offset"])]
+        offset_json_file: Option<std::path::PathBuf>,
+    },
+    /// Add partitions, or set and delete topic configs
+    #[command(
+        after_help = "Examples:\n  kw topics alter demo.purchases --partitions 12\n  kw topics alter demo.purchases --config retention.ms=3600000 --delete-config segment.ms"
+    )]
     Alter {
         name: String,
+        /// Grow the topic to this many partitions
         #[arg(long, short = 'p')]
-        partitions: i32,
+        partitions: Option<i32>,
+        /// Set a topic config by its Kafka name (repeatable)
+        #[arg(long = "config", value_name = "KEY=VALUE")]
+        config: Vec<String>,
+        /// Remove a topic config override, back to the broker's default (repeatable)
+        #[arg(long = "delete-config", value_name = "KEY")]
+        delete_config: Vec<String>,
     },
 }
 
@@ -202,9 +235,128 @@ pub async fn run(bootstrap: &str, args: TopicsArgs) -> anyhow::Result<u8> {
                 print!("{out}");
             }
         }
-        TopicsAction::Alter { name, partitions } => {
-            admin::create_partitions(&client, &name, partitions, ADMIN_TIMEOUT).await?;
+        TopicsAction::DeleteRecords {
+            name,
+            partition,
+            offset,
+            offset_json_file,
+        } => {
+            let wanted = match offset_json_file {
+                Some(path) => parse_delete_records_json(
+                    &std::fs::read_to_string(&path)
+                        .with_context(|| format!("cannot read {}", path.display()))?,
+                )?,
+                None => {
+                    let name = name.expect("clap requires a topic");
+                    let offset = offset.expect("clap requires an offset");
+                    let partitions: Vec<i32> = match partition {
+                        Some(p) => vec![p],
+                        None => (0..client.topic(&name).await?.partitions.len() as i32).collect(),
+                    };
+                    partitions
+                        .into_iter()
+                        .map(|p| {
+                            (
+                                crate::protocol::TopicPartition::new(name.clone(), p),
+                                offset,
+                            )
+                        })
+                        .collect()
+                }
+            };
+            println!("Executing records delete operation");
+            let results = admin::delete_records(&client, &wanted, ADMIN_TIMEOUT).await?;
+            println!("Records delete operation completed:");
+            let mut failed = false;
+            for (tp, r) in results {
+                match r {
+                    Ok(low) => println!("partition: {tp}\tlow_watermark: {low}"),
+                    Err(e) => {
+                        failed = true;
+                        println!("partition: {tp}\terror: {e}");
+                    }
+                }
+            }
+            if failed {
+                return Ok(1);
+            }
+        }
+        TopicsAction::Alter {
+            name,
+            partitions,
+            config,
+            delete_config,
+        } => {
+            if partitions.is_none() && config.is_empty() && delete_config.is_empty() {
+                return Err(super::UsageError(crate::node::ConfigError::Flag(
+                    "kw topics alter needs --partitions, --config or --delete-config".into(),
+                ))
+                .into());
+            }
+            if let Some(partitions) = partitions {
+                admin::create_partitions(&client, &name, partitions, ADMIN_TIMEOUT).await?;
+            }
+            if !config.is_empty() || !delete_config.is_empty() {
+                let mut changes = Vec::new();
+                for c in &config {
+                    let (k, v) = c.split_once('=').with_context(|| {
+                        format!("Invalid topic config '{c}': all configs to be added must be in the format \"key=val\".")
+                    })?;
+                    changes.push((k.trim().to_string(), Some(v.trim().to_string())));
+                }
+                changes.extend(delete_config.iter().map(|k| (k.trim().to_string(), None)));
+                admin::alter_topic_configs(&client, &name, &changes).await?;
+                println!("Completed updating config for topic {name}.");
+            }
         }
     }
     Ok(0)
+}
+
+/// kafka-delete-records' offsets file: `{"partitions":[{"topic":"t","partition":0,
+/// "offset":3}],"version":1}`.
+fn parse_delete_records_json(
+    text: &str,
+) -> anyhow::Result<Vec<(crate::protocol::TopicPartition, i64)>> {
+    let v: serde_json::Value =
+        serde_json::from_str(text).context("the offsets file is not valid JSON")?;
+    let parts = v["partitions"]
+        .as_array()
+        .context("the offsets file has no \"partitions\" array")?;
+    let mut out: Vec<(crate::protocol::TopicPartition, i64)> = Vec::new();
+    for p in parts {
+        let (Some(topic), Some(partition), Some(offset)) = (
+            p["topic"].as_str(),
+            p["partition"].as_i64(),
+            p["offset"].as_i64(),
+        ) else {
+            anyhow::bail!("each partition needs \"topic\", \"partition\" and \"offset\": {p}");
+        };
+        let tp = crate::protocol::TopicPartition::new(topic, partition as i32);
+        if out.iter().any(|(seen, _)| *seen == tp) {
+            anyhow::bail!("Offset json file contains duplicate topic partitions: {tp}");
+        }
+        out.push((tp, offset));
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kafka_delete_records_json() {
+        let got = parse_delete_records_json(
+            r#"{"partitions":[{"topic":"t","partition":0,"offset":3},{"topic":"u","partition":2,"offset":-1}],"version":1}"#,
+        )
+        .unwrap();
+        assert_eq!(got[0], (crate::protocol::TopicPartition::new("t", 0), 3));
+        assert_eq!(got[1].1, -1);
+        assert!(parse_delete_records_json(r#"{"partitions":[{"topic":"t","partition":0,"offset":3},{"topic":"t","partition":0,"offset":4}]}"#)
+            .unwrap_err()
+            .to_string()
+            .contains("duplicate"));
+        assert!(parse_delete_records_json("{}").is_err());
+    }
 }

@@ -8,9 +8,12 @@ use kafka_protocol::messages::create_partitions_request::CreatePartitionsTopic;
 use kafka_protocol::messages::create_topics_request::{CreatableTopic, CreatableTopicConfig};
 use kafka_protocol::messages::delete_topics_request::DeleteTopicState;
 use kafka_protocol::messages::describe_configs_request::DescribeConfigsResource;
+use kafka_protocol::messages::incremental_alter_configs_request::{
+    AlterConfigsResource, AlterableConfig,
+};
 use kafka_protocol::messages::{
     ApiKey, CreatePartitionsRequest, CreateTopicsRequest, DeleteTopicsRequest,
-    DescribeConfigsRequest, TopicName,
+    DescribeConfigsRequest, IncrementalAlterConfigsRequest, TopicName,
 };
 
 use super::cluster::Client;
@@ -125,6 +128,43 @@ pub async fn create_partitions(
     Ok(())
 }
 
+/// Set (`Some`) or delete (`None`) a topic's dynamic configs with
+/// IncrementalAlterConfigs, as `kafka-configs --alter` does.
+pub async fn alter_topic_configs(
+    client: &Client,
+    topic: &str,
+    changes: &[(String, Option<String>)],
+) -> Result<()> {
+    let conn = client.any_connection().await?;
+    let req = IncrementalAlterConfigsRequest::default().with_resources(vec![
+        AlterConfigsResource::default()
+            .with_resource_type(2)
+            .with_resource_name(sb(topic))
+            .with_configs(
+                changes
+                    .iter()
+                    .map(|(k, v)| {
+                        AlterableConfig::default()
+                            .with_name(sb(k.clone()))
+                            .with_config_operation(if v.is_some() { 0 } else { 1 })
+                            .with_value(v.clone().map(sb))
+                    })
+                    .collect(),
+            ),
+    ]);
+    let resp = conn.send(&req).await?;
+    for r in resp.responses {
+        if let Some(e) = server_error(
+            r.error_code,
+            r.error_message.as_deref(),
+            format!("altering configs of {topic}"),
+        ) {
+            return Err(e);
+        }
+    }
+    Ok(())
+}
+
 /// One config entry as DescribeConfigs reports it.
 #[derive(Debug, Clone)]
 pub struct ConfigEntry {
@@ -160,5 +200,74 @@ pub async fn describe_topic_configs(client: &Client, topic: &str) -> Result<Vec<
             });
         }
     }
+    Ok(out)
+}
+
+/// DeleteRecords: move each partition's log start to its offset (-1: the high
+/// watermark), one request per leader. The low watermark of each partition, or its
+/// error.
+pub async fn delete_records(
+    client: &Client,
+    offsets: &[(crate::protocol::TopicPartition, i64)],
+    timeout: Duration,
+) -> Result<
+    Vec<(
+        crate::protocol::TopicPartition,
+        std::result::Result<i64, Error>,
+    )>,
+> {
+    use kafka_protocol::messages::delete_records_request::{
+        DeleteRecordsPartition, DeleteRecordsTopic,
+    };
+    use kafka_protocol::messages::DeleteRecordsRequest;
+    let topics: Vec<String> = offsets.iter().map(|(tp, _)| tp.topic.clone()).collect();
+    client.refresh(&topics).await?;
+    let mut by_leader: BTreeMap<i32, Vec<(crate::protocol::TopicPartition, i64)>> = BTreeMap::new();
+    let mut out = Vec::new();
+    for (tp, offset) in offsets {
+        match client.cached_leader(tp) {
+            Some(l) => by_leader.entry(l).or_default().push((tp.clone(), *offset)),
+            None => out.push((
+                tp.clone(),
+                Err(Error::Other(format!(
+                    "{tp} does not exist or has no leader"
+                ))),
+            )),
+        }
+    }
+    for (leader, items) in by_leader {
+        let mut grouped: BTreeMap<&str, Vec<DeleteRecordsPartition>> = BTreeMap::new();
+        for (tp, offset) in &items {
+            grouped.entry(&tp.topic).or_default().push(
+                DeleteRecordsPartition::default()
+                    .with_partition_index(tp.partition)
+                    .with_offset(*offset),
+            );
+        }
+        let req = DeleteRecordsRequest::default()
+            .with_timeout_ms(timeout.as_millis() as i32)
+            .with_topics(
+                grouped
+                    .into_iter()
+                    .map(|(t, ps)| {
+                        DeleteRecordsTopic::default()
+                            .with_name(TopicName(sb(t)))
+                            .with_partitions(ps)
+                    })
+                    .collect(),
+            );
+        let resp = client.broker(leader).await?.send(&req).await?;
+        for t in resp.topics {
+            for p in t.partitions {
+                let tp = crate::protocol::TopicPartition::new(t.name.0.as_str(), p.partition_index);
+                let r = match Error::server(p.error_code, format!("deleting records of {tp}")) {
+                    None => Ok(p.low_watermark),
+                    Some(e) => Err(e),
+                };
+                out.push((tp, r));
+            }
+        }
+    }
+    out.sort_by(|a, b| a.0.cmp(&b.0));
     Ok(out)
 }

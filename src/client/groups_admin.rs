@@ -295,3 +295,52 @@ pub async fn delete_group(client: &Client, group: &str) -> Result<()> {
     }
     Ok(())
 }
+
+/// OffsetDelete: drop `group`'s committed offsets of `partitions`; the error of
+/// each partition (None = deleted).
+pub async fn delete_group_offsets(
+    client: &Client,
+    group: &str,
+    partitions: &[TopicPartition],
+) -> Result<Vec<(TopicPartition, Option<Error>)>> {
+    use kafka_protocol::messages::offset_delete_request::{
+        OffsetDeleteRequestPartition, OffsetDeleteRequestTopic,
+    };
+    use kafka_protocol::messages::{OffsetDeleteRequest, TopicName};
+    let (conn, _, _) = find_coordinator(client, group).await?;
+    let topics = crate::protocol::group_by_topic(partitions)
+        .into_iter()
+        .map(|(t, ps)| {
+            OffsetDeleteRequestTopic::default()
+                .with_name(TopicName(sb(t)))
+                .with_partitions(
+                    ps.into_iter()
+                        .map(|p| OffsetDeleteRequestPartition::default().with_partition_index(p))
+                        .collect(),
+                )
+        })
+        .collect();
+    let resp = conn
+        .send(
+            &OffsetDeleteRequest::default()
+                .with_group_id(GroupId(sb(group)))
+                .with_topics(topics),
+        )
+        .await?;
+    if let Some(e) = Error::server(
+        resp.error_code,
+        format!("deleting offsets of group {group}"),
+    ) {
+        return Err(e);
+    }
+    let mut out = Vec::new();
+    for t in resp.topics {
+        for p in t.partitions {
+            let tp = TopicPartition::new(t.name.0.as_str(), p.partition_index);
+            let err = Error::server(p.error_code, format!("deleting the offset of {tp}"));
+            out.push((tp, err));
+        }
+    }
+    out.sort_by(|a, b| a.0.cmp(&b.0));
+    Ok(out)
+}

@@ -54,9 +54,29 @@ pub struct MetadataImage {
     pub next_producer_id: i64,
     /// The last producer-id block each node reserved: [start, end).
     pub producer_blocks: BTreeMap<i32, (i64, i64)>,
+    /// Dynamic broker configs: "" for every broker, "N" for broker N.
+    pub broker_configs: BTreeMap<String, BTreeMap<String, String>>,
 }
 
+/// Config resource types (Kafka's ConfigResource.Type).
+pub const RESOURCE_TOPIC: i8 = 2;
+pub const RESOURCE_BROKER: i8 = 4;
+
 impl MetadataImage {
+    /// The topic-config defaults broker `node_id` applies: its own dynamic broker
+    /// configs, the cluster-wide ones, and its static ones (`static_defaults`).
+    pub fn broker_defaults(
+        &self,
+        node_id: i32,
+        static_defaults: &BTreeMap<String, String>,
+    ) -> super::topic_config::BrokerDefaults {
+        super::topic_config::BrokerDefaults::from_dynamic(
+            self.broker_configs.get(&node_id.to_string()),
+            self.broker_configs.get(""),
+            static_defaults,
+        )
+    }
+
     pub fn apply(&mut self, record: &MetadataRecord) {
         self.offset += 1;
         match record {
@@ -147,6 +167,25 @@ impl MetadataImage {
             MetadataRecord::DeleteTopic { name } => {
                 self.topics.remove(name);
             }
+            MetadataRecord::AlterConfigs {
+                resource_type,
+                name,
+                configs,
+            } => match *resource_type {
+                RESOURCE_TOPIC => {
+                    if let Some(t) = self.topics.get_mut(name) {
+                        t.configs = configs.clone();
+                    }
+                }
+                RESOURCE_BROKER => {
+                    if configs.is_empty() {
+                        self.broker_configs.remove(name);
+                    } else {
+                        self.broker_configs.insert(name.clone(), configs.clone());
+                    }
+                }
+                _ => {}
+            },
             MetadataRecord::PartitionChange {
                 topic,
                 partition,

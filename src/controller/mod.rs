@@ -457,6 +457,34 @@ impl Controller {
         Ok(offset)
     }
 
+    /// Replace the dynamic configs of a resource: a topic's overrides
+    /// (`resource_type` 2, validated here, as CreateTopics validates them), or the
+    /// dynamic configs of one broker or of all (4; the broker checks the keys).
+    pub async fn alter_configs(
+        &self,
+        resource_type: i8,
+        name: &str,
+        configs: BTreeMap<String, String>,
+        validate_only: bool,
+    ) -> Result<u64, Error> {
+        if resource_type == image::RESOURCE_TOPIC {
+            // As Kafka: the values first, then whether the topic exists.
+            topic_config::validate_all(&configs)?;
+            if self.image().topic(name).is_none() {
+                return Err(Error::UnknownTopic(name.to_string()));
+            }
+        }
+        if validate_only {
+            return Ok(self.image().offset);
+        }
+        self.commit(vec![MetadataRecord::AlterConfigs {
+            resource_type,
+            name: name.to_string(),
+            configs,
+        }])
+        .await
+    }
+
     /// A producer id never handed out before, on any node, also across restarts.
     pub async fn allocate_producer_id(&self) -> Result<i64, Error> {
         let mut ids = self.producer_ids.lock().await;

@@ -64,6 +64,14 @@ pub enum MetadataRecord {
         topic: String,
         partition: i32,
     },
+    /// The whole set of dynamic configs of a resource after an AlterConfigs or
+    /// IncrementalAlterConfigs: a topic's overrides (`resource_type` 2), or broker
+    /// configs (4) of one broker (`name` = its id) or of every broker (`name` "").
+    AlterConfigs {
+        resource_type: i8,
+        name: String,
+        configs: BTreeMap<String, String>,
+    },
     /// Reserve the next `count` producer ids for `node_id` (applied in log order, so
     /// two nodes never get overlapping blocks).
     AllocateProducerIds {

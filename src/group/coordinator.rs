@@ -802,6 +802,67 @@ impl Coordinator {
         out
     }
 
+    /// OffsetDelete: drop the group's committed offsets of `partitions`. An empty
+    /// group loses them all; a consumer group with members keeps those of topics a
+    /// member subscribes to (GROUP_SUBSCRIBED_TO_TOPIC); any other group with
+    /// members refuses (NON_EMPTY_GROUP). An error per partition, or a group error.
+    pub async fn delete_offsets(
+        &self,
+        group_id: &str,
+        partitions: &[(String, i32)],
+    ) -> Result<Vec<i16>, ResponseError> {
+        let p = self.check_local(group_id)?;
+        let (codes, records) = {
+            let inner = self.lock();
+            let g = inner
+                .groups
+                .get(group_id)
+                .filter(|g| g.state != GroupState::Dead)
+                .ok_or(ResponseError::GroupIdNotFound)?;
+            let subscribed = if g.state == GroupState::Empty {
+                Default::default()
+            } else if g.protocol_type.as_deref() == Some("consumer") {
+                g.subscribed_topics()
+            } else {
+                return Err(ResponseError::NonEmptyGroup);
+            };
+            let mut codes = Vec::with_capacity(partitions.len());
+            let mut records = Vec::new();
+            for (topic, partition) in partitions {
+                if subscribed.contains(topic) {
+                    codes.push(ResponseError::GroupSubscribedToTopic.code());
+                    continue;
+                }
+                codes.push(0);
+                if g.offsets.contains_key(&(topic.clone(), *partition)) {
+                    records.push(GroupRecord::Offset {
+                        group: group_id.to_string(),
+                        topic: topic.clone(),
+                        partition: *partition,
+                        value: None,
+                    });
+                }
+            }
+            (codes, records)
+        };
+        let deleted: Vec<(String, i32)> = records
+            .iter()
+            .filter_map(|r| match r {
+                GroupRecord::Offset {
+                    topic, partition, ..
+                } => Some((topic.clone(), *partition)),
+                _ => None,
+            })
+            .collect();
+        self.persist(p, records).await?;
+        if let Some(g) = self.lock().groups.get_mut(group_id) {
+            for k in &deleted {
+                g.offsets.remove(k);
+            }
+        }
+        Ok(codes)
+    }
+
     /// Delete an empty group and its offsets.
     pub async fn delete(&self, group_id: &str) -> i16 {
         let p = match self.check_local(group_id) {

@@ -450,6 +450,21 @@ impl Group {
         Ok(())
     }
 
+    /// Topics the members subscribe to (consumer protocol), for OffsetDelete: a
+    /// topic in use keeps its offsets.
+    pub fn subscribed_topics(&self) -> std::collections::BTreeSet<String> {
+        let protocol = self.protocol.clone().unwrap_or_default();
+        self.members
+            .values()
+            .flat_map(|m| {
+                m.protocols
+                    .iter()
+                    .filter(|(name, _)| *name == protocol)
+                    .flat_map(|(_, meta)| subscription_topics(meta))
+            })
+            .collect()
+    }
+
     /// TxnOffsetCommit (Kafka's validateOffsetCommit for transactional commits):
     /// without member information (v0-2, or a producer outside any group) the
     /// commit is taken; with it the member and generation must match. There is no
@@ -590,6 +605,29 @@ impl Group {
         }
         Ok(())
     }
+}
+
+/// The topics of a consumer-protocol subscription (version, then an array of
+/// int16-prefixed names). Every length is checked against the bytes there; a
+/// malformed subscription names nothing.
+pub fn subscription_topics(meta: &[u8]) -> Vec<String> {
+    let mut out = Vec::new();
+    let read = |at: usize, n: usize| meta.get(at..at.checked_add(n)?);
+    let Some(count) = read(2, 4).map(|b| i32::from_be_bytes([b[0], b[1], b[2], b[3]])) else {
+        return out;
+    };
+    let mut at = 6usize;
+    for _ in 0..count.max(0) {
+        let Some(len) = read(at, 2).map(|b| i16::from_be_bytes([b[0], b[1]])) else {
+            break;
+        };
+        let Some(name) = usize::try_from(len).ok().and_then(|n| read(at + 2, n)) else {
+            break;
+        };
+        out.push(String::from_utf8_lossy(name).into_owned());
+        at += 2 + name.len();
+    }
+    out
 }
 
 #[cfg(test)]

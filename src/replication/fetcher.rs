@@ -408,6 +408,13 @@ impl Fetchers {
                     }
                 }
                 a.part.set_follower_high_watermark(p.high_watermark);
+                if p.log_start_offset > a.part.log_start_offset() {
+                    // DeleteRecords on the leader: drop the same records here.
+                    let (part, start) = (a.part.clone(), p.log_start_offset);
+                    if let Err(e) = blocking(move || part.follow_log_start(start)).await {
+                        warn!(partition = %tp, error = %e, "cannot move the log start");
+                    }
+                }
             }
         }
         if backoff {

@@ -83,8 +83,19 @@ impl ReplicaManager {
 
     /// The leader of `part` saw follower `replica` fetch from `fetch_offset` (the
     /// fetch handler reports this and nothing more; the ISR task does the rest).
-    pub fn follower_fetched(&self, part: &Partition, replica: i32, fetch_offset: i64) {
-        if part.update_follower(replica, fetch_offset, self.settings.replica_lag_time_max) {
+    pub fn follower_fetched(
+        &self,
+        part: &Partition,
+        replica: i32,
+        fetch_offset: i64,
+        log_start_offset: i64,
+    ) {
+        if part.update_follower(
+            replica,
+            fetch_offset,
+            log_start_offset,
+            self.settings.replica_lag_time_max,
+        ) {
             self.isr_wakeup.notify_one();
         }
     }
@@ -107,11 +118,11 @@ impl ReplicaManager {
             .collect()
     }
 
-    /// The partition settings in force for `topic`.
-    pub fn config_for(&self, topic: &TopicImage) -> PartitionConfig {
-        let get = |name: &str| {
-            topic_config::effective(&topic.configs, &self.settings.topic_defaults, name)
-        };
+    /// The partition settings in force for `topic` under `image`'s dynamic broker
+    /// configs.
+    pub fn config_for(&self, topic: &TopicImage, image: &MetadataImage) -> PartitionConfig {
+        let defaults = image.broker_defaults(self.node_id, &self.settings.topic_defaults);
+        let get = |name: &str| topic_config::effective(&topic.configs, &defaults, name);
         let flush = parse_i64(get("flush.messages"), i64::MAX);
         PartitionConfig {
             log: LogConfig {
@@ -136,7 +147,12 @@ impl ReplicaManager {
         self.data_dir.join(format!("{}-{}", tp.topic, tp.partition))
     }
 
-    fn open_partition(&self, tp: &TopicPartition, topic: &TopicImage) -> Option<Arc<Partition>> {
+    fn open_partition(
+        &self,
+        tp: &TopicPartition,
+        topic: &TopicImage,
+        image: &MetadataImage,
+    ) -> Option<Arc<Partition>> {
         let dir = self.partition_dir(tp);
         let marker = dir.join(PARTITION_METADATA);
         let want = topic.topic_id.to_string();
@@ -158,7 +174,7 @@ impl ReplicaManager {
             tp.clone(),
             topic.topic_id,
             &dir,
-            self.config_for(topic),
+            self.config_for(topic, image),
             self.node_id,
         ) {
             Ok(p) => Some(p),
@@ -182,11 +198,11 @@ impl ReplicaManager {
                 let existing = self.get(&tp.topic, tp.partition);
                 let part = match existing {
                     Some(part) if part.topic_id == topic.topic_id => {
-                        part.set_config(self.config_for(topic));
+                        part.set_config(self.config_for(topic, image));
                         part
                     }
                     _ => {
-                        let Some(part) = self.open_partition(&tp, topic) else {
+                        let Some(part) = self.open_partition(&tp, topic, image) else {
                             continue;
                         };
                         self.partitions

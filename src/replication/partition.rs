@@ -57,6 +57,12 @@ pub enum Error {
     NotEnoughReplicas { isr: usize, min: usize },
     #[error("timed out waiting for replication")]
     Timeout,
+    #[error("Cannot increment the log start offset to {offset} of partition {tp} since it is larger than the high watermark {high_watermark}")]
+    DeleteBeyondHighWatermark {
+        tp: TopicPartition,
+        offset: i64,
+        high_watermark: i64,
+    },
     #[error("the log of {0} is offline after a storage error; restart the node")]
     Offline(TopicPartition),
     #[error(transparent)]
@@ -81,6 +87,7 @@ impl Error {
             Error::UnknownLeaderEpoch { .. } => ResponseError::UnknownLeaderEpoch,
             Error::NotEnoughReplicas { .. } => ResponseError::NotEnoughReplicas,
             Error::Timeout => ResponseError::RequestTimedOut,
+            Error::DeleteBeyondHighWatermark { .. } => ResponseError::OffsetOutOfRange,
             Error::Offline(_) => ResponseError::KafkaStorageError,
             Error::Storage(storage::Error::OffsetOutOfRange { .. }) => {
                 ResponseError::OffsetOutOfRange
@@ -157,6 +164,24 @@ pub struct IsrChange {
 /// (Kafka's replication-offset-checkpoint, per partition).
 const HW_CHECKPOINT: &str = "high-watermark";
 
+/// File holding a log start offset moved by DeleteRecords (Kafka's
+/// log-start-offset-checkpoint, per partition): it may sit inside a segment.
+const LOG_START_CHECKPOINT: &str = "log-start-offset";
+
+/// Replace `dir/name` with `value` (a temporary file renamed over it, so a crash
+/// leaves the old or the new value). Blocking.
+fn write_checkpoint(dir: &Path, name: &str, value: i64) -> Result<()> {
+    let tmp = dir.join(format!("{name}.tmp"));
+    let io = |source| {
+        Error::Storage(storage::Error::Io {
+            path: dir.join(name),
+            source,
+        })
+    };
+    std::fs::write(&tmp, format!("{value}\n")).map_err(io)?;
+    std::fs::rename(&tmp, dir.join(name)).map_err(io)
+}
+
 /// How long an ISR request may stay unanswered before the leader asks again.
 const ISR_REQUEST_RETRY: Duration = Duration::from_secs(5);
 
@@ -182,6 +207,9 @@ struct State {
     isr: Vec<i32>,
     /// Followers' positions, tracked while this replica leads.
     followers: HashMap<i32, FollowerState>,
+    /// Followers' log start offsets, from their fetches (DeleteRecords' low
+    /// watermark waits for them).
+    follower_log_starts: HashMap<i32, i64>,
     /// An ISR change sent to the controller and not yet seen in the metadata.
     pending_isr: Option<(Vec<i32>, Instant)>,
     high_watermark: i64,
@@ -302,10 +330,18 @@ impl Partition {
     ) -> Result<Arc<Partition>> {
         let mut producers = ProducerStates::default();
         let mut epochs = EpochCache::default();
-        let log = PartitionLog::open(dir, config.log.clone(), &mut |h, bytes| {
+        let mut log = PartitionLog::open(dir, config.log.clone(), &mut |h, bytes| {
             producers.record(h, batch::txn_marker(bytes, h));
             epochs.assign(h.partition_leader_epoch, h.base_offset);
         })?;
+        if let Some(start) = std::fs::read_to_string(dir.join(LOG_START_CHECKPOINT))
+            .ok()
+            .and_then(|s| s.trim().parse::<i64>().ok())
+        {
+            let expired = log.advance_log_start(start);
+            storage::remove_segment_files(&expired)?;
+            producers.prune_below(log.log_start_offset());
+        }
         // What was known to be committed when this replica last checkpointed; a log
         // without a checkpoint counts as committed (a single replica is its own ISR).
         // A sole-ISR leader moves it to its log end as soon as it leads again.
@@ -327,6 +363,7 @@ impl Partition {
                 leader_id: -1,
                 isr: vec![node_id],
                 followers: HashMap::new(),
+                follower_log_starts: HashMap::new(),
                 pending_isr: None,
                 high_watermark,
                 producers,
@@ -357,6 +394,7 @@ impl Partition {
             .filter(|r| **r != self.node_id)
             .map(|r| (*r, FollowerState::unknown(now)))
             .collect();
+        st.follower_log_starts.clear();
         st.advance_high_watermark(self.node_id);
         drop(st);
         self.wake();
@@ -398,11 +436,19 @@ impl Partition {
     /// The leader saw follower `replica` fetch from `fetch_offset`: it has every
     /// offset below. Advances the HW; true when the ISR should change now (the
     /// follower earned its place back), for the ISR task to ask the controller.
-    pub fn update_follower(&self, replica: i32, fetch_offset: i64, max_lag: Duration) -> bool {
+    pub fn update_follower(
+        &self,
+        replica: i32,
+        fetch_offset: i64,
+        log_start_offset: i64,
+        max_lag: Duration,
+    ) -> bool {
         let mut st = self.lock();
         if !st.is_leader {
             return false;
         }
+        let start_moved =
+            st.follower_log_starts.insert(replica, log_start_offset) != Some(log_start_offset);
         let leo = st.log.log_end_offset();
         let now = Instant::now();
         let Some(f) = st.followers.get_mut(&replica) else {
@@ -415,7 +461,7 @@ impl Partition {
             && isr::wanted_isr(&st.isr_view(self.node_id, max_lag, now))
                 .is_some_and(|isr| isr.contains(&replica));
         drop(st);
-        if moved {
+        if moved || start_moved {
             self.wake();
         }
         rejoins
@@ -794,6 +840,92 @@ impl Partition {
         Ok(info)
     }
 
+    /// DeleteRecords: move the log start to `offset` (-1: the high watermark) as
+    /// leader; an offset beyond the high watermark is refused. Returns the new log
+    /// start. Blocking (unlinks segments and writes the checkpoint).
+    pub fn delete_records(&self, offset: i64) -> Result<i64> {
+        let (expired, start, dir) = {
+            let mut st = self.lock();
+            st.leader_usable(&self.tp)?;
+            let hw = st.high_watermark;
+            let target = if offset == -1 { hw } else { offset };
+            if target < 0 || target > hw {
+                return Err(Error::DeleteBeyondHighWatermark {
+                    tp: self.tp.clone(),
+                    offset,
+                    high_watermark: hw,
+                });
+            }
+            let expired = st.log.advance_log_start(target);
+            let start = st.log.log_start_offset();
+            st.producers.prune_below(start);
+            (expired, start, st.log.dir().to_path_buf())
+        };
+        storage::remove_segment_files(&expired)?;
+        write_checkpoint(&dir, LOG_START_CHECKPOINT, start)?;
+        self.wake();
+        Ok(start)
+    }
+
+    /// A follower learns its leader's log start (from a fetch) and moves its own up
+    /// to it, as far as its log reaches. Blocking, as [`Partition::delete_records`].
+    pub fn follow_log_start(&self, leader_log_start: i64) -> Result<()> {
+        let (expired, start, dir) = {
+            let mut st = self.lock();
+            if st.is_leader || st.log_state != LogState::Ready {
+                return Ok(());
+            }
+            let before = st.log.log_start_offset();
+            let expired = st.log.advance_log_start(leader_log_start);
+            let start = st.log.log_start_offset();
+            if start == before {
+                return Ok(());
+            }
+            st.producers.prune_below(start);
+            (expired, start, st.log.dir().to_path_buf())
+        };
+        storage::remove_segment_files(&expired)?;
+        write_checkpoint(&dir, LOG_START_CHECKPOINT, start)
+    }
+
+    /// The lowest log start of this leader and its in-sync followers: what
+    /// DeleteRecords reports once every replica has dropped the records.
+    pub fn low_watermark(&self) -> i64 {
+        let st = self.lock();
+        let own = st.log.log_start_offset();
+        st.isr
+            .iter()
+            .filter(|r| **r != self.node_id)
+            .map(|r| st.follower_log_starts.get(r).copied().unwrap_or(0))
+            .fold(own, i64::min)
+    }
+
+    /// Wait until [`Partition::low_watermark`] reaches `offset` while this replica
+    /// leads, or the deadline passes (REQUEST_TIMED_OUT).
+    pub async fn wait_for_low_watermark(
+        &self,
+        offset: i64,
+        deadline: tokio::time::Instant,
+    ) -> Result<i64> {
+        loop {
+            let notify = Arc::new(Notify::new());
+            self.add_waiter(&notify);
+            if !self.is_leader() {
+                return Err(Error::NotLeader(self.tp.clone()));
+            }
+            let low = self.low_watermark();
+            if low >= offset {
+                return Ok(low);
+            }
+            if tokio::time::timeout_at(deadline, notify.notified())
+                .await
+                .is_err()
+            {
+                return Err(Error::Timeout);
+            }
+        }
+    }
+
     /// The producers this replica knows (DescribeProducers), as leader.
     pub fn describe_producers(&self) -> Result<Vec<ProducerSummary>> {
         let st = self.lock();
@@ -935,15 +1067,7 @@ impl Partition {
             }
             (st.high_watermark, st.log.dir().to_path_buf())
         };
-        let tmp = dir.join(format!("{HW_CHECKPOINT}.tmp"));
-        let io = |source| {
-            Error::Storage(storage::Error::Io {
-                path: dir.join(HW_CHECKPOINT),
-                source,
-            })
-        };
-        std::fs::write(&tmp, format!("{hw}\n")).map_err(io)?;
-        std::fs::rename(&tmp, dir.join(HW_CHECKPOINT)).map_err(io)?;
+        write_checkpoint(&dir, HW_CHECKPOINT, hw)?;
         self.lock().checkpointed_hw = hw;
         Ok(())
     }
@@ -1039,7 +1163,7 @@ mod tests {
         p.become_leader(0, vec![1, 2], &[1, 2]);
         p.append_as_leader(&make_batch(4, -1, -1), 1).unwrap();
         assert_eq!(p.high_watermark(), 0, "follower 2 has nothing yet");
-        assert!(!p.update_follower(2, 3, Duration::from_secs(30)));
+        assert!(!p.update_follower(2, 3, 0, Duration::from_secs(30)));
         assert_eq!(p.high_watermark(), 3);
         p.flush().unwrap();
         drop(p);
@@ -1052,6 +1176,39 @@ mod tests {
         // Alone in the ISR, everything it has is committed.
         p.set_isr(vec![1]);
         assert_eq!(p.high_watermark(), 4);
+    }
+
+    #[test]
+    fn delete_records_moves_the_log_start_persistently() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = open(dir.path());
+        p.become_leader(0, vec![1], &[1]);
+        p.append_as_leader(&make_batch(10, -1, -1), 1).unwrap();
+        assert!(matches!(
+            p.delete_records(11),
+            Err(Error::DeleteBeyondHighWatermark { .. })
+        ));
+        assert_eq!(p.delete_records(4).unwrap(), 4);
+        assert_eq!(p.delete_records(2).unwrap(), 4, "never backwards");
+        assert_eq!(p.low_watermark(), 4);
+        assert!(matches!(
+            p.read(3, 1000, ReadLimit::HighWatermark, -1),
+            Err(Error::Storage(storage::Error::OffsetOutOfRange { .. }))
+        ));
+        assert_eq!(p.list_offset(-2, -1, false).unwrap().0, 4);
+        drop(p);
+        let p = open(dir.path());
+        assert_eq!(p.log_start_offset(), 4, "the checkpoint survives a reopen");
+        p.become_leader(1, vec![1], &[1]);
+        assert_eq!(p.delete_records(-1).unwrap(), 10, "-1 is the high watermark");
+        // A follower follows its leader's log start, as far as its log reaches.
+        let dir2 = tempfile::tempdir().unwrap();
+        let f = open(dir2.path());
+        f.become_leader(0, vec![1], &[1]);
+        f.append_as_leader(&make_batch(3, -1, -1), 1).unwrap();
+        f.become_follower(2, 1);
+        f.follow_log_start(7).unwrap();
+        assert_eq!(f.log_start_offset(), 3);
     }
 
     #[test]

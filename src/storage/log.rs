@@ -446,6 +446,24 @@ impl PartitionLog {
         removed
     }
 
+    /// Move the log start up to `offset` (DeleteRecords, or a follower following its
+    /// leader's log start): reads below it are out of range from now on. Segments
+    /// wholly below it leave the log (the active one always stays) and are returned
+    /// for the caller to remove with [`remove_segment_files`] after the lock is
+    /// released. Never moves the start backwards nor past the log end.
+    pub fn advance_log_start(&mut self, offset: i64) -> Vec<Arc<Path>> {
+        let offset = offset.min(self.log_end_offset());
+        if offset <= self.log_start_offset {
+            return Vec::new();
+        }
+        self.log_start_offset = offset;
+        let mut removed = Vec::new();
+        while self.segments.len() > 1 && self.segments[0].next_offset <= offset {
+            removed.push(self.segments.remove(0).path);
+        }
+        removed
+    }
+
     /// Remove the log's directory and everything in it.
     pub fn delete(self) -> Result<()> {
         let dir = self.dir.clone();

@@ -80,6 +80,7 @@ pub async fn handle(broker: &Broker, version: i16, req: FetchRequest) -> FetchRe
                                 &part,
                                 req.replica_id.0,
                                 p.fetch_offset,
+                                p.log_start_offset,
                             );
                         }
                         let budget = if total >= max_bytes {

@@ -514,3 +514,56 @@ pub async fn delete_groups(broker: &Broker, req: DeleteGroupsRequest) -> DeleteG
     }
     DeleteGroupsResponse::default().with_results(results)
 }
+
+/// OffsetDelete: partitions that do not exist get UNKNOWN_TOPIC_OR_PARTITION; the
+/// others go to the group coordinator.
+pub async fn offset_delete(broker: &Broker, req: OffsetDeleteRequest) -> OffsetDeleteResponse {
+    use kafka_protocol::messages::offset_delete_response::{
+        OffsetDeleteResponsePartition, OffsetDeleteResponseTopic,
+    };
+    let image = broker.controller.image();
+    let exists = |t: &str, p: i32| image.partition(t, p).is_some();
+    let wanted: Vec<(String, i32)> = req
+        .topics
+        .iter()
+        .flat_map(|t| {
+            t.partitions
+                .iter()
+                .map(|p| (t.name.to_string(), p.partition_index))
+        })
+        .filter(|(t, p)| exists(t, *p))
+        .collect();
+    let codes = match broker
+        .groups
+        .delete_offsets(req.group_id.as_str(), &wanted)
+        .await
+    {
+        Err(e) => return OffsetDeleteResponse::default().with_error_code(e.code()),
+        Ok(codes) => codes,
+    };
+    let mut codes = codes.into_iter();
+    let topics = req
+        .topics
+        .iter()
+        .map(|t| {
+            OffsetDeleteResponseTopic::default()
+                .with_name(t.name.clone())
+                .with_partitions(
+                    t.partitions
+                        .iter()
+                        .map(|p| {
+                            let code = if exists(t.name.as_str(), p.partition_index) {
+                                codes.next().unwrap_or(0)
+                            } else {
+                                ResponseError::UnknownTopicOrPartition.code()
+                            };
+                            OffsetDeleteResponsePartition::default()
+                                .with_partition_index(p.partition_index)
+                                .with_error_code(code)
+                        })
+                        .collect(),
+                )
+        })
+        .collect();
+    OffsetDeleteResponse::default().with_topics(topics)
+}

@@ -13,7 +13,8 @@ use kafka_protocol::messages::create_topics_response::{
 use kafka_protocol::messages::delete_topics_response::DeletableTopicResult;
 use kafka_protocol::messages::{
     CreatePartitionsRequest, CreatePartitionsResponse, CreateTopicsRequest, CreateTopicsResponse,
-    DeleteTopicsRequest, DeleteTopicsResponse, TopicName,
+    DeleteRecordsRequest, DeleteRecordsResponse, DeleteTopicsRequest, DeleteTopicsResponse,
+    TopicName,
 };
 use tracing::debug;
 
@@ -262,4 +263,72 @@ pub async fn create_partitions(
         broker.replicas.wait_applied(last_offset, APPLY_WAIT).await;
     }
     CreatePartitionsResponse::default().with_results(results)
+}
+
+/// DeleteRecords: move each partition's log start up to the given offset (-1: the
+/// high watermark) on its leader, then wait (up to `timeout_ms`) until every
+/// in-sync replica has dropped the records; answers each partition's low watermark.
+pub async fn delete_records(broker: &Broker, req: DeleteRecordsRequest) -> DeleteRecordsResponse {
+    use kafka_protocol::messages::delete_records_response::{
+        DeleteRecordsPartitionResult, DeleteRecordsTopicResult,
+    };
+    let deadline =
+        tokio::time::Instant::now() + Duration::from_millis(req.timeout_ms.max(0) as u64);
+    let image = broker.controller.image();
+    let mut topics = Vec::with_capacity(req.topics.len());
+    for t in &req.topics {
+        let name = t.name.as_str();
+        let mut partitions = Vec::with_capacity(t.partitions.len());
+        for p in &t.partitions {
+            let r = DeleteRecordsPartitionResult::default()
+                .with_partition_index(p.partition_index)
+                .with_low_watermark(-1);
+            let outcome: Result<i64, ResponseError> = async {
+                if name == crate::protocol::OFFSETS_TOPIC || name == crate::protocol::TXN_TOPIC {
+                    return Err(ResponseError::InvalidTopicException);
+                }
+                let Some(part) = broker.replicas.get(name, p.partition_index) else {
+                    return Err(if image.partition(name, p.partition_index).is_some() {
+                        ResponseError::NotLeaderOrFollower
+                    } else {
+                        ResponseError::UnknownTopicOrPartition
+                    });
+                };
+                // A compacted-only topic keeps its records (Kafka's policy check).
+                let defaults =
+                    image.broker_defaults(broker.config.node_id, &broker.config.topic_defaults);
+                let policy = image
+                    .topic(name)
+                    .and_then(|t| {
+                        controller::topic_config::effective(&t.configs, &defaults, "cleanup.policy")
+                    })
+                    .unwrap_or("delete");
+                if !policy.split(',').any(|s| s.trim() == "delete") {
+                    return Err(ResponseError::PolicyViolation);
+                }
+                let (reader, offset) = (part.clone(), p.offset);
+                let start =
+                    crate::replication::partition::blocking(move || reader.delete_records(offset))
+                        .await
+                        .map_err(|e| {
+                            debug!(partition = %part.tp, error = %e, "delete records refused");
+                            e.code()
+                        })?;
+                part.wait_for_low_watermark(start, deadline)
+                    .await
+                    .map_err(|e| e.code())
+            }
+            .await;
+            partitions.push(match outcome {
+                Ok(low) => r.with_low_watermark(low),
+                Err(code) => r.with_error_code(code.code()),
+            });
+        }
+        topics.push(
+            DeleteRecordsTopicResult::default()
+                .with_name(t.name.clone())
+                .with_partitions(partitions),
+        );
+    }
+    DeleteRecordsResponse::default().with_topics(topics)
 }
