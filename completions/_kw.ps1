@@ -36,6 +36,7 @@ Register-ArgumentCompleter -Native -CommandName 'kw' -ScriptBlock {
             [CompletionResult]::new('metadata', 'metadata', [CompletionResultType]::ParameterValue, 'Show brokers, topics and partitions (like kcat -L)')
             [CompletionResult]::new('groups', 'groups', [CompletionResultType]::ParameterValue, 'List, describe, delete consumer groups and reset their offsets')
             [CompletionResult]::new('simulate-sales', 'simulate-sales', [CompletionResultType]::ParameterValue, 'Stream the workshop''s sales data (products, purchases, restocks)')
+            [CompletionResult]::new('transactions', 'transactions', [CompletionResultType]::ParameterValue, 'List and describe transactions and a partition''s producers (like kafka-transactions)')
             [CompletionResult]::new('cluster', 'cluster', [CompletionResultType]::ParameterValue, 'Run a local cluster in the background (up, status, stop, start, down)')
             [CompletionResult]::new('console', 'console', [CompletionResultType]::ParameterValue, 'Serve the web console for a cluster (topics, groups, brokers, timeline)')
             [CompletionResult]::new('generate', 'generate', [CompletionResultType]::ParameterValue, 'Write shell completions or man pages (for packagers)')
@@ -72,7 +73,8 @@ Register-ArgumentCompleter -Native -CommandName 'kw' -ScriptBlock {
             [CompletionResult]::new('delete', 'delete', [CompletionResultType]::ParameterValue, 'Delete a topic and its data')
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List topic names, sorted')
             [CompletionResult]::new('describe', 'describe', [CompletionResultType]::ParameterValue, 'Show partitions, leaders, replicas and in-sync replicas')
-            [CompletionResult]::new('alter', 'alter', [CompletionResultType]::ParameterValue, 'Increase the number of partitions')
+            [CompletionResult]::new('delete-records', 'delete-records', [CompletionResultType]::ParameterValue, 'Delete records before an offset (kafka-delete-records): the log start moves up')
+            [CompletionResult]::new('alter', 'alter', [CompletionResultType]::ParameterValue, 'Add partitions, or set and delete topic configs')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -133,9 +135,26 @@ Register-ArgumentCompleter -Native -CommandName 'kw' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'kw;topics;delete-records' {
+            [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Only this partition [default: every partition]')
+            [CompletionResult]::new('--partition', '--partition', [CompletionResultType]::ParameterName, 'Only this partition [default: every partition]')
+            [CompletionResult]::new('--offset', '--offset', [CompletionResultType]::ParameterName, 'New log start offset (-1: the high watermark, i.e. everything written)')
+            [CompletionResult]::new('--offset-json-file', '--offset-json-file', [CompletionResultType]::ParameterName, 'kafka-delete-records'' JSON: {"partitions":[{"topic":"t","partition":0,"offset":3}],"version":1}')
+            [CompletionResult]::new('-b', '-b', [CompletionResultType]::ParameterName, 'Bootstrap broker(s), host:port[,host:port...]')
+            [CompletionResult]::new('--bootstrap-server', '--bootstrap-server', [CompletionResultType]::ParameterName, 'Bootstrap broker(s), host:port[,host:port...]')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output on stderr (-v info, -vv debug, -vvv trace); RUST_LOG wins when set')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log output on stderr (-v info, -vv debug, -vvv trace); RUST_LOG wins when set')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'kw;topics;alter' {
-            [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'p')
-            [CompletionResult]::new('--partitions', '--partitions', [CompletionResultType]::ParameterName, 'partitions')
+            [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Grow the topic to this many partitions')
+            [CompletionResult]::new('--partitions', '--partitions', [CompletionResultType]::ParameterName, 'Grow the topic to this many partitions')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Set a topic config by its Kafka name (repeatable)')
+            [CompletionResult]::new('--delete-config', '--delete-config', [CompletionResultType]::ParameterName, 'Remove a topic config override, back to the broker''s default (repeatable)')
             [CompletionResult]::new('-b', '-b', [CompletionResultType]::ParameterName, 'Bootstrap broker(s), host:port[,host:port...]')
             [CompletionResult]::new('--bootstrap-server', '--bootstrap-server', [CompletionResultType]::ParameterName, 'Bootstrap broker(s), host:port[,host:port...]')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output on stderr (-v info, -vv debug, -vvv trace); RUST_LOG wins when set')
@@ -151,7 +170,8 @@ Register-ArgumentCompleter -Native -CommandName 'kw' -ScriptBlock {
             [CompletionResult]::new('delete', 'delete', [CompletionResultType]::ParameterValue, 'Delete a topic and its data')
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List topic names, sorted')
             [CompletionResult]::new('describe', 'describe', [CompletionResultType]::ParameterValue, 'Show partitions, leaders, replicas and in-sync replicas')
-            [CompletionResult]::new('alter', 'alter', [CompletionResultType]::ParameterValue, 'Increase the number of partitions')
+            [CompletionResult]::new('delete-records', 'delete-records', [CompletionResultType]::ParameterValue, 'Delete records before an offset (kafka-delete-records): the log start moves up')
+            [CompletionResult]::new('alter', 'alter', [CompletionResultType]::ParameterValue, 'Add partitions, or set and delete topic configs')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -165,6 +185,9 @@ Register-ArgumentCompleter -Native -CommandName 'kw' -ScriptBlock {
             break
         }
         'kw;topics;help;describe' {
+            break
+        }
+        'kw;topics;help;delete-records' {
             break
         }
         'kw;topics;help;alter' {
@@ -191,6 +214,7 @@ Register-ArgumentCompleter -Native -CommandName 'kw' -ScriptBlock {
             [CompletionResult]::new('-c', '-c', [CompletionResultType]::ParameterName, 'Stop after this many messages')
             [CompletionResult]::new('--count', '--count', [CompletionResultType]::ParameterName, 'Stop after this many messages')
             [CompletionResult]::new('-X', '-X ', [CompletionResultType]::ParameterName, 'Client property by librdkafka name, e.g. -X acks=1 -X linger.ms=10 (repeatable)')
+            [CompletionResult]::new('--txn-size', '--txn-size', [CompletionResultType]::ParameterName, 'With -X transactional.id: commit a transaction every N messages [default: one transaction per input file, or for all of stdin]')
             [CompletionResult]::new('-b', '-b', [CompletionResultType]::ParameterName, 'Bootstrap broker(s), host:port[,host:port...]')
             [CompletionResult]::new('--bootstrap-server', '--bootstrap-server', [CompletionResultType]::ParameterName, 'Bootstrap broker(s), host:port[,host:port...]')
             [CompletionResult]::new('-l', '-l', [CompletionResultType]::ParameterName, 'Read the single FILE argument as delimited records (like stdin)')
@@ -274,6 +298,7 @@ Register-ArgumentCompleter -Native -CommandName 'kw' -ScriptBlock {
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List group ids (with --state: a table with each group''s state)')
             [CompletionResult]::new('describe', 'describe', [CompletionResultType]::ParameterValue, 'Offsets and lag per partition (default), members (--members) or state (--state)')
             [CompletionResult]::new('delete', 'delete', [CompletionResultType]::ParameterValue, 'Delete an empty group and its committed offsets')
+            [CompletionResult]::new('delete-offsets', 'delete-offsets', [CompletionResultType]::ParameterValue, 'Delete a group''s committed offsets of a topic (kafka-consumer-groups --delete-offsets)')
             [CompletionResult]::new('reset-offsets', 'reset-offsets', [CompletionResultType]::ParameterValue, 'Move an inactive group''s committed offsets (dry run unless --execute)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -318,6 +343,18 @@ Register-ArgumentCompleter -Native -CommandName 'kw' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'kw;groups;delete-offsets' {
+            [CompletionResult]::new('--topic', '--topic', [CompletionResultType]::ParameterName, 'TOPIC or TOPIC:P,P,... (repeatable) [default partitions: all]')
+            [CompletionResult]::new('-b', '-b', [CompletionResultType]::ParameterName, 'Bootstrap broker(s), host:port[,host:port...]')
+            [CompletionResult]::new('--bootstrap-server', '--bootstrap-server', [CompletionResultType]::ParameterName, 'Bootstrap broker(s), host:port[,host:port...]')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output on stderr (-v info, -vv debug, -vvv trace); RUST_LOG wins when set')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log output on stderr (-v info, -vv debug, -vvv trace); RUST_LOG wins when set')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'kw;groups;reset-offsets' {
             [CompletionResult]::new('--topic', '--topic', [CompletionResultType]::ParameterName, 'topic')
             [CompletionResult]::new('--to-offset', '--to-offset', [CompletionResultType]::ParameterName, 'to-offset')
@@ -338,6 +375,7 @@ Register-ArgumentCompleter -Native -CommandName 'kw' -ScriptBlock {
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List group ids (with --state: a table with each group''s state)')
             [CompletionResult]::new('describe', 'describe', [CompletionResultType]::ParameterValue, 'Offsets and lag per partition (default), members (--members) or state (--state)')
             [CompletionResult]::new('delete', 'delete', [CompletionResultType]::ParameterValue, 'Delete an empty group and its committed offsets')
+            [CompletionResult]::new('delete-offsets', 'delete-offsets', [CompletionResultType]::ParameterValue, 'Delete a group''s committed offsets of a topic (kafka-consumer-groups --delete-offsets)')
             [CompletionResult]::new('reset-offsets', 'reset-offsets', [CompletionResultType]::ParameterValue, 'Move an inactive group''s committed offsets (dry run unless --execute)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -349,6 +387,9 @@ Register-ArgumentCompleter -Native -CommandName 'kw' -ScriptBlock {
             break
         }
         'kw;groups;help;delete' {
+            break
+        }
+        'kw;groups;help;delete-offsets' {
             break
         }
         'kw;groups;help;reset-offsets' {
@@ -384,6 +425,77 @@ Register-ArgumentCompleter -Native -CommandName 'kw' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'kw;transactions' {
+            [CompletionResult]::new('-b', '-b', [CompletionResultType]::ParameterName, 'Bootstrap broker(s), host:port[,host:port...]')
+            [CompletionResult]::new('--bootstrap-server', '--bootstrap-server', [CompletionResultType]::ParameterName, 'Bootstrap broker(s), host:port[,host:port...]')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output on stderr (-v info, -vv debug, -vvv trace); RUST_LOG wins when set')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log output on stderr (-v info, -vv debug, -vvv trace); RUST_LOG wins when set')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'Every transactional id, its coordinator, producer id and state')
+            [CompletionResult]::new('describe', 'describe', [CompletionResultType]::ParameterValue, 'One transactional id: producer, epoch, state, timeout, open transaction')
+            [CompletionResult]::new('describe-producers', 'describe-producers', [CompletionResultType]::ParameterValue, 'The producers a partition''s leader knows, with their open transactions')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'kw;transactions;list' {
+            [CompletionResult]::new('--state', '--state', [CompletionResultType]::ParameterName, 'Only transactions in this state (Empty, Ongoing, PrepareCommit, PrepareAbort, CompleteCommit, CompleteAbort; repeatable)')
+            [CompletionResult]::new('-b', '-b', [CompletionResultType]::ParameterName, 'Bootstrap broker(s), host:port[,host:port...]')
+            [CompletionResult]::new('--bootstrap-server', '--bootstrap-server', [CompletionResultType]::ParameterName, 'Bootstrap broker(s), host:port[,host:port...]')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output on stderr (-v info, -vv debug, -vvv trace); RUST_LOG wins when set')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log output on stderr (-v info, -vv debug, -vvv trace); RUST_LOG wins when set')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'kw;transactions;describe' {
+            [CompletionResult]::new('--transactional-id', '--transactional-id', [CompletionResultType]::ParameterName, 'transactional-id')
+            [CompletionResult]::new('-b', '-b', [CompletionResultType]::ParameterName, 'Bootstrap broker(s), host:port[,host:port...]')
+            [CompletionResult]::new('--bootstrap-server', '--bootstrap-server', [CompletionResultType]::ParameterName, 'Bootstrap broker(s), host:port[,host:port...]')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output on stderr (-v info, -vv debug, -vvv trace); RUST_LOG wins when set')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log output on stderr (-v info, -vv debug, -vvv trace); RUST_LOG wins when set')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'kw;transactions;describe-producers' {
+            [CompletionResult]::new('--topic', '--topic', [CompletionResultType]::ParameterName, 'topic')
+            [CompletionResult]::new('--partition', '--partition', [CompletionResultType]::ParameterName, 'partition')
+            [CompletionResult]::new('-b', '-b', [CompletionResultType]::ParameterName, 'Bootstrap broker(s), host:port[,host:port...]')
+            [CompletionResult]::new('--bootstrap-server', '--bootstrap-server', [CompletionResultType]::ParameterName, 'Bootstrap broker(s), host:port[,host:port...]')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output on stderr (-v info, -vv debug, -vvv trace); RUST_LOG wins when set')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log output on stderr (-v info, -vv debug, -vvv trace); RUST_LOG wins when set')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'kw;transactions;help' {
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'Every transactional id, its coordinator, producer id and state')
+            [CompletionResult]::new('describe', 'describe', [CompletionResultType]::ParameterValue, 'One transactional id: producer, epoch, state, timeout, open transaction')
+            [CompletionResult]::new('describe-producers', 'describe-producers', [CompletionResultType]::ParameterValue, 'The producers a partition''s leader knows, with their open transactions')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'kw;transactions;help;list' {
+            break
+        }
+        'kw;transactions;help;describe' {
+            break
+        }
+        'kw;transactions;help;describe-producers' {
+            break
+        }
+        'kw;transactions;help;help' {
             break
         }
         'kw;cluster' {
@@ -537,6 +649,7 @@ Register-ArgumentCompleter -Native -CommandName 'kw' -ScriptBlock {
             [CompletionResult]::new('metadata', 'metadata', [CompletionResultType]::ParameterValue, 'Show brokers, topics and partitions (like kcat -L)')
             [CompletionResult]::new('groups', 'groups', [CompletionResultType]::ParameterValue, 'List, describe, delete consumer groups and reset their offsets')
             [CompletionResult]::new('simulate-sales', 'simulate-sales', [CompletionResultType]::ParameterValue, 'Stream the workshop''s sales data (products, purchases, restocks)')
+            [CompletionResult]::new('transactions', 'transactions', [CompletionResultType]::ParameterValue, 'List and describe transactions and a partition''s producers (like kafka-transactions)')
             [CompletionResult]::new('cluster', 'cluster', [CompletionResultType]::ParameterValue, 'Run a local cluster in the background (up, status, stop, start, down)')
             [CompletionResult]::new('console', 'console', [CompletionResultType]::ParameterValue, 'Serve the web console for a cluster (topics, groups, brokers, timeline)')
             [CompletionResult]::new('generate', 'generate', [CompletionResultType]::ParameterValue, 'Write shell completions or man pages (for packagers)')
@@ -551,7 +664,8 @@ Register-ArgumentCompleter -Native -CommandName 'kw' -ScriptBlock {
             [CompletionResult]::new('delete', 'delete', [CompletionResultType]::ParameterValue, 'Delete a topic and its data')
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List topic names, sorted')
             [CompletionResult]::new('describe', 'describe', [CompletionResultType]::ParameterValue, 'Show partitions, leaders, replicas and in-sync replicas')
-            [CompletionResult]::new('alter', 'alter', [CompletionResultType]::ParameterValue, 'Increase the number of partitions')
+            [CompletionResult]::new('delete-records', 'delete-records', [CompletionResultType]::ParameterValue, 'Delete records before an offset (kafka-delete-records): the log start moves up')
+            [CompletionResult]::new('alter', 'alter', [CompletionResultType]::ParameterValue, 'Add partitions, or set and delete topic configs')
             break
         }
         'kw;help;topics;create' {
@@ -564,6 +678,9 @@ Register-ArgumentCompleter -Native -CommandName 'kw' -ScriptBlock {
             break
         }
         'kw;help;topics;describe' {
+            break
+        }
+        'kw;help;topics;delete-records' {
             break
         }
         'kw;help;topics;alter' {
@@ -582,6 +699,7 @@ Register-ArgumentCompleter -Native -CommandName 'kw' -ScriptBlock {
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List group ids (with --state: a table with each group''s state)')
             [CompletionResult]::new('describe', 'describe', [CompletionResultType]::ParameterValue, 'Offsets and lag per partition (default), members (--members) or state (--state)')
             [CompletionResult]::new('delete', 'delete', [CompletionResultType]::ParameterValue, 'Delete an empty group and its committed offsets')
+            [CompletionResult]::new('delete-offsets', 'delete-offsets', [CompletionResultType]::ParameterValue, 'Delete a group''s committed offsets of a topic (kafka-consumer-groups --delete-offsets)')
             [CompletionResult]::new('reset-offsets', 'reset-offsets', [CompletionResultType]::ParameterValue, 'Move an inactive group''s committed offsets (dry run unless --execute)')
             break
         }
@@ -594,10 +712,28 @@ Register-ArgumentCompleter -Native -CommandName 'kw' -ScriptBlock {
         'kw;help;groups;delete' {
             break
         }
+        'kw;help;groups;delete-offsets' {
+            break
+        }
         'kw;help;groups;reset-offsets' {
             break
         }
         'kw;help;simulate-sales' {
+            break
+        }
+        'kw;help;transactions' {
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'Every transactional id, its coordinator, producer id and state')
+            [CompletionResult]::new('describe', 'describe', [CompletionResultType]::ParameterValue, 'One transactional id: producer, epoch, state, timeout, open transaction')
+            [CompletionResult]::new('describe-producers', 'describe-producers', [CompletionResultType]::ParameterValue, 'The producers a partition''s leader knows, with their open transactions')
+            break
+        }
+        'kw;help;transactions;list' {
+            break
+        }
+        'kw;help;transactions;describe' {
+            break
+        }
+        'kw;help;transactions;describe-producers' {
             break
         }
         'kw;help;cluster' {

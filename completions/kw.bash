@@ -49,6 +49,9 @@ _kw() {
             kw,topics)
                 cmd="kw__subcmd__topics"
                 ;;
+            kw,transactions)
+                cmd="kw__subcmd__transactions"
+                ;;
             kw__subcmd__cluster,down)
                 cmd="kw__subcmd__cluster__subcmd__down"
                 ;;
@@ -88,6 +91,9 @@ _kw() {
             kw__subcmd__groups,delete)
                 cmd="kw__subcmd__groups__subcmd__delete"
                 ;;
+            kw__subcmd__groups,delete-offsets)
+                cmd="kw__subcmd__groups__subcmd__delete__subcmd__offsets"
+                ;;
             kw__subcmd__groups,describe)
                 cmd="kw__subcmd__groups__subcmd__describe"
                 ;;
@@ -102,6 +108,9 @@ _kw() {
                 ;;
             kw__subcmd__groups__subcmd__help,delete)
                 cmd="kw__subcmd__groups__subcmd__help__subcmd__delete"
+                ;;
+            kw__subcmd__groups__subcmd__help,delete-offsets)
+                cmd="kw__subcmd__groups__subcmd__help__subcmd__delete__subcmd__offsets"
                 ;;
             kw__subcmd__groups__subcmd__help,describe)
                 cmd="kw__subcmd__groups__subcmd__help__subcmd__describe"
@@ -148,6 +157,9 @@ _kw() {
             kw__subcmd__help,topics)
                 cmd="kw__subcmd__help__subcmd__topics"
                 ;;
+            kw__subcmd__help,transactions)
+                cmd="kw__subcmd__help__subcmd__transactions"
+                ;;
             kw__subcmd__help__subcmd__cluster,down)
                 cmd="kw__subcmd__help__subcmd__cluster__subcmd__down"
                 ;;
@@ -165,6 +177,9 @@ _kw() {
                 ;;
             kw__subcmd__help__subcmd__groups,delete)
                 cmd="kw__subcmd__help__subcmd__groups__subcmd__delete"
+                ;;
+            kw__subcmd__help__subcmd__groups,delete-offsets)
+                cmd="kw__subcmd__help__subcmd__groups__subcmd__delete__subcmd__offsets"
                 ;;
             kw__subcmd__help__subcmd__groups,describe)
                 cmd="kw__subcmd__help__subcmd__groups__subcmd__describe"
@@ -184,11 +199,23 @@ _kw() {
             kw__subcmd__help__subcmd__topics,delete)
                 cmd="kw__subcmd__help__subcmd__topics__subcmd__delete"
                 ;;
+            kw__subcmd__help__subcmd__topics,delete-records)
+                cmd="kw__subcmd__help__subcmd__topics__subcmd__delete__subcmd__records"
+                ;;
             kw__subcmd__help__subcmd__topics,describe)
                 cmd="kw__subcmd__help__subcmd__topics__subcmd__describe"
                 ;;
             kw__subcmd__help__subcmd__topics,list)
                 cmd="kw__subcmd__help__subcmd__topics__subcmd__list"
+                ;;
+            kw__subcmd__help__subcmd__transactions,describe)
+                cmd="kw__subcmd__help__subcmd__transactions__subcmd__describe"
+                ;;
+            kw__subcmd__help__subcmd__transactions,describe-producers)
+                cmd="kw__subcmd__help__subcmd__transactions__subcmd__describe__subcmd__producers"
+                ;;
+            kw__subcmd__help__subcmd__transactions,list)
+                cmd="kw__subcmd__help__subcmd__transactions__subcmd__list"
                 ;;
             kw__subcmd__topics,alter)
                 cmd="kw__subcmd__topics__subcmd__alter"
@@ -198,6 +225,9 @@ _kw() {
                 ;;
             kw__subcmd__topics,delete)
                 cmd="kw__subcmd__topics__subcmd__delete"
+                ;;
+            kw__subcmd__topics,delete-records)
+                cmd="kw__subcmd__topics__subcmd__delete__subcmd__records"
                 ;;
             kw__subcmd__topics,describe)
                 cmd="kw__subcmd__topics__subcmd__describe"
@@ -217,6 +247,9 @@ _kw() {
             kw__subcmd__topics__subcmd__help,delete)
                 cmd="kw__subcmd__topics__subcmd__help__subcmd__delete"
                 ;;
+            kw__subcmd__topics__subcmd__help,delete-records)
+                cmd="kw__subcmd__topics__subcmd__help__subcmd__delete__subcmd__records"
+                ;;
             kw__subcmd__topics__subcmd__help,describe)
                 cmd="kw__subcmd__topics__subcmd__help__subcmd__describe"
                 ;;
@@ -226,6 +259,30 @@ _kw() {
             kw__subcmd__topics__subcmd__help,list)
                 cmd="kw__subcmd__topics__subcmd__help__subcmd__list"
                 ;;
+            kw__subcmd__transactions,describe)
+                cmd="kw__subcmd__transactions__subcmd__describe"
+                ;;
+            kw__subcmd__transactions,describe-producers)
+                cmd="kw__subcmd__transactions__subcmd__describe__subcmd__producers"
+                ;;
+            kw__subcmd__transactions,help)
+                cmd="kw__subcmd__transactions__subcmd__help"
+                ;;
+            kw__subcmd__transactions,list)
+                cmd="kw__subcmd__transactions__subcmd__list"
+                ;;
+            kw__subcmd__transactions__subcmd__help,describe)
+                cmd="kw__subcmd__transactions__subcmd__help__subcmd__describe"
+                ;;
+            kw__subcmd__transactions__subcmd__help,describe-producers)
+                cmd="kw__subcmd__transactions__subcmd__help__subcmd__describe__subcmd__producers"
+                ;;
+            kw__subcmd__transactions__subcmd__help,help)
+                cmd="kw__subcmd__transactions__subcmd__help__subcmd__help"
+                ;;
+            kw__subcmd__transactions__subcmd__help,list)
+                cmd="kw__subcmd__transactions__subcmd__help__subcmd__list"
+                ;;
             *)
                 ;;
         esac
@@ -233,7 +290,7 @@ _kw() {
 
     case "${cmd}" in
         kw)
-            opts="-b -v -h -V --bootstrap-server --verbose --help --version serve topics produce consume metadata groups simulate-sales cluster console generate help"
+            opts="-b -v -h -V --bootstrap-server --verbose --help --version serve topics produce consume metadata groups simulate-sales transactions cluster console generate help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -695,7 +752,7 @@ _kw() {
             return 0
             ;;
         kw__subcmd__groups)
-            opts="-b -v -h -V --bootstrap-server --verbose --help --version list describe delete reset-offsets help"
+            opts="-b -v -h -V --bootstrap-server --verbose --help --version list describe delete delete-offsets reset-offsets help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -723,6 +780,32 @@ _kw() {
                 return 0
             fi
             case "${prev}" in
+                --bootstrap-server)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -b)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kw__subcmd__groups__subcmd__delete__subcmd__offsets)
+            opts="-b -v -h -V --topic --bootstrap-server --verbose --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --topic)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --bootstrap-server)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -769,7 +852,7 @@ _kw() {
             return 0
             ;;
         kw__subcmd__groups__subcmd__help)
-            opts="list describe delete reset-offsets help"
+            opts="list describe delete delete-offsets reset-offsets help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -783,6 +866,20 @@ _kw() {
             return 0
             ;;
         kw__subcmd__groups__subcmd__help__subcmd__delete)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kw__subcmd__groups__subcmd__help__subcmd__delete__subcmd__offsets)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -913,7 +1010,7 @@ _kw() {
             return 0
             ;;
         kw__subcmd__help)
-            opts="serve topics produce consume metadata groups simulate-sales cluster console generate help"
+            opts="serve topics produce consume metadata groups simulate-sales transactions cluster console generate help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1053,7 +1150,7 @@ _kw() {
             return 0
             ;;
         kw__subcmd__help__subcmd__groups)
-            opts="list describe delete reset-offsets"
+            opts="list describe delete delete-offsets reset-offsets"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1067,6 +1164,20 @@ _kw() {
             return 0
             ;;
         kw__subcmd__help__subcmd__groups__subcmd__delete)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kw__subcmd__help__subcmd__groups__subcmd__delete__subcmd__offsets)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1193,7 +1304,7 @@ _kw() {
             return 0
             ;;
         kw__subcmd__help__subcmd__topics)
-            opts="create delete list describe alter"
+            opts="create delete list describe delete-records alter"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1248,6 +1359,20 @@ _kw() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        kw__subcmd__help__subcmd__topics__subcmd__delete__subcmd__records)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         kw__subcmd__help__subcmd__topics__subcmd__describe)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
@@ -1263,6 +1388,62 @@ _kw() {
             return 0
             ;;
         kw__subcmd__help__subcmd__topics__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kw__subcmd__help__subcmd__transactions)
+            opts="list describe describe-producers"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kw__subcmd__help__subcmd__transactions__subcmd__describe)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kw__subcmd__help__subcmd__transactions__subcmd__describe__subcmd__producers)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kw__subcmd__help__subcmd__transactions__subcmd__list)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1315,7 +1496,7 @@ _kw() {
             return 0
             ;;
         kw__subcmd__produce)
-            opts="-t -p -D -K -k -H -l -z -c -Z -X -q -b -v -h -V --topic --partition --delimiter --key-delimiter --key --header --line-mode --compression --count --null-empty --quiet --bootstrap-server --verbose --help --version"
+            opts="-t -p -D -K -k -H -l -z -c -Z -X -q -b -v -h -V --topic --partition --delimiter --key-delimiter --key --header --line-mode --compression --count --null-empty --txn-size --quiet --bootstrap-server --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1386,6 +1567,10 @@ _kw() {
                     return 0
                     ;;
                 -X)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --txn-size)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1525,7 +1710,7 @@ _kw() {
             return 0
             ;;
         kw__subcmd__topics)
-            opts="-b -v -h -V --bootstrap-server --verbose --help --version create delete list describe alter help"
+            opts="-b -v -h -V --bootstrap-server --verbose --help --version create delete list describe delete-records alter help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1547,7 +1732,7 @@ _kw() {
             return 0
             ;;
         kw__subcmd__topics__subcmd__alter)
-            opts="-p -b -v -h -V --partitions --bootstrap-server --verbose --help --version"
+            opts="-p -b -v -h -V --partitions --config --delete-config --bootstrap-server --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1558,6 +1743,14 @@ _kw() {
                     return 0
                     ;;
                 -p)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --delete-config)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1640,6 +1833,44 @@ _kw() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        kw__subcmd__topics__subcmd__delete__subcmd__records)
+            opts="-p -b -v -h -V --partition --offset --offset-json-file --bootstrap-server --verbose --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --partition)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -p)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --offset)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --offset-json-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --bootstrap-server)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -b)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         kw__subcmd__topics__subcmd__describe)
             opts="-o -b -v -h -V --exclude-internal --output --bootstrap-server --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -1671,7 +1902,7 @@ _kw() {
             return 0
             ;;
         kw__subcmd__topics__subcmd__help)
-            opts="create delete list describe alter help"
+            opts="create delete list describe delete-records alter help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1713,6 +1944,20 @@ _kw() {
             return 0
             ;;
         kw__subcmd__topics__subcmd__help__subcmd__delete)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kw__subcmd__topics__subcmd__help__subcmd__delete__subcmd__records)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1781,6 +2026,180 @@ _kw() {
                     ;;
                 -o)
                     COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --bootstrap-server)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -b)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kw__subcmd__transactions)
+            opts="-b -v -h -V --bootstrap-server --verbose --help --version list describe describe-producers help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --bootstrap-server)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -b)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kw__subcmd__transactions__subcmd__describe)
+            opts="-b -v -h -V --transactional-id --bootstrap-server --verbose --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --transactional-id)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --bootstrap-server)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -b)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kw__subcmd__transactions__subcmd__describe__subcmd__producers)
+            opts="-b -v -h -V --topic --partition --bootstrap-server --verbose --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --topic)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --partition)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --bootstrap-server)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -b)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kw__subcmd__transactions__subcmd__help)
+            opts="list describe describe-producers help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kw__subcmd__transactions__subcmd__help__subcmd__describe)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kw__subcmd__transactions__subcmd__help__subcmd__describe__subcmd__producers)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kw__subcmd__transactions__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kw__subcmd__transactions__subcmd__help__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kw__subcmd__transactions__subcmd__list)
+            opts="-b -v -h -V --state --bootstrap-server --verbose --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --state)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --bootstrap-server)

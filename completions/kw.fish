@@ -35,6 +35,7 @@ complete -c kw -n "__fish_kw_needs_command" -f -a "consume" -d 'Consume messages
 complete -c kw -n "__fish_kw_needs_command" -f -a "metadata" -d 'Show brokers, topics and partitions (like kcat -L)'
 complete -c kw -n "__fish_kw_needs_command" -f -a "groups" -d 'List, describe, delete consumer groups and reset their offsets'
 complete -c kw -n "__fish_kw_needs_command" -f -a "simulate-sales" -d 'Stream the workshop\'s sales data (products, purchases, restocks)'
+complete -c kw -n "__fish_kw_needs_command" -f -a "transactions" -d 'List and describe transactions and a partition\'s producers (like kafka-transactions)'
 complete -c kw -n "__fish_kw_needs_command" -f -a "cluster" -d 'Run a local cluster in the background (up, status, stop, start, down)'
 complete -c kw -n "__fish_kw_needs_command" -f -a "console" -d 'Serve the web console for a cluster (topics, groups, brokers, timeline)'
 complete -c kw -n "__fish_kw_needs_command" -f -a "generate" -d 'Write shell completions or man pages (for packagers)'
@@ -49,16 +50,17 @@ complete -c kw -n "__fish_kw_using_subcommand serve" -s b -l bootstrap-server -d
 complete -c kw -n "__fish_kw_using_subcommand serve" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug, -vvv trace); RUST_LOG wins when set'
 complete -c kw -n "__fish_kw_using_subcommand serve" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kw -n "__fish_kw_using_subcommand serve" -s V -l version -d 'Print version'
-complete -c kw -n "__fish_kw_using_subcommand topics; and not __fish_seen_subcommand_from create delete list describe alter help" -s b -l bootstrap-server -d 'Bootstrap broker(s), host:port[,host:port...]' -r
-complete -c kw -n "__fish_kw_using_subcommand topics; and not __fish_seen_subcommand_from create delete list describe alter help" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug, -vvv trace); RUST_LOG wins when set'
-complete -c kw -n "__fish_kw_using_subcommand topics; and not __fish_seen_subcommand_from create delete list describe alter help" -s h -l help -d 'Print help'
-complete -c kw -n "__fish_kw_using_subcommand topics; and not __fish_seen_subcommand_from create delete list describe alter help" -s V -l version -d 'Print version'
-complete -c kw -n "__fish_kw_using_subcommand topics; and not __fish_seen_subcommand_from create delete list describe alter help" -f -a "create" -d 'Create a topic'
-complete -c kw -n "__fish_kw_using_subcommand topics; and not __fish_seen_subcommand_from create delete list describe alter help" -f -a "delete" -d 'Delete a topic and its data'
-complete -c kw -n "__fish_kw_using_subcommand topics; and not __fish_seen_subcommand_from create delete list describe alter help" -f -a "list" -d 'List topic names, sorted'
-complete -c kw -n "__fish_kw_using_subcommand topics; and not __fish_seen_subcommand_from create delete list describe alter help" -f -a "describe" -d 'Show partitions, leaders, replicas and in-sync replicas'
-complete -c kw -n "__fish_kw_using_subcommand topics; and not __fish_seen_subcommand_from create delete list describe alter help" -f -a "alter" -d 'Increase the number of partitions'
-complete -c kw -n "__fish_kw_using_subcommand topics; and not __fish_seen_subcommand_from create delete list describe alter help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c kw -n "__fish_kw_using_subcommand topics; and not __fish_seen_subcommand_from create delete list describe delete-records alter help" -s b -l bootstrap-server -d 'Bootstrap broker(s), host:port[,host:port...]' -r
+complete -c kw -n "__fish_kw_using_subcommand topics; and not __fish_seen_subcommand_from create delete list describe delete-records alter help" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug, -vvv trace); RUST_LOG wins when set'
+complete -c kw -n "__fish_kw_using_subcommand topics; and not __fish_seen_subcommand_from create delete list describe delete-records alter help" -s h -l help -d 'Print help'
+complete -c kw -n "__fish_kw_using_subcommand topics; and not __fish_seen_subcommand_from create delete list describe delete-records alter help" -s V -l version -d 'Print version'
+complete -c kw -n "__fish_kw_using_subcommand topics; and not __fish_seen_subcommand_from create delete list describe delete-records alter help" -f -a "create" -d 'Create a topic'
+complete -c kw -n "__fish_kw_using_subcommand topics; and not __fish_seen_subcommand_from create delete list describe delete-records alter help" -f -a "delete" -d 'Delete a topic and its data'
+complete -c kw -n "__fish_kw_using_subcommand topics; and not __fish_seen_subcommand_from create delete list describe delete-records alter help" -f -a "list" -d 'List topic names, sorted'
+complete -c kw -n "__fish_kw_using_subcommand topics; and not __fish_seen_subcommand_from create delete list describe delete-records alter help" -f -a "describe" -d 'Show partitions, leaders, replicas and in-sync replicas'
+complete -c kw -n "__fish_kw_using_subcommand topics; and not __fish_seen_subcommand_from create delete list describe delete-records alter help" -f -a "delete-records" -d 'Delete records before an offset (kafka-delete-records): the log start moves up'
+complete -c kw -n "__fish_kw_using_subcommand topics; and not __fish_seen_subcommand_from create delete list describe delete-records alter help" -f -a "alter" -d 'Add partitions, or set and delete topic configs'
+complete -c kw -n "__fish_kw_using_subcommand topics; and not __fish_seen_subcommand_from create delete list describe delete-records alter help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c kw -n "__fish_kw_using_subcommand topics; and __fish_seen_subcommand_from create" -s p -l partitions -d 'Number of partitions [default: the broker\'s num.partitions]' -r
 complete -c kw -n "__fish_kw_using_subcommand topics; and __fish_seen_subcommand_from create" -s r -l replication-factor -d 'Replicas per partition [default: the broker\'s default.replication.factor]' -r
 complete -c kw -n "__fish_kw_using_subcommand topics; and __fish_seen_subcommand_from create" -l config -d 'Topic config by its Kafka name, e.g. --config retention.ms=60000 (repeatable)' -r
@@ -86,7 +88,16 @@ complete -c kw -n "__fish_kw_using_subcommand topics; and __fish_seen_subcommand
 complete -c kw -n "__fish_kw_using_subcommand topics; and __fish_seen_subcommand_from describe" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug, -vvv trace); RUST_LOG wins when set'
 complete -c kw -n "__fish_kw_using_subcommand topics; and __fish_seen_subcommand_from describe" -s h -l help -d 'Print help'
 complete -c kw -n "__fish_kw_using_subcommand topics; and __fish_seen_subcommand_from describe" -s V -l version -d 'Print version'
-complete -c kw -n "__fish_kw_using_subcommand topics; and __fish_seen_subcommand_from alter" -s p -l partitions -r
+complete -c kw -n "__fish_kw_using_subcommand topics; and __fish_seen_subcommand_from delete-records" -s p -l partition -d 'Only this partition [default: every partition]' -r
+complete -c kw -n "__fish_kw_using_subcommand topics; and __fish_seen_subcommand_from delete-records" -l offset -d 'New log start offset (-1: the high watermark, i.e. everything written)' -r
+complete -c kw -n "__fish_kw_using_subcommand topics; and __fish_seen_subcommand_from delete-records" -l offset-json-file -d 'kafka-delete-records\' JSON: {"partitions":[{"topic":"t","partition":0,"offset":3}],"version":1}' -r -F
+complete -c kw -n "__fish_kw_using_subcommand topics; and __fish_seen_subcommand_from delete-records" -s b -l bootstrap-server -d 'Bootstrap broker(s), host:port[,host:port...]' -r
+complete -c kw -n "__fish_kw_using_subcommand topics; and __fish_seen_subcommand_from delete-records" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug, -vvv trace); RUST_LOG wins when set'
+complete -c kw -n "__fish_kw_using_subcommand topics; and __fish_seen_subcommand_from delete-records" -s h -l help -d 'Print help'
+complete -c kw -n "__fish_kw_using_subcommand topics; and __fish_seen_subcommand_from delete-records" -s V -l version -d 'Print version'
+complete -c kw -n "__fish_kw_using_subcommand topics; and __fish_seen_subcommand_from alter" -s p -l partitions -d 'Grow the topic to this many partitions' -r
+complete -c kw -n "__fish_kw_using_subcommand topics; and __fish_seen_subcommand_from alter" -l config -d 'Set a topic config by its Kafka name (repeatable)' -r
+complete -c kw -n "__fish_kw_using_subcommand topics; and __fish_seen_subcommand_from alter" -l delete-config -d 'Remove a topic config override, back to the broker\'s default (repeatable)' -r
 complete -c kw -n "__fish_kw_using_subcommand topics; and __fish_seen_subcommand_from alter" -s b -l bootstrap-server -d 'Bootstrap broker(s), host:port[,host:port...]' -r
 complete -c kw -n "__fish_kw_using_subcommand topics; and __fish_seen_subcommand_from alter" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug, -vvv trace); RUST_LOG wins when set'
 complete -c kw -n "__fish_kw_using_subcommand topics; and __fish_seen_subcommand_from alter" -s h -l help -d 'Print help'
@@ -95,7 +106,8 @@ complete -c kw -n "__fish_kw_using_subcommand topics; and __fish_seen_subcommand
 complete -c kw -n "__fish_kw_using_subcommand topics; and __fish_seen_subcommand_from help" -f -a "delete" -d 'Delete a topic and its data'
 complete -c kw -n "__fish_kw_using_subcommand topics; and __fish_seen_subcommand_from help" -f -a "list" -d 'List topic names, sorted'
 complete -c kw -n "__fish_kw_using_subcommand topics; and __fish_seen_subcommand_from help" -f -a "describe" -d 'Show partitions, leaders, replicas and in-sync replicas'
-complete -c kw -n "__fish_kw_using_subcommand topics; and __fish_seen_subcommand_from help" -f -a "alter" -d 'Increase the number of partitions'
+complete -c kw -n "__fish_kw_using_subcommand topics; and __fish_seen_subcommand_from help" -f -a "delete-records" -d 'Delete records before an offset (kafka-delete-records): the log start moves up'
+complete -c kw -n "__fish_kw_using_subcommand topics; and __fish_seen_subcommand_from help" -f -a "alter" -d 'Add partitions, or set and delete topic configs'
 complete -c kw -n "__fish_kw_using_subcommand topics; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c kw -n "__fish_kw_using_subcommand produce" -s t -l topic -d 'Topic to produce to' -r
 complete -c kw -n "__fish_kw_using_subcommand produce" -s p -l partition -d 'Partition [default: the partitioner picks]' -r
@@ -106,6 +118,7 @@ complete -c kw -n "__fish_kw_using_subcommand produce" -s H -l header -d 'Header
 complete -c kw -n "__fish_kw_using_subcommand produce" -s z -l compression -d 'Compression codec: none, gzip, snappy, lz4, zstd' -r
 complete -c kw -n "__fish_kw_using_subcommand produce" -s c -l count -d 'Stop after this many messages' -r
 complete -c kw -n "__fish_kw_using_subcommand produce" -s X -d 'Client property by librdkafka name, e.g. -X acks=1 -X linger.ms=10 (repeatable)' -r
+complete -c kw -n "__fish_kw_using_subcommand produce" -l txn-size -d 'With -X transactional.id: commit a transaction every N messages [default: one transaction per input file, or for all of stdin]' -r
 complete -c kw -n "__fish_kw_using_subcommand produce" -s b -l bootstrap-server -d 'Bootstrap broker(s), host:port[,host:port...]' -r
 complete -c kw -n "__fish_kw_using_subcommand produce" -s l -l line-mode -d 'Read the single FILE argument as delimited records (like stdin)'
 complete -c kw -n "__fish_kw_using_subcommand produce" -s Z -l null-empty -d 'With -K: empty key or value parts become NULL'
@@ -139,15 +152,16 @@ complete -c kw -n "__fish_kw_using_subcommand metadata" -s J -l json -d 'JSON ou
 complete -c kw -n "__fish_kw_using_subcommand metadata" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug, -vvv trace); RUST_LOG wins when set'
 complete -c kw -n "__fish_kw_using_subcommand metadata" -s h -l help -d 'Print help'
 complete -c kw -n "__fish_kw_using_subcommand metadata" -s V -l version -d 'Print version'
-complete -c kw -n "__fish_kw_using_subcommand groups; and not __fish_seen_subcommand_from list describe delete reset-offsets help" -s b -l bootstrap-server -d 'Bootstrap broker(s), host:port[,host:port...]' -r
-complete -c kw -n "__fish_kw_using_subcommand groups; and not __fish_seen_subcommand_from list describe delete reset-offsets help" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug, -vvv trace); RUST_LOG wins when set'
-complete -c kw -n "__fish_kw_using_subcommand groups; and not __fish_seen_subcommand_from list describe delete reset-offsets help" -s h -l help -d 'Print help'
-complete -c kw -n "__fish_kw_using_subcommand groups; and not __fish_seen_subcommand_from list describe delete reset-offsets help" -s V -l version -d 'Print version'
-complete -c kw -n "__fish_kw_using_subcommand groups; and not __fish_seen_subcommand_from list describe delete reset-offsets help" -f -a "list" -d 'List group ids (with --state: a table with each group\'s state)'
-complete -c kw -n "__fish_kw_using_subcommand groups; and not __fish_seen_subcommand_from list describe delete reset-offsets help" -f -a "describe" -d 'Offsets and lag per partition (default), members (--members) or state (--state)'
-complete -c kw -n "__fish_kw_using_subcommand groups; and not __fish_seen_subcommand_from list describe delete reset-offsets help" -f -a "delete" -d 'Delete an empty group and its committed offsets'
-complete -c kw -n "__fish_kw_using_subcommand groups; and not __fish_seen_subcommand_from list describe delete reset-offsets help" -f -a "reset-offsets" -d 'Move an inactive group\'s committed offsets (dry run unless --execute)'
-complete -c kw -n "__fish_kw_using_subcommand groups; and not __fish_seen_subcommand_from list describe delete reset-offsets help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c kw -n "__fish_kw_using_subcommand groups; and not __fish_seen_subcommand_from list describe delete delete-offsets reset-offsets help" -s b -l bootstrap-server -d 'Bootstrap broker(s), host:port[,host:port...]' -r
+complete -c kw -n "__fish_kw_using_subcommand groups; and not __fish_seen_subcommand_from list describe delete delete-offsets reset-offsets help" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug, -vvv trace); RUST_LOG wins when set'
+complete -c kw -n "__fish_kw_using_subcommand groups; and not __fish_seen_subcommand_from list describe delete delete-offsets reset-offsets help" -s h -l help -d 'Print help'
+complete -c kw -n "__fish_kw_using_subcommand groups; and not __fish_seen_subcommand_from list describe delete delete-offsets reset-offsets help" -s V -l version -d 'Print version'
+complete -c kw -n "__fish_kw_using_subcommand groups; and not __fish_seen_subcommand_from list describe delete delete-offsets reset-offsets help" -f -a "list" -d 'List group ids (with --state: a table with each group\'s state)'
+complete -c kw -n "__fish_kw_using_subcommand groups; and not __fish_seen_subcommand_from list describe delete delete-offsets reset-offsets help" -f -a "describe" -d 'Offsets and lag per partition (default), members (--members) or state (--state)'
+complete -c kw -n "__fish_kw_using_subcommand groups; and not __fish_seen_subcommand_from list describe delete delete-offsets reset-offsets help" -f -a "delete" -d 'Delete an empty group and its committed offsets'
+complete -c kw -n "__fish_kw_using_subcommand groups; and not __fish_seen_subcommand_from list describe delete delete-offsets reset-offsets help" -f -a "delete-offsets" -d 'Delete a group\'s committed offsets of a topic (kafka-consumer-groups --delete-offsets)'
+complete -c kw -n "__fish_kw_using_subcommand groups; and not __fish_seen_subcommand_from list describe delete delete-offsets reset-offsets help" -f -a "reset-offsets" -d 'Move an inactive group\'s committed offsets (dry run unless --execute)'
+complete -c kw -n "__fish_kw_using_subcommand groups; and not __fish_seen_subcommand_from list describe delete delete-offsets reset-offsets help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c kw -n "__fish_kw_using_subcommand groups; and __fish_seen_subcommand_from list" -s o -l output -d 'Output format' -r -f -a "text\t''
 json\t''"
 complete -c kw -n "__fish_kw_using_subcommand groups; and __fish_seen_subcommand_from list" -s b -l bootstrap-server -d 'Bootstrap broker(s), host:port[,host:port...]' -r
@@ -167,6 +181,11 @@ complete -c kw -n "__fish_kw_using_subcommand groups; and __fish_seen_subcommand
 complete -c kw -n "__fish_kw_using_subcommand groups; and __fish_seen_subcommand_from delete" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug, -vvv trace); RUST_LOG wins when set'
 complete -c kw -n "__fish_kw_using_subcommand groups; and __fish_seen_subcommand_from delete" -s h -l help -d 'Print help'
 complete -c kw -n "__fish_kw_using_subcommand groups; and __fish_seen_subcommand_from delete" -s V -l version -d 'Print version'
+complete -c kw -n "__fish_kw_using_subcommand groups; and __fish_seen_subcommand_from delete-offsets" -l topic -d 'TOPIC or TOPIC:P,P,... (repeatable) [default partitions: all]' -r
+complete -c kw -n "__fish_kw_using_subcommand groups; and __fish_seen_subcommand_from delete-offsets" -s b -l bootstrap-server -d 'Bootstrap broker(s), host:port[,host:port...]' -r
+complete -c kw -n "__fish_kw_using_subcommand groups; and __fish_seen_subcommand_from delete-offsets" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug, -vvv trace); RUST_LOG wins when set'
+complete -c kw -n "__fish_kw_using_subcommand groups; and __fish_seen_subcommand_from delete-offsets" -s h -l help -d 'Print help'
+complete -c kw -n "__fish_kw_using_subcommand groups; and __fish_seen_subcommand_from delete-offsets" -s V -l version -d 'Print version'
 complete -c kw -n "__fish_kw_using_subcommand groups; and __fish_seen_subcommand_from reset-offsets" -l topic -r
 complete -c kw -n "__fish_kw_using_subcommand groups; and __fish_seen_subcommand_from reset-offsets" -l to-offset -r
 complete -c kw -n "__fish_kw_using_subcommand groups; and __fish_seen_subcommand_from reset-offsets" -s b -l bootstrap-server -d 'Bootstrap broker(s), host:port[,host:port...]' -r
@@ -179,6 +198,7 @@ complete -c kw -n "__fish_kw_using_subcommand groups; and __fish_seen_subcommand
 complete -c kw -n "__fish_kw_using_subcommand groups; and __fish_seen_subcommand_from help" -f -a "list" -d 'List group ids (with --state: a table with each group\'s state)'
 complete -c kw -n "__fish_kw_using_subcommand groups; and __fish_seen_subcommand_from help" -f -a "describe" -d 'Offsets and lag per partition (default), members (--members) or state (--state)'
 complete -c kw -n "__fish_kw_using_subcommand groups; and __fish_seen_subcommand_from help" -f -a "delete" -d 'Delete an empty group and its committed offsets'
+complete -c kw -n "__fish_kw_using_subcommand groups; and __fish_seen_subcommand_from help" -f -a "delete-offsets" -d 'Delete a group\'s committed offsets of a topic (kafka-consumer-groups --delete-offsets)'
 complete -c kw -n "__fish_kw_using_subcommand groups; and __fish_seen_subcommand_from help" -f -a "reset-offsets" -d 'Move an inactive group\'s committed offsets (dry run unless --execute)'
 complete -c kw -n "__fish_kw_using_subcommand groups; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c kw -n "__fish_kw_using_subcommand simulate-sales" -l transactions -d 'Number of transactions (1-3 purchase line items each)' -r
@@ -202,6 +222,34 @@ complete -c kw -n "__fish_kw_using_subcommand simulate-sales" -s q -l quiet -d '
 complete -c kw -n "__fish_kw_using_subcommand simulate-sales" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug, -vvv trace); RUST_LOG wins when set'
 complete -c kw -n "__fish_kw_using_subcommand simulate-sales" -s h -l help -d 'Print help'
 complete -c kw -n "__fish_kw_using_subcommand simulate-sales" -s V -l version -d 'Print version'
+complete -c kw -n "__fish_kw_using_subcommand transactions; and not __fish_seen_subcommand_from list describe describe-producers help" -s b -l bootstrap-server -d 'Bootstrap broker(s), host:port[,host:port...]' -r
+complete -c kw -n "__fish_kw_using_subcommand transactions; and not __fish_seen_subcommand_from list describe describe-producers help" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug, -vvv trace); RUST_LOG wins when set'
+complete -c kw -n "__fish_kw_using_subcommand transactions; and not __fish_seen_subcommand_from list describe describe-producers help" -s h -l help -d 'Print help'
+complete -c kw -n "__fish_kw_using_subcommand transactions; and not __fish_seen_subcommand_from list describe describe-producers help" -s V -l version -d 'Print version'
+complete -c kw -n "__fish_kw_using_subcommand transactions; and not __fish_seen_subcommand_from list describe describe-producers help" -f -a "list" -d 'Every transactional id, its coordinator, producer id and state'
+complete -c kw -n "__fish_kw_using_subcommand transactions; and not __fish_seen_subcommand_from list describe describe-producers help" -f -a "describe" -d 'One transactional id: producer, epoch, state, timeout, open transaction'
+complete -c kw -n "__fish_kw_using_subcommand transactions; and not __fish_seen_subcommand_from list describe describe-producers help" -f -a "describe-producers" -d 'The producers a partition\'s leader knows, with their open transactions'
+complete -c kw -n "__fish_kw_using_subcommand transactions; and not __fish_seen_subcommand_from list describe describe-producers help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c kw -n "__fish_kw_using_subcommand transactions; and __fish_seen_subcommand_from list" -l state -d 'Only transactions in this state (Empty, Ongoing, PrepareCommit, PrepareAbort, CompleteCommit, CompleteAbort; repeatable)' -r
+complete -c kw -n "__fish_kw_using_subcommand transactions; and __fish_seen_subcommand_from list" -s b -l bootstrap-server -d 'Bootstrap broker(s), host:port[,host:port...]' -r
+complete -c kw -n "__fish_kw_using_subcommand transactions; and __fish_seen_subcommand_from list" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug, -vvv trace); RUST_LOG wins when set'
+complete -c kw -n "__fish_kw_using_subcommand transactions; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
+complete -c kw -n "__fish_kw_using_subcommand transactions; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
+complete -c kw -n "__fish_kw_using_subcommand transactions; and __fish_seen_subcommand_from describe" -l transactional-id -r
+complete -c kw -n "__fish_kw_using_subcommand transactions; and __fish_seen_subcommand_from describe" -s b -l bootstrap-server -d 'Bootstrap broker(s), host:port[,host:port...]' -r
+complete -c kw -n "__fish_kw_using_subcommand transactions; and __fish_seen_subcommand_from describe" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug, -vvv trace); RUST_LOG wins when set'
+complete -c kw -n "__fish_kw_using_subcommand transactions; and __fish_seen_subcommand_from describe" -s h -l help -d 'Print help'
+complete -c kw -n "__fish_kw_using_subcommand transactions; and __fish_seen_subcommand_from describe" -s V -l version -d 'Print version'
+complete -c kw -n "__fish_kw_using_subcommand transactions; and __fish_seen_subcommand_from describe-producers" -l topic -r
+complete -c kw -n "__fish_kw_using_subcommand transactions; and __fish_seen_subcommand_from describe-producers" -l partition -r
+complete -c kw -n "__fish_kw_using_subcommand transactions; and __fish_seen_subcommand_from describe-producers" -s b -l bootstrap-server -d 'Bootstrap broker(s), host:port[,host:port...]' -r
+complete -c kw -n "__fish_kw_using_subcommand transactions; and __fish_seen_subcommand_from describe-producers" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug, -vvv trace); RUST_LOG wins when set'
+complete -c kw -n "__fish_kw_using_subcommand transactions; and __fish_seen_subcommand_from describe-producers" -s h -l help -d 'Print help'
+complete -c kw -n "__fish_kw_using_subcommand transactions; and __fish_seen_subcommand_from describe-producers" -s V -l version -d 'Print version'
+complete -c kw -n "__fish_kw_using_subcommand transactions; and __fish_seen_subcommand_from help" -f -a "list" -d 'Every transactional id, its coordinator, producer id and state'
+complete -c kw -n "__fish_kw_using_subcommand transactions; and __fish_seen_subcommand_from help" -f -a "describe" -d 'One transactional id: producer, epoch, state, timeout, open transaction'
+complete -c kw -n "__fish_kw_using_subcommand transactions; and __fish_seen_subcommand_from help" -f -a "describe-producers" -d 'The producers a partition\'s leader knows, with their open transactions'
+complete -c kw -n "__fish_kw_using_subcommand transactions; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c kw -n "__fish_kw_using_subcommand cluster; and not __fish_seen_subcommand_from up status stop start down help" -l data-dir -d 'Directory holding node-1, node-2, ...' -r -F
 complete -c kw -n "__fish_kw_using_subcommand cluster; and not __fish_seen_subcommand_from up status stop start down help" -l base-port -d 'Client port of node 1; node N listens on BASE_PORT+N-1' -r
 complete -c kw -n "__fish_kw_using_subcommand cluster; and not __fish_seen_subcommand_from up status stop start down help" -s b -l bootstrap-server -d 'Bootstrap broker(s), host:port[,host:port...]' -r
@@ -268,26 +316,32 @@ complete -c kw -n "__fish_kw_using_subcommand generate" -s b -l bootstrap-server
 complete -c kw -n "__fish_kw_using_subcommand generate" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug, -vvv trace); RUST_LOG wins when set'
 complete -c kw -n "__fish_kw_using_subcommand generate" -s h -l help -d 'Print help'
 complete -c kw -n "__fish_kw_using_subcommand generate" -s V -l version -d 'Print version'
-complete -c kw -n "__fish_kw_using_subcommand help; and not __fish_seen_subcommand_from serve topics produce consume metadata groups simulate-sales cluster console generate help" -f -a "serve" -d 'Run a broker node'
-complete -c kw -n "__fish_kw_using_subcommand help; and not __fish_seen_subcommand_from serve topics produce consume metadata groups simulate-sales cluster console generate help" -f -a "topics" -d 'Create, delete, list and describe topics'
-complete -c kw -n "__fish_kw_using_subcommand help; and not __fish_seen_subcommand_from serve topics produce consume metadata groups simulate-sales cluster console generate help" -f -a "produce" -d 'Produce messages from stdin or files (like kcat -P)'
-complete -c kw -n "__fish_kw_using_subcommand help; and not __fish_seen_subcommand_from serve topics produce consume metadata groups simulate-sales cluster console generate help" -f -a "consume" -d 'Consume messages (like kcat -C)'
-complete -c kw -n "__fish_kw_using_subcommand help; and not __fish_seen_subcommand_from serve topics produce consume metadata groups simulate-sales cluster console generate help" -f -a "metadata" -d 'Show brokers, topics and partitions (like kcat -L)'
-complete -c kw -n "__fish_kw_using_subcommand help; and not __fish_seen_subcommand_from serve topics produce consume metadata groups simulate-sales cluster console generate help" -f -a "groups" -d 'List, describe, delete consumer groups and reset their offsets'
-complete -c kw -n "__fish_kw_using_subcommand help; and not __fish_seen_subcommand_from serve topics produce consume metadata groups simulate-sales cluster console generate help" -f -a "simulate-sales" -d 'Stream the workshop\'s sales data (products, purchases, restocks)'
-complete -c kw -n "__fish_kw_using_subcommand help; and not __fish_seen_subcommand_from serve topics produce consume metadata groups simulate-sales cluster console generate help" -f -a "cluster" -d 'Run a local cluster in the background (up, status, stop, start, down)'
-complete -c kw -n "__fish_kw_using_subcommand help; and not __fish_seen_subcommand_from serve topics produce consume metadata groups simulate-sales cluster console generate help" -f -a "console" -d 'Serve the web console for a cluster (topics, groups, brokers, timeline)'
-complete -c kw -n "__fish_kw_using_subcommand help; and not __fish_seen_subcommand_from serve topics produce consume metadata groups simulate-sales cluster console generate help" -f -a "generate" -d 'Write shell completions or man pages (for packagers)'
-complete -c kw -n "__fish_kw_using_subcommand help; and not __fish_seen_subcommand_from serve topics produce consume metadata groups simulate-sales cluster console generate help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c kw -n "__fish_kw_using_subcommand help; and not __fish_seen_subcommand_from serve topics produce consume metadata groups simulate-sales transactions cluster console generate help" -f -a "serve" -d 'Run a broker node'
+complete -c kw -n "__fish_kw_using_subcommand help; and not __fish_seen_subcommand_from serve topics produce consume metadata groups simulate-sales transactions cluster console generate help" -f -a "topics" -d 'Create, delete, list and describe topics'
+complete -c kw -n "__fish_kw_using_subcommand help; and not __fish_seen_subcommand_from serve topics produce consume metadata groups simulate-sales transactions cluster console generate help" -f -a "produce" -d 'Produce messages from stdin or files (like kcat -P)'
+complete -c kw -n "__fish_kw_using_subcommand help; and not __fish_seen_subcommand_from serve topics produce consume metadata groups simulate-sales transactions cluster console generate help" -f -a "consume" -d 'Consume messages (like kcat -C)'
+complete -c kw -n "__fish_kw_using_subcommand help; and not __fish_seen_subcommand_from serve topics produce consume metadata groups simulate-sales transactions cluster console generate help" -f -a "metadata" -d 'Show brokers, topics and partitions (like kcat -L)'
+complete -c kw -n "__fish_kw_using_subcommand help; and not __fish_seen_subcommand_from serve topics produce consume metadata groups simulate-sales transactions cluster console generate help" -f -a "groups" -d 'List, describe, delete consumer groups and reset their offsets'
+complete -c kw -n "__fish_kw_using_subcommand help; and not __fish_seen_subcommand_from serve topics produce consume metadata groups simulate-sales transactions cluster console generate help" -f -a "simulate-sales" -d 'Stream the workshop\'s sales data (products, purchases, restocks)'
+complete -c kw -n "__fish_kw_using_subcommand help; and not __fish_seen_subcommand_from serve topics produce consume metadata groups simulate-sales transactions cluster console generate help" -f -a "transactions" -d 'List and describe transactions and a partition\'s producers (like kafka-transactions)'
+complete -c kw -n "__fish_kw_using_subcommand help; and not __fish_seen_subcommand_from serve topics produce consume metadata groups simulate-sales transactions cluster console generate help" -f -a "cluster" -d 'Run a local cluster in the background (up, status, stop, start, down)'
+complete -c kw -n "__fish_kw_using_subcommand help; and not __fish_seen_subcommand_from serve topics produce consume metadata groups simulate-sales transactions cluster console generate help" -f -a "console" -d 'Serve the web console for a cluster (topics, groups, brokers, timeline)'
+complete -c kw -n "__fish_kw_using_subcommand help; and not __fish_seen_subcommand_from serve topics produce consume metadata groups simulate-sales transactions cluster console generate help" -f -a "generate" -d 'Write shell completions or man pages (for packagers)'
+complete -c kw -n "__fish_kw_using_subcommand help; and not __fish_seen_subcommand_from serve topics produce consume metadata groups simulate-sales transactions cluster console generate help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c kw -n "__fish_kw_using_subcommand help; and __fish_seen_subcommand_from topics" -f -a "create" -d 'Create a topic'
 complete -c kw -n "__fish_kw_using_subcommand help; and __fish_seen_subcommand_from topics" -f -a "delete" -d 'Delete a topic and its data'
 complete -c kw -n "__fish_kw_using_subcommand help; and __fish_seen_subcommand_from topics" -f -a "list" -d 'List topic names, sorted'
 complete -c kw -n "__fish_kw_using_subcommand help; and __fish_seen_subcommand_from topics" -f -a "describe" -d 'Show partitions, leaders, replicas and in-sync replicas'
-complete -c kw -n "__fish_kw_using_subcommand help; and __fish_seen_subcommand_from topics" -f -a "alter" -d 'Increase the number of partitions'
+complete -c kw -n "__fish_kw_using_subcommand help; and __fish_seen_subcommand_from topics" -f -a "delete-records" -d 'Delete records before an offset (kafka-delete-records): the log start moves up'
+complete -c kw -n "__fish_kw_using_subcommand help; and __fish_seen_subcommand_from topics" -f -a "alter" -d 'Add partitions, or set and delete topic configs'
 complete -c kw -n "__fish_kw_using_subcommand help; and __fish_seen_subcommand_from groups" -f -a "list" -d 'List group ids (with --state: a table with each group\'s state)'
 complete -c kw -n "__fish_kw_using_subcommand help; and __fish_seen_subcommand_from groups" -f -a "describe" -d 'Offsets and lag per partition (default), members (--members) or state (--state)'
 complete -c kw -n "__fish_kw_using_subcommand help; and __fish_seen_subcommand_from groups" -f -a "delete" -d 'Delete an empty group and its committed offsets'
+complete -c kw -n "__fish_kw_using_subcommand help; and __fish_seen_subcommand_from groups" -f -a "delete-offsets" -d 'Delete a group\'s committed offsets of a topic (kafka-consumer-groups --delete-offsets)'
 complete -c kw -n "__fish_kw_using_subcommand help; and __fish_seen_subcommand_from groups" -f -a "reset-offsets" -d 'Move an inactive group\'s committed offsets (dry run unless --execute)'
+complete -c kw -n "__fish_kw_using_subcommand help; and __fish_seen_subcommand_from transactions" -f -a "list" -d 'Every transactional id, its coordinator, producer id and state'
+complete -c kw -n "__fish_kw_using_subcommand help; and __fish_seen_subcommand_from transactions" -f -a "describe" -d 'One transactional id: producer, epoch, state, timeout, open transaction'
+complete -c kw -n "__fish_kw_using_subcommand help; and __fish_seen_subcommand_from transactions" -f -a "describe-producers" -d 'The producers a partition\'s leader knows, with their open transactions'
 complete -c kw -n "__fish_kw_using_subcommand help; and __fish_seen_subcommand_from cluster" -f -a "up" -d 'Start the nodes in the background and wait until they serve'
 complete -c kw -n "__fish_kw_using_subcommand help; and __fish_seen_subcommand_from cluster" -f -a "status" -d 'Show each node: up or down, pid, address, partitions it leads'
 complete -c kw -n "__fish_kw_using_subcommand help; and __fish_seen_subcommand_from cluster" -f -a "stop" -d 'Stop one node (SIGTERM, or SIGKILL with --kill), like `docker stop kafka-2`'

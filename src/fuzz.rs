@@ -195,11 +195,30 @@ pub fn record_batch(data: &[u8]) {
     let _ = batch::validate_batches(data);
     for (pos, h) in batch::BatchIter::new(data, 0).flatten() {
         let _ = (h.next_offset(), h.last_sequence());
+        let _ = batch::txn_marker(&data[pos..], &h);
         let mut one = Bytes::copy_from_slice(&data[pos..pos + h.total_len()]);
         let _ = records::decode_batches(&mut one);
     }
     let mut all = Bytes::copy_from_slice(data);
     let _ = records::decode_batches(&mut all);
+}
+
+/// What the coordinators read back from their internal topics and parse out of
+/// batches and groups: a transaction state record and a group record (key and
+/// value split at the length in the first byte), a transaction marker, and a
+/// consumer-protocol subscription.
+pub fn coordinator_records(data: &[u8]) {
+    let rest = data.get(1..).unwrap_or_default();
+    let split = data.first().map_or(0, |b| *b as usize).min(rest.len());
+    let (k, v) = rest.split_at(split);
+    let (key, value) = (Bytes::copy_from_slice(k), Bytes::copy_from_slice(v));
+    let _ = crate::txn::records::TxnRecord::decode(key.clone(), Some(value.clone()));
+    let _ = crate::txn::records::TxnRecord::decode(key.clone(), None);
+    let _ = crate::group::records::GroupRecord::decode(key, Some(value));
+    let _ = crate::group::state::subscription_topics(data);
+    if let Ok(h) = batch::BatchHeader::parse(data, 0) {
+        let _ = batch::txn_marker(data, &h);
+    }
 }
 
 /// A directory whose segment files hold arbitrary bytes: open (recovery), read from
@@ -521,7 +540,146 @@ pub fn seeds() -> Vec<(&'static str, String, Vec<u8>)> {
     request(
         &mut out,
         "delete-groups",
-        &DeleteGroupsRequest::default().with_groups_names(vec![group]),
+        &DeleteGroupsRequest::default().with_groups_names(vec![group.clone()]),
+    );
+    // Transactions, configs, records and group offsets.
+    let tid = TransactionalId(sb("fuzz-txn"));
+    request(
+        &mut out,
+        "init-producer-id-txn",
+        &InitProducerIdRequest::default()
+            .with_transactional_id(Some(tid.clone()))
+            .with_transaction_timeout_ms(60_000)
+            .with_producer_id(ProducerId(-1))
+            .with_producer_epoch(-1),
+    );
+    request(
+        &mut out,
+        "add-partitions-to-txn",
+        &AddPartitionsToTxnRequest::default()
+            .with_v3_and_below_transactional_id(tid.clone())
+            .with_v3_and_below_producer_id(ProducerId(0))
+            .with_v3_and_below_topics(vec![
+                add_partitions_to_txn_request::AddPartitionsToTxnTopic::default()
+                    .with_name(topic("fuzz"))
+                    .with_partitions(vec![0, 1]),
+            ]),
+    );
+    request(
+        &mut out,
+        "add-offsets-to-txn",
+        &AddOffsetsToTxnRequest::default()
+            .with_transactional_id(tid.clone())
+            .with_group_id(group.clone()),
+    );
+    request(
+        &mut out,
+        "end-txn",
+        &EndTxnRequest::default()
+            .with_transactional_id(tid.clone())
+            .with_committed(true),
+    );
+    request(
+        &mut out,
+        "txn-offset-commit",
+        &TxnOffsetCommitRequest::default()
+            .with_transactional_id(tid.clone())
+            .with_group_id(group.clone())
+            .with_generation_id(-1)
+            .with_topics(vec![
+                txn_offset_commit_request::TxnOffsetCommitRequestTopic::default()
+                    .with_name(topic("fuzz"))
+                    .with_partitions(vec![
+                        txn_offset_commit_request::TxnOffsetCommitRequestPartition::default()
+                            .with_committed_offset(1),
+                    ]),
+            ]),
+    );
+    request(
+        &mut out,
+        "write-txn-markers",
+        &WriteTxnMarkersRequest::default().with_markers(vec![
+            write_txn_markers_request::WritableTxnMarker::default()
+                .with_producer_id(ProducerId(9))
+                .with_transaction_result(false)
+                .with_topics(vec![
+                    write_txn_markers_request::WritableTxnMarkerTopic::default()
+                        .with_name(topic("fuzz"))
+                        .with_partition_indexes(vec![0]),
+                ]),
+        ]),
+    );
+    request(
+        &mut out,
+        "describe-transactions",
+        &DescribeTransactionsRequest::default().with_transactional_ids(vec![tid]),
+    );
+    request(
+        &mut out,
+        "list-transactions",
+        &ListTransactionsRequest::default()
+            .with_state_filters(vec![sb("Ongoing")])
+            .with_duration_filter(-1),
+    );
+    request(
+        &mut out,
+        "describe-producers",
+        &DescribeProducersRequest::default().with_topics(vec![
+            describe_producers_request::TopicRequest::default()
+                .with_name(topic("fuzz"))
+                .with_partition_indexes(vec![0]),
+        ]),
+    );
+    request(
+        &mut out,
+        "alter-configs",
+        &AlterConfigsRequest::default().with_resources(vec![
+            alter_configs_request::AlterConfigsResource::default()
+                .with_resource_type(2)
+                .with_resource_name(sb("fuzz"))
+                .with_configs(vec![alter_configs_request::AlterableConfig::default()
+                    .with_name(sb("retention.ms"))
+                    .with_value(Some(sb("60000")))]),
+        ]),
+    );
+    request(
+        &mut out,
+        "incremental-alter-configs",
+        &IncrementalAlterConfigsRequest::default().with_resources(vec![
+            incremental_alter_configs_request::AlterConfigsResource::default()
+                .with_resource_type(4)
+                .with_resource_name(sb("1"))
+                .with_configs(vec![
+                    incremental_alter_configs_request::AlterableConfig::default()
+                        .with_name(sb("log.cleanup.policy"))
+                        .with_config_operation(2)
+                        .with_value(Some(sb("compact"))),
+                ]),
+        ]),
+    );
+    request(
+        &mut out,
+        "delete-records",
+        &DeleteRecordsRequest::default()
+            .with_timeout_ms(100)
+            .with_topics(vec![delete_records_request::DeleteRecordsTopic::default()
+                .with_name(topic("fuzz"))
+                .with_partitions(vec![
+                    delete_records_request::DeleteRecordsPartition::default().with_offset(-1),
+                ])]),
+    );
+    request(
+        &mut out,
+        "offset-delete",
+        &OffsetDeleteRequest::default()
+            .with_group_id(group)
+            .with_topics(vec![
+                offset_delete_request::OffsetDeleteRequestTopic::default()
+                    .with_name(topic("fuzz"))
+                    .with_partitions(vec![
+                        offset_delete_request::OffsetDeleteRequestPartition::default(),
+                    ]),
+            ]),
     );
 
     // Responses: [key][version] + header + body, as the client decodes them.
@@ -677,6 +835,49 @@ pub fn seeds() -> Vec<(&'static str, String, Vec<u8>)> {
     let mut seg = (0u16).to_be_bytes().to_vec();
     seg.extend_from_slice(&two);
     out.push(("segment", "active-only".into(), seg));
+
+    // What the coordinators read back: [key length] key value.
+    let record = |key: Bytes, value: Option<Bytes>| -> Vec<u8> {
+        let mut v = vec![key.len().min(255) as u8];
+        v.extend_from_slice(&key);
+        v.extend_from_slice(value.as_deref().unwrap_or_default());
+        v
+    };
+    let meta = crate::txn::state::TxnMetadata {
+        transactional_id: "t".into(),
+        producer_id: 7,
+        producer_epoch: 1,
+        last_producer_epoch: -1,
+        timeout_ms: 60_000,
+        state: crate::txn::state::TxnState::Ongoing,
+        partitions: [crate::protocol::TopicPartition::new("fuzz", 0)].into(),
+        start_ms: 1,
+        last_update_ms: 2,
+    };
+    let (k, v) = crate::txn::records::TxnRecord {
+        transactional_id: "t".into(),
+        value: Some(meta),
+    }
+    .encode();
+    out.push(("coordinator_records", "txn-state".into(), record(k, v)));
+    let (k, v) = crate::group::records::GroupRecord::Offset {
+        group: "g".into(),
+        topic: "fuzz".into(),
+        partition: 0,
+        value: Some(crate::group::state::CommittedOffset {
+            offset: 3,
+            leader_epoch: 0,
+            metadata: String::new(),
+            commit_timestamp: 1,
+        }),
+    }
+    .encode();
+    out.push(("coordinator_records", "group-offset".into(), record(k, v)));
+    let marker = records::encode_txn_marker(7, 1, true, 3, 1).expect("a marker encodes");
+    out.push(("coordinator_records", "marker".into(), marker.to_vec()));
+    let mut sub = vec![0u8, 1, 0, 0, 0, 2, 0, 1, b'a', 0, 4];
+    sub.extend_from_slice(b"fuzz");
+    out.push(("coordinator_records", "subscription".into(), sub));
 
     // Text inputs.
     for (i, f) in [

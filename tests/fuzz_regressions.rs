@@ -63,6 +63,7 @@ fn every_seed_and_regression_input_runs_clean() {
             "format",
             "props",
             "config",
+            "coordinator_records",
         ] {
             for (name, data) in inputs(&root().join(kind).join(target)) {
                 eprintln!("{kind}/{target}/{name}");
@@ -77,6 +78,7 @@ fn every_seed_and_regression_input_runs_clean() {
                     "format" => kw::fuzz::format(&data),
                     "props" => kw::fuzz::props(&data),
                     "config" => kw::fuzz::config(&data),
+                    "coordinator_records" => kw::fuzz::coordinator_records(&data),
                     _ => unreachable!(),
                 }
                 ran += 1;

@@ -1200,7 +1200,11 @@ mod tests {
         let p = open(dir.path());
         assert_eq!(p.log_start_offset(), 4, "the checkpoint survives a reopen");
         p.become_leader(1, vec![1], &[1]);
-        assert_eq!(p.delete_records(-1).unwrap(), 10, "-1 is the high watermark");
+        assert_eq!(
+            p.delete_records(-1).unwrap(),
+            10,
+            "-1 is the high watermark"
+        );
         // A follower follows its leader's log start, as far as its log reaches.
         let dir2 = tempfile::tempdir().unwrap();
         let f = open(dir2.path());
