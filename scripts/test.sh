@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# The whole test suite on a fresh machine: installs kcat and Chromium (Debian
-# packages), playwright-core (npm) and a virtualenv with confluent-kafka and
-# kafka-python, then runs cargo's tests.
+# The whole test suite on a fresh machine: installs kcat, Chromium and iproute2
+# (Debian packages), playwright-core (npm) and a virtualenv with confluent-kafka and
+# kafka-python, then runs cargo's tests. The fault tests (tests/faults.rs) need root
+# for network namespaces and small tmpfs disks.
 # Extra arguments go to `cargo test` (e.g. ./scripts/test.sh --test interop).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -15,6 +16,8 @@ missing=()
 command -v kcat >/dev/null 2>&1 || missing+=(kcat)
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 command -v node >/dev/null 2>&1 || missing+=(nodejs npm)
+# The fault tests put nodes in network namespaces of their own (ip netns).
+command -v ip >/dev/null 2>&1 || missing+=(iproute2)
 if [ ${#missing[@]} -gt 0 ]; then
   step "installing ${missing[*]} (apt)"
   $SUDO apt-get update -qq

@@ -117,30 +117,39 @@ async fn read_frame<T: for<'de> Deserialize<'de>>(stream: &mut TcpStream) -> std
     serde_json::from_slice(&buf).map_err(std::io::Error::other)
 }
 
-/// Send one request to `addr` and wait for its reply.
+/// Send one request to `addr` and wait for its reply. The connection is taken out
+/// of `conn` for the call and put back only once its reply is read: a call
+/// cancelled half-way (openraft times RPCs out by dropping them, and a stalled
+/// network makes that common) closes the connection, instead of leaving a reply on
+/// it that the next call would read as its own. Found by the fault tests: a stale
+/// AppendEntries reply taken for a newer one let a leader count entries as
+/// replicated that were not.
 async fn call(conn: &mut Option<TcpStream>, addr: &str, rpc: &Rpc) -> std::io::Result<Reply> {
-    let attempt = async {
-        if conn.is_none() {
-            let s = TcpStream::connect(addr).await?;
-            let _ = s.set_nodelay(true);
-            *conn = Some(s);
-        }
-        let s = conn.as_mut().expect("connected above");
-        write_frame(s, rpc).await?;
-        read_frame::<Reply>(s).await
+    let reused = conn.take();
+    let attempt = async move {
+        let mut s = match reused {
+            Some(s) => s,
+            None => {
+                let s = TcpStream::connect(addr).await?;
+                let _ = s.set_nodelay(true);
+                s
+            }
+        };
+        write_frame(&mut s, rpc).await?;
+        let reply = read_frame::<Reply>(&mut s).await?;
+        Ok::<_, std::io::Error>((s, reply))
     };
-    let result = match tokio::time::timeout(RPC_TIMEOUT, attempt).await {
-        Ok(r) => r,
+    match tokio::time::timeout(RPC_TIMEOUT, attempt).await {
+        Ok(Ok((s, reply))) => {
+            *conn = Some(s);
+            Ok(reply)
+        }
+        Ok(Err(e)) => Err(e),
         Err(_) => Err(std::io::Error::new(
             std::io::ErrorKind::TimedOut,
             "quorum RPC timed out",
         )),
-    };
-    if result.is_err() {
-        // Never reuse a connection whose request/reply pairing may be off.
-        *conn = None;
     }
-    result
 }
 
 /// Creates one client per peer voter.
@@ -313,5 +322,64 @@ pub async fn serve(
                 }
             }
         });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::Arc;
+    use tokio::net::TcpListener;
+
+    /// A call cancelled while its reply is outstanding must not leave that reply for
+    /// the next call: the next call goes over a new connection.
+    #[tokio::test]
+    async fn a_cancelled_call_never_hands_its_reply_to_the_next() {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap().to_string();
+        let connections = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let seen = connections.clone();
+        tokio::spawn(async move {
+            loop {
+                let (mut s, _) = listener.accept().await.unwrap();
+                seen.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                tokio::spawn(async move {
+                    // Every reply comes late: after the first caller gave up.
+                    while let Ok(rpc) = read_frame::<Rpc>(&mut s).await {
+                        tokio::time::sleep(Duration::from_millis(100)).await;
+                        let reply = match rpc {
+                            Rpc::Heartbeat(_) => Reply::Heartbeat,
+                            _ => Reply::Write(Ok(7)),
+                        };
+                        if write_frame(&mut s, &reply).await.is_err() {
+                            break;
+                        }
+                    }
+                });
+            }
+        });
+        let mut conn = None;
+        let cancelled = tokio::time::timeout(
+            Duration::from_millis(20),
+            call(&mut conn, &addr, &Rpc::Heartbeat(1)),
+        )
+        .await;
+        assert!(cancelled.is_err(), "the first call is cut short");
+        assert!(conn.is_none(), "its connection is not kept");
+        let reply = call(
+            &mut conn,
+            &addr,
+            &Rpc::Write(MetadataRecord::Cluster {
+                cluster_id: "c".into(),
+            }),
+        )
+        .await
+        .unwrap();
+        assert!(
+            matches!(reply, Reply::Write(Ok(7))),
+            "the reply to this call, not the stale one"
+        );
+        assert_eq!(connections.load(std::sync::atomic::Ordering::SeqCst), 2);
+        assert!(conn.is_some(), "a completed call keeps its connection");
     }
 }

@@ -5,6 +5,10 @@
 //!
 //! Contract with openraft (`RaftLogStorage`): a vote or appended entries are on disk
 //! (fsync) before the call reports completion; writes are applied in call order.
+//! Writes run on blocking threads. A failed write is cut off again, so the file
+//! never holds a torn line before later ones; a full disk is waited out (the node
+//! stops taking part in the quorum until there is room, then goes on) rather than
+//! reported, because openraft treats any storage error as fatal for good.
 
 use std::collections::BTreeMap;
 use std::fmt::Debug;
@@ -105,15 +109,65 @@ impl LogStore {
         })
     }
 
-    fn write_lines(&self, lines: &[LogLine]) -> std::io::Result<()> {
+    async fn write_lines(&self, lines: &[LogLine]) -> std::io::Result<()> {
         let mut buf = Vec::new();
         for l in lines {
             serde_json::to_writer(&mut buf, l).map_err(std::io::Error::other)?;
             buf.push(b'\n');
         }
-        let mut f = self.file.lock().expect("raft log file lock");
-        f.write_all(&buf)?;
-        f.sync_data()
+        let buf = Arc::new(buf);
+        let file = self.file.clone();
+        until_written(move || {
+            let mut f = file.lock().expect("raft log file lock");
+            let len = f.metadata()?.len();
+            let result = f.write_all(&buf).and_then(|_| f.sync_data());
+            if result.is_err() {
+                // What reached the file of a failed write goes again: the next write
+                // (the file is in append mode) starts at the old end.
+                f.set_len(len)?;
+            }
+            result
+        })
+        .await
+    }
+}
+
+/// A full disk (or quota): waited out, not reported.
+fn out_of_space(e: &std::io::Error) -> bool {
+    matches!(
+        e.kind(),
+        std::io::ErrorKind::StorageFull | std::io::ErrorKind::QuotaExceeded
+    ) || e.raw_os_error() == Some(libc::ENOSPC)
+}
+
+/// Run the blocking write `write` on a blocking thread until it succeeds or fails
+/// for another reason than a full disk; a full disk is logged once and retried
+/// every half second.
+async fn until_written(
+    write: impl Fn() -> std::io::Result<()> + Send + Sync + 'static,
+) -> std::io::Result<()> {
+    let write = Arc::new(write);
+    let mut warned = false;
+    loop {
+        let w = write.clone();
+        let result = tokio::task::spawn_blocking(move || w())
+            .await
+            .unwrap_or_else(|e| Err(std::io::Error::other(e)));
+        match result {
+            Err(e) if out_of_space(&e) => {
+                if !warned {
+                    tracing::warn!(error = %e, "the metadata log's disk is full; this node waits for space before it takes part in the quorum again");
+                    warned = true;
+                }
+                tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+            }
+            other => {
+                if warned && other.is_ok() {
+                    tracing::warn!("the metadata log's disk has room again");
+                }
+                return other;
+            }
+        }
     }
 }
 
@@ -149,14 +203,16 @@ impl RaftLogStorage<TypeConfig> for LogStore {
     }
 
     async fn save_vote(&mut self, vote: &Vote<NodeId>) -> Result<(), StorageError<NodeId>> {
-        let tmp = self.dir.join("vote.json.tmp");
+        let dir = self.dir.clone();
         let text = serde_json::to_string(vote).map_err(io_err)?;
-        (|| -> std::io::Result<()> {
+        until_written(move || {
+            let tmp = dir.join("vote.json.tmp");
             let mut f = File::create(&tmp)?;
             f.write_all(text.as_bytes())?;
             f.sync_data()?;
-            std::fs::rename(&tmp, self.dir.join("vote.json"))
-        })()
+            std::fs::rename(&tmp, dir.join("vote.json"))
+        })
+        .await
         .map_err(io_err)?;
         self.inner.lock().expect("raft log lock").vote = Some(*vote);
         Ok(())
@@ -189,7 +245,7 @@ impl RaftLogStorage<TypeConfig> for LogStore {
     {
         let entries: Vec<Entry<TypeConfig>> = entries.into_iter().collect();
         let lines: Vec<LogLine> = entries.iter().cloned().map(LogLine::Entry).collect();
-        let result = self.write_lines(&lines);
+        let result = self.write_lines(&lines).await;
         if result.is_ok() {
             let mut inner = self.inner.lock().expect("raft log lock");
             for e in entries {
@@ -209,6 +265,7 @@ impl RaftLogStorage<TypeConfig> for LogStore {
 
     async fn truncate(&mut self, log_id: LogId<NodeId>) -> Result<(), StorageError<NodeId>> {
         self.write_lines(&[LogLine::Truncate(log_id.index)])
+            .await
             .map_err(io_err)?;
         self.inner
             .lock()
@@ -220,6 +277,7 @@ impl RaftLogStorage<TypeConfig> for LogStore {
 
     async fn purge(&mut self, log_id: LogId<NodeId>) -> Result<(), StorageError<NodeId>> {
         self.write_lines(&[LogLine::Purge(log_id)])
+            .await
             .map_err(io_err)?;
         let mut inner = self.inner.lock().expect("raft log lock");
         inner.entries = inner.entries.split_off(&(log_id.index + 1));

@@ -255,6 +255,23 @@ impl State {
             .is_some_and(|(_, at)| at.elapsed() <= ISR_REQUEST_RETRY)
     }
 
+    /// Append to the log; a write that left the log damaged takes the partition
+    /// offline (KAFKA_STORAGE_ERROR) until the node opens it again.
+    fn append(
+        &mut self,
+        tp: &TopicPartition,
+        batches: &[u8],
+        headers: &[(usize, BatchHeader)],
+    ) -> Result<storage::Appended> {
+        self.log.append(batches, headers).map_err(|e| {
+            if matches!(e, storage::Error::Damaged { .. }) {
+                warn!(partition = %tp, error = %e, "the partition is offline until restart");
+                self.log_state = LogState::Failed;
+            }
+            e.into()
+        })
+    }
+
     /// The last stable offset: the high watermark, or the start of the earliest
     /// transaction still open (or whose marker is not replicated) below it.
     fn last_stable_offset(&mut self) -> i64 {
@@ -590,7 +607,7 @@ impl Partition {
         if st.is_leader || st.leader_epoch != leader_epoch {
             return Err(Error::NotLeader(self.tp.clone()));
         }
-        let appended = st.log.append(records, &headers)?;
+        let appended = st.append(&self.tp, records, &headers)?;
         for (pos, h) in &headers {
             let marker = batch::txn_marker(&records[*pos..], h);
             st.producers.record(h, marker);
@@ -766,7 +783,7 @@ impl Partition {
             }
         }
         st.log.assign_offsets(&mut buf, &mut headers);
-        let appended = st.log.append(&buf, &headers)?;
+        let appended = st.append(&self.tp, &buf, &headers)?;
         for (_, h) in &headers {
             st.producers.record(h, marker);
         }

@@ -27,6 +27,14 @@ pub enum Error {
         #[source]
         source: std::io::Error,
     },
+    /// A write failed and what reached the file could not be cut off again: the
+    /// log must not be used until it is opened (and recovered) again.
+    #[error("{path} holds the start of a failed write that could not be removed: {source}")]
+    Damaged {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
     #[error(
         "offset {offset} is out of range: the log holds [{log_start_offset}, {log_end_offset})"
     )]

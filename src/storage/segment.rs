@@ -215,7 +215,18 @@ impl Segment {
         headers: &[(usize, BatchHeader)],
         index_interval: u64,
     ) -> Result<()> {
-        (&*self.file).write_all(bytes).map_err(io_err(&self.path))?;
+        if let Err(e) = (&*self.file).write_all(bytes) {
+            // A write that failed half-way (a full disk) is cut off again, so the
+            // segment never holds a torn batch before later ones; if even that
+            // fails, the segment's file and its view disagree.
+            return Err(match self.file.set_len(self.size) {
+                Ok(()) => io_err(&self.path)(e),
+                Err(_) => Error::Damaged {
+                    path: self.path.to_path_buf(),
+                    source: e,
+                },
+            });
+        }
         let start = self.size;
         for (pos, h) in headers {
             self.note_batch(h, start + *pos as u64, index_interval);

@@ -2,6 +2,8 @@
 //! directories, waits on conditions with deadlines, kills its processes by PID.
 #![allow(dead_code)]
 
+pub mod faults;
+
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
@@ -63,6 +65,8 @@ pub struct Node {
     extra_args: Vec<String>,
     /// `--voters` for a cluster member; None for a lone `kw serve`.
     voters: Option<String>,
+    /// The network namespace the node runs in (isolated clusters).
+    netns: Option<std::sync::Arc<faults::Netns>>,
     _tmp: Option<tempfile::TempDir>,
 }
 
@@ -82,6 +86,7 @@ impl Node {
             child: None,
             extra_args: args.iter().map(|s| s.to_string()).collect(),
             voters: None,
+            netns: None,
             _tmp: Some(tmp),
         };
         node.spawn();
@@ -108,7 +113,11 @@ impl Node {
             .open(&self.log_path)
             .expect("open node log");
         let addr = self.bootstrap();
-        let child = Command::new(kw_bin())
+        let mut cmd = match &self.netns {
+            Some(ns) => ns.command(&kw_bin()),
+            None => Command::new(kw_bin()),
+        };
+        let child = cmd
             .args(["serve", "--listen", &addr, "--advertise", &addr])
             .args(match &self.voters {
                 Some(v) => vec![
@@ -261,9 +270,23 @@ impl Drop for Node {
             let _ = c.wait();
         }
         if std::thread::panicking() {
+            // Errors and panics first: a long tail of warnings hides them.
+            let text = std::fs::read_to_string(&self.log_path).unwrap_or_default();
+            let errors: Vec<&str> = text
+                .lines()
+                .filter(|l| l.contains("ERROR") || l.contains("panicked at"))
+                .take(20)
+                .collect();
+            // The whole log survives the temporary directory, for a post-mortem.
+            let keep = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("failed-node-logs");
+            let _ = std::fs::create_dir_all(&keep);
+            let kept = keep.join(format!("{}-node-{}.log", std::process::id(), self.id));
+            let _ = std::fs::copy(&self.log_path, &kept);
             eprintln!(
-                "--- last lines of {} ---\n{}",
+                "--- errors in {} (kept as {}) ---\n{}\n--- last lines ---\n{}",
                 self.log_path.display(),
+                kept.display(),
+                errors.join("\n"),
                 self.log_tail(50)
             );
         }
@@ -301,6 +324,7 @@ impl Cluster {
                 child: None,
                 extra_args: extra.iter().map(|s| s.to_string()).collect(),
                 voters: Some(voters.clone()),
+                netns: None,
                 _tmp: None,
             })
             .collect();
@@ -313,6 +337,16 @@ impl Cluster {
         let c = Cluster { nodes, _tmp: tmp };
         c.wait_live_brokers(n);
         c
+    }
+
+    /// SIGSTOP (pause) or SIGCONT (resume) node `id` by PID.
+    pub fn signal(&self, id: i32, sig: &str) {
+        let node = &self.nodes[(id - 1) as usize];
+        if let Some(pid) = node.pid() {
+            let _ = Command::new("kill")
+                .args([&format!("-{sig}"), &pid.to_string()])
+                .status();
+        }
     }
 
     pub fn node(&mut self, id: i32) -> &mut Node {
@@ -777,4 +811,110 @@ pub fn http_get(addr: &str, path: &str) -> Option<String> {
     s.read_to_string(&mut resp).ok()?;
     let (head, body) = resp.split_once("\r\n\r\n")?;
     head.starts_with("HTTP/1.1 200").then(|| body.to_string())
+}
+
+/// A cluster whose nodes each run in a network namespace of their own, every link
+/// between them (and from this process to them) through a forwarder the test can
+/// cut, delay or make lossy; optionally with each node's data directory on a small
+/// disk of its own. Fields drop in order: nodes, links, disks, namespaces.
+pub struct IsolatedCluster {
+    pub cluster: Cluster,
+    pub links: faults::Links,
+    pub disks: Vec<faults::SmallDisk>,
+    /// The data directories (mount points of the disks), removed after unmounting.
+    _data: tempfile::TempDir,
+    namespaces: Vec<std::sync::Arc<faults::Netns>>,
+}
+
+impl IsolatedCluster {
+    pub fn start(n: usize, extra: &[&str], disk_mb: Option<u64>) -> IsolatedCluster {
+        use std::sync::Arc;
+        let tmp = tempfile::tempdir().expect("temp dir");
+        let namespaces: Vec<Arc<faults::Netns>> = (1..=n)
+            .map(|i| Arc::new(faults::Netns::new(&faults::netns_name(&format!("n{i}")))))
+            .collect();
+        let ports: Vec<(u16, u16)> = (0..n).map(|_| (free_port(), free_port())).collect();
+        let voters = (1..=n)
+            .map(|id| format!("{id}@127.0.0.1:{}", ports[id - 1].1))
+            .collect::<Vec<_>>()
+            .join(",");
+        let mut links = faults::Links::default();
+        for (j, (port, _)) in ports.iter().enumerate() {
+            let addr = format!("127.0.0.1:{port}");
+            links
+                .by_pair
+                .entry((0, j as i32 + 1))
+                .or_default()
+                .push(faults::Link::spawn(None, &addr, &namespaces[j], &addr));
+        }
+        for i in 0..n {
+            for (j, (port, quorum)) in ports.iter().enumerate() {
+                if i == j {
+                    continue;
+                }
+                for p in [port, quorum] {
+                    let addr = format!("127.0.0.1:{p}");
+                    links
+                        .by_pair
+                        .entry((i as i32 + 1, j as i32 + 1))
+                        .or_default()
+                        .push(faults::Link::spawn(
+                            Some(&namespaces[i]),
+                            &addr,
+                            &namespaces[j],
+                            &addr,
+                        ));
+                }
+            }
+        }
+        let data = tempfile::tempdir().expect("temp dir");
+        let mut disks = Vec::new();
+        let mut nodes: Vec<Node> = (1..=n as i32)
+            .map(|id| {
+                let data_dir = data.path().join(format!("node-{id}"));
+                if let Some(mb) = disk_mb {
+                    disks.push(faults::SmallDisk::mount(&data_dir, mb));
+                }
+                Node {
+                    id,
+                    port: ports[id as usize - 1].0,
+                    data_dir,
+                    log_path: tmp.path().join(format!("node-{id}.log")),
+                    child: None,
+                    extra_args: extra.iter().map(|s| s.to_string()).collect(),
+                    voters: Some(voters.clone()),
+                    netns: Some(namespaces[id as usize - 1].clone()),
+                    _tmp: None,
+                }
+            })
+            .collect();
+        for node in &mut nodes {
+            node.spawn_no_wait();
+        }
+        for node in &nodes {
+            node.wait_ready();
+        }
+        let cluster = Cluster { nodes, _tmp: tmp };
+        cluster.wait_live_brokers(n);
+        IsolatedCluster {
+            cluster,
+            links,
+            disks,
+            _data: data,
+            namespaces,
+        }
+    }
+
+    /// Cut node `id` off from every other node; clients still reach it.
+    pub fn isolate(&self, id: i32) {
+        for other in 1..=self.cluster.nodes.len() as i32 {
+            if other != id {
+                self.links.cut(id, other, false, false);
+            }
+        }
+    }
+
+    pub fn heal(&self) {
+        self.links.heal();
+    }
 }
