@@ -342,6 +342,46 @@ fn run(rounds: usize) -> (Vec<f64>, Vec<f64>) {
     }
     let report = checker::check(&acks, &log, &reads, &commits);
     eprintln!("{}", report.summary());
+    if !report.ok() {
+        // The batches around each problem, as the first replica holds them: which
+        // producer epoch and sequences they carry says who wrote them twice.
+        for p in 0..PARTITIONS {
+            let bytes = replica_bytes(&c.cluster.nodes[0].data_dir, p);
+            // Every number in the problems mentioning this partition is an offset
+            // or a value; batches within a few offsets of one are shown.
+            let numbers: Vec<i64> = report
+                .examples
+                .iter()
+                .filter(|e| {
+                    e.contains(&format!("({p}, ")) || e.contains(&format!("partition {p}:"))
+                })
+                .flat_map(|e| {
+                    e.split(|c: char| !c.is_ascii_digit())
+                        .filter_map(|n| n.parse::<i64>().ok())
+                        .collect::<Vec<_>>()
+                })
+                .collect();
+            for (_, h) in kw::protocol::batch::BatchIter::new(&bytes, 0).flatten() {
+                let near = numbers
+                    .iter()
+                    .any(|n| *n + 3 >= h.base_offset && *n <= h.last_offset() + 3);
+                if near {
+                    eprintln!(
+                        "partition {p} batch at {} (+{}): leader epoch {}, producer {} epoch {} sequence {}",
+                        h.base_offset,
+                        h.last_offset_delta,
+                        h.partition_leader_epoch,
+                        h.producer_id,
+                        h.producer_epoch,
+                        h.base_sequence
+                    );
+                }
+            }
+        }
+        let keep = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("failed-fault-run");
+        let _ = std::fs::create_dir_all(&keep);
+        let _ = std::fs::copy(&acks_path, keep.join("acks.txt"));
+    }
     assert!(
         report.ok(),
         "{}\n{}",

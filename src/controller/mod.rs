@@ -146,6 +146,19 @@ pub struct Controller {
     images: watch::Receiver<Arc<MetadataImage>>,
     /// Producer ids left in this node's reserved block: (next, end).
     producer_ids: tokio::sync::Mutex<(i64, i64)>,
+    /// When this node last knew it was part of the cluster (a heartbeat the active
+    /// controller answered, or, as controller, a quorum that acknowledged it), and
+    /// how long that may be ago before it stops acting as a leader; None while
+    /// liveness is off (a lone node).
+    lease: std::sync::Mutex<Option<Lease>>,
+}
+
+/// See [`Controller::in_contact`].
+#[derive(Debug, Clone, Copy)]
+struct Lease {
+    renewed: tokio::time::Instant,
+    length: std::time::Duration,
+    lost: bool,
 }
 
 impl Controller {
@@ -170,6 +183,7 @@ impl Controller {
             member,
             images,
             producer_ids: tokio::sync::Mutex::new((0, 0)),
+            lease: std::sync::Mutex::new(None),
         }))
     }
 
@@ -237,6 +251,41 @@ impl Controller {
         }
     }
 
+    /// Whether this node may act as a partition leader: it has been in touch with
+    /// the cluster within its broker session plus two heartbeats. A node cut off
+    /// from the other voters (a partition, a long pause) is fenced by the active
+    /// controller after its session and its partitions get new leaders; its own
+    /// metadata is stale. From then on it refuses produce and consumer fetches
+    /// (NOT_LEADER_OR_FOLLOWER) and reports no leader for them, so clients look
+    /// elsewhere at once instead of waiting out their request timeouts on it. The
+    /// margin covers a controller failover (an election takes a second or two),
+    /// which never trips it. Always true for a lone node.
+    pub fn in_contact(&self) -> bool {
+        let mut guard = self.lease.lock().expect("lease lock");
+        let Some(lease) = guard.as_mut() else {
+            return true;
+        };
+        let ok = lease.renewed.elapsed() <= lease.length;
+        if !ok && !lease.lost {
+            warn!(
+                "no contact with the active controller for {:?}; this node stops leading until it is back",
+                lease.length
+            );
+            lease.lost = true;
+        }
+        ok
+    }
+
+    fn renew_lease(&self) {
+        if let Some(lease) = self.lease.lock().expect("lease lock").as_mut() {
+            if lease.lost {
+                info!("in contact with the active controller again");
+                lease.lost = false;
+            }
+            lease.renewed = tokio::time::Instant::now();
+        }
+    }
+
     /// Heartbeat to the active controller and, while this node is it, fence brokers
     /// that miss their session, unfence those that come back, and run the periodic
     /// preferred-leader election.
@@ -244,6 +293,11 @@ impl Controller {
         self: &Arc<Self>,
         s: LivenessSettings,
     ) -> Vec<tokio::task::JoinHandle<()>> {
+        *self.lease.lock().expect("lease lock") = Some(Lease {
+            renewed: tokio::time::Instant::now(),
+            length: s.session_timeout + s.heartbeat_interval * 2,
+            lost: false,
+        });
         let me = self.clone();
         let beat = tokio::spawn(async move {
             let mut sender = network::HeartbeatSender::default();
@@ -256,9 +310,17 @@ impl Controller {
                 };
                 if leader == me.node_id as u64 {
                     me.member.heartbeats.record(me.node_id);
+                    // As controller: in the cluster while a quorum acknowledges it.
+                    let acked = me.member.raft.metrics().borrow().millis_since_quorum_ack;
+                    if acked
+                        .is_some_and(|ms| std::time::Duration::from_millis(ms) < s.session_timeout)
+                    {
+                        me.renew_lease();
+                    }
                 } else if let Some(addr) = me.member.voter_addr(leader) {
-                    if let Err(e) = sender.send(&addr, me.node_id).await {
-                        debug!(leader, error = %e, "heartbeat failed");
+                    match sender.send(&addr, me.node_id).await {
+                        Ok(()) => me.renew_lease(),
+                        Err(e) => debug!(leader, error = %e, "heartbeat failed"),
                     }
                 }
             }

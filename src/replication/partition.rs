@@ -65,6 +65,8 @@ pub enum Error {
     },
     #[error("the log of {0} is offline after a storage error; restart the node")]
     Offline(TopicPartition),
+    #[error("the last write to the log of {0} failed (disk full?); batches after it wait")]
+    AfterWriteFailure(TopicPartition),
     #[error(transparent)]
     Storage(#[from] storage::Error),
 }
@@ -88,7 +90,7 @@ impl Error {
             Error::NotEnoughReplicas { .. } => ResponseError::NotEnoughReplicas,
             Error::Timeout => ResponseError::RequestTimedOut,
             Error::DeleteBeyondHighWatermark { .. } => ResponseError::OffsetOutOfRange,
-            Error::Offline(_) => ResponseError::KafkaStorageError,
+            Error::Offline(_) | Error::AfterWriteFailure(_) => ResponseError::KafkaStorageError,
             Error::Storage(storage::Error::OffsetOutOfRange { .. }) => {
                 ResponseError::OffsetOutOfRange
             }
@@ -218,6 +220,8 @@ struct State {
     epochs: EpochCache,
     /// The high watermark last written to the checkpoint file.
     checkpointed_hw: i64,
+    /// The last write to the log failed (a full disk) and none has succeeded since.
+    write_failed: bool,
 }
 
 impl State {
@@ -263,7 +267,9 @@ impl State {
         batches: &[u8],
         headers: &[(usize, BatchHeader)],
     ) -> Result<storage::Appended> {
-        self.log.append(batches, headers).map_err(|e| {
+        let result = self.log.append(batches, headers);
+        self.write_failed = result.is_err();
+        result.map_err(|e| {
             if matches!(e, storage::Error::Damaged { .. }) {
                 warn!(partition = %tp, error = %e, "the partition is offline until restart");
                 self.log_state = LogState::Failed;
@@ -386,6 +392,7 @@ impl Partition {
                 producers,
                 epochs,
                 checkpointed_hw: high_watermark,
+                write_failed: false,
             }),
             waiters: Mutex::new(Vec::new()),
         }))
@@ -741,6 +748,14 @@ impl Partition {
                         flush: PendingSync::default(),
                         log_append_time_ms: -1,
                     });
+                }
+                // The batch before it was refused by a failing disk, not lost:
+                // say so, as Kafka does with its log dir offline, rather than
+                // OUT_OF_ORDER_SEQUENCE_NUMBER, which makes librdkafka bump its
+                // epoch and resend what may already be stored (duplicates, seen in
+                // the fault tests; librdkafka #4953).
+                SequenceCheck::OutOfOrder { .. } if st.write_failed => {
+                    return Err(Error::AfterWriteFailure(self.tp.clone()))
                 }
                 SequenceCheck::OutOfOrder { expected, got } => {
                     return Err(Error::OutOfOrderSequence { expected, got })

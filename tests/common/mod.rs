@@ -131,7 +131,10 @@ impl Node {
             .arg("--data-dir")
             .arg(&self.data_dir)
             .args(&self.extra_args)
-            .env("RUST_LOG", "kw=info")
+            .env(
+                "RUST_LOG",
+                std::env::var("KW_TEST_RUST_LOG").unwrap_or_else(|_| "kw=info".into()),
+            )
             .stdin(Stdio::null())
             .stdout(log.try_clone().expect("clone log handle"))
             .stderr(log)

@@ -36,6 +36,8 @@ pub async fn handle(broker: &Broker, version: i16, req: FetchRequest) -> FetchRe
         ReadLimit::HighWatermark
     };
     let min_bytes = req.min_bytes.max(0) as usize;
+    // A broker cut off from the cluster serves no consumer (see Controller::in_contact).
+    let refuse_consumers = req.replica_id.0 < 0 && !broker.controller.in_contact();
     // fetch.max.bytes caps what one response holds, whatever the client asks.
     let max_bytes = if req.max_bytes <= 0 {
         broker.config.fetch_max_bytes
@@ -57,6 +59,11 @@ pub async fn handle(broker: &Broker, version: i16, req: FetchRequest) -> FetchRe
                     .with_partition_index(p.partition)
                     .with_aborted_transactions(read_committed.then(Vec::new));
                 match broker.replicas.get(name, p.partition) {
+                    Some(_) if refuse_consumers => {
+                        out.error_code = ResponseError::NotLeaderOrFollower.code();
+                        out.high_watermark = -1;
+                        any_error = true;
+                    }
                     None => {
                         let known = broker
                             .controller

@@ -106,6 +106,9 @@ pub async fn handle(broker: &Broker, version: i16, req: MetadataRequest) -> Meta
 /// Fields newer than `version` keep their defaults: the crate refuses to encode them.
 fn topic_entry(broker: &Broker, version: i16, t: &TopicImage) -> MetadataResponseTopic {
     let image = broker.controller.image();
+    // Cut off from the cluster, this broker's view of its own leaderships is stale:
+    // it reports none, so clients ask other brokers (see Controller::in_contact).
+    let stale_self = (!broker.controller.in_contact()).then_some(broker.config.node_id);
     let partitions = t
         .partitions
         .iter()
@@ -117,14 +120,19 @@ fn topic_entry(broker: &Broker, version: i16, t: &TopicImage) -> MetadataRespons
                 .filter(|r| image.brokers.get(r).is_none_or(|b| b.fenced))
                 .map(|r| BrokerId(*r))
                 .collect();
+            let leader = if Some(p.leader) == stale_self {
+                -1
+            } else {
+                p.leader
+            };
             MetadataResponsePartition::default()
-                .with_error_code(if p.leader < 0 {
+                .with_error_code(if leader < 0 {
                     ResponseError::LeaderNotAvailable.code()
                 } else {
                     0
                 })
                 .with_partition_index(i as i32)
-                .with_leader_id(BrokerId(p.leader))
+                .with_leader_id(BrokerId(leader))
                 .with_leader_epoch(if version >= 7 { p.leader_epoch } else { -1 })
                 .with_replica_nodes(p.replicas.iter().map(|r| BrokerId(*r)).collect())
                 .with_isr_nodes(p.isr.iter().map(|r| BrokerId(*r)).collect())

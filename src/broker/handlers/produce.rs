@@ -30,6 +30,7 @@ pub async fn handle(
     // together, so a request's latency is one replication round trip, not one per
     // partition.
     let mut appended = Vec::with_capacity(req.topic_data.len());
+    let in_contact = broker.controller.in_contact();
     for t in req.topic_data {
         let name = t.name.0.to_string();
         let mut parts = Vec::with_capacity(t.partition_data.len());
@@ -47,6 +48,14 @@ pub async fn handle(
                 continue;
             }
             let outcome = match broker.replicas.get(&name, p.index) {
+                // Cut off from the cluster: its leaderships are likely gone (see
+                // Controller::in_contact).
+                Some(_) if !in_contact => Err(error(
+                    resp,
+                    ResponseError::NotLeaderOrFollower,
+                    Some("this broker has lost contact with the controller".into()),
+                    version,
+                )),
                 None => {
                     let image = broker.controller.image();
                     let code = if crate::controller::validate_topic_name(&name).is_err() {
