@@ -17,10 +17,12 @@ mod common;
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
-use checker::{Ack, Commit, Read};
+use checker::{Ack, Commit, Read, TxnOutcome};
 use common::{python, wait_until, Background, IsolatedCluster};
 
 const TOPIC: &str = "chaos";
+/// Written in transactions, read with read_committed.
+const TXN_TOPIC: &str = "chaos-txn";
 const PARTITIONS: i32 = 6;
 
 fn script(name: &str) -> String {
@@ -183,8 +185,21 @@ fn run(rounds: usize) -> (Vec<f64>, Vec<f64>) {
         "--config",
         "min.insync.replicas=2",
     ]);
+    c.cluster.kw_ok(&[
+        "topics",
+        "create",
+        TXN_TOPIC,
+        "--partitions",
+        "3",
+        "--replication-factor",
+        "3",
+        "--config",
+        "min.insync.replicas=2",
+    ]);
     let dir = tempfile::tempdir().unwrap();
     let acks_path = dir.path().join("acks.txt");
+    let txn_log = dir.path().join("transactions.txt");
+    let txn_reads = dir.path().join("txn-reads.txt");
     let bootstrap = c.cluster.bootstrap();
     let mut writer = Background::spawn(python().args([
         &script("fault_writer.py"),
@@ -206,6 +221,20 @@ fn run(rounds: usize) -> (Vec<f64>, Vec<f64>) {
             (bg, out)
         })
         .collect();
+    let mut txn_writer = Background::spawn(python().args([
+        &script("fault_txn_writer.py"),
+        &bootstrap,
+        TXN_TOPIC,
+        txn_log.to_str().unwrap(),
+    ]));
+    let txn_reader = Background::spawn(python().args([
+        &script("fault_reader.py"),
+        &bootstrap,
+        TXN_TOPIC,
+        "chaos-txn-readers",
+        txn_reads.to_str().unwrap(),
+        "read_committed",
+    ]));
     let acked = |path: &std::path::Path| {
         std::fs::read_to_string(path)
             .unwrap_or_default()
@@ -275,6 +304,8 @@ fn run(rounds: usize) -> (Vec<f64>, Vec<f64>) {
     }
 
     writer.signal("TERM");
+    txn_writer.signal("TERM");
+    txn_reader.signal("TERM");
     assert!(
         writer.wait_exit(Duration::from_secs(320)),
         "the producer did not finish"
@@ -297,6 +328,15 @@ fn run(rounds: usize) -> (Vec<f64>, Vec<f64>) {
         );
     }
     let acks = parse_acks(&std::fs::read_to_string(&acks_path).unwrap());
+    for bg in [&mut txn_writer] {
+        if !bg.wait_exit(Duration::from_secs(90)) {
+            bg.kill();
+        }
+    }
+    let mut txn_reader = txn_reader;
+    if !txn_reader.wait_exit(Duration::from_secs(30)) {
+        txn_reader.kill();
+    }
 
     // Replicas: identical once the followers have caught up.
     wait_until(
@@ -342,6 +382,53 @@ fn run(rounds: usize) -> (Vec<f64>, Vec<f64>) {
     }
     let report = checker::check(&acks, &log, &reads, &commits);
     eprintln!("{}", report.summary());
+    // Transactions: committed ones read once, aborted ones never, by read_committed.
+    let outcomes: Vec<(TxnOutcome, Vec<String>)> = std::fs::read_to_string(&txn_log)
+        .unwrap_or_default()
+        .lines()
+        .filter_map(|l| {
+            let mut f = l.split_whitespace();
+            let outcome = match f.next()? {
+                "commit" => TxnOutcome::Committed,
+                "abort" => TxnOutcome::Aborted,
+                _ => TxnOutcome::Unknown,
+            };
+            Some((outcome, f.map(String::from).collect()))
+        })
+        .collect();
+    let committed_log: Vec<String> = c
+        .cluster
+        .kw_ok(&[
+            "consume",
+            "-t",
+            TXN_TOPIC,
+            "-o",
+            "beginning",
+            "-e",
+            "-q",
+            "-X",
+            "isolation.level=read_committed",
+        ])
+        .lines()
+        .map(String::from)
+        .collect();
+    let read_during: Vec<String> = std::fs::read_to_string(&txn_reads)
+        .unwrap_or_default()
+        .lines()
+        .filter_map(|l| {
+            l.strip_prefix("read ")
+                .and_then(|r| r.split_whitespace().nth(2))
+                .map(String::from)
+        })
+        .collect();
+    let txn_report = checker::check_txn(&outcomes, &committed_log, &read_during);
+    eprintln!("{}", txn_report.summary());
+    assert!(
+        txn_report.ok() && txn_report.committed > 10,
+        "{}\n{}",
+        txn_report.summary(),
+        txn_report.examples.join("\n")
+    );
     if !report.ok() {
         // The batches around each problem, as the first replica holds them: which
         // producer epoch and sequences they carry says who wrote them twice.

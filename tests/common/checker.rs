@@ -180,6 +180,109 @@ pub fn check(
     r
 }
 
+/// What a transactional producer knows of one transaction's end.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TxnOutcome {
+    Committed,
+    Aborted,
+    /// Its commit failed half-way: either may have happened.
+    Unknown,
+}
+
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct TxnReport {
+    pub committed: usize,
+    pub aborted: usize,
+    pub unknown: usize,
+    /// Committed values a read_committed consumer cannot find.
+    pub lost: usize,
+    /// Committed values that read_committed consumers find more than once.
+    pub duplicated: usize,
+    /// Aborted values a read_committed consumer saw (during the run or at the end).
+    pub aborted_read: usize,
+    /// Transactions of unknown outcome that are partly visible: atomicity broken.
+    pub partial: usize,
+    pub examples: Vec<String>,
+}
+
+impl TxnReport {
+    pub fn ok(&self) -> bool {
+        self.lost == 0 && self.duplicated == 0 && self.aborted_read == 0 && self.partial == 0
+    }
+
+    pub fn summary(&self) -> String {
+        format!(
+            "transactions: committed {}, aborted {}, unknown {}, committed lost {}, duplicated {}, aborted read {}, partly visible {}",
+            self.committed, self.aborted, self.unknown, self.lost, self.duplicated, self.aborted_read, self.partial
+        )
+    }
+}
+
+/// Check transactions: `outcomes` per transaction with its values, `final_log` what
+/// a read_committed consumer reads from the beginning after healing, `reads` what
+/// read_committed consumers read during the run.
+pub fn check_txn(
+    outcomes: &[(TxnOutcome, Vec<String>)],
+    final_log: &[String],
+    reads: &[String],
+) -> TxnReport {
+    let mut r = TxnReport::default();
+    let mut count: HashMap<&str, usize> = HashMap::new();
+    for v in final_log {
+        *count.entry(v.as_str()).or_default() += 1;
+    }
+    let mut aborted: std::collections::HashSet<&str> = Default::default();
+    for (outcome, values) in outcomes {
+        match outcome {
+            TxnOutcome::Committed => {
+                r.committed += 1;
+                for v in values {
+                    if !count.contains_key(v.as_str()) {
+                        r.lost += 1;
+                        if r.examples.len() < 10 {
+                            r.examples.push(format!("committed {v} is not read"));
+                        }
+                    }
+                }
+            }
+            TxnOutcome::Aborted => {
+                r.aborted += 1;
+                aborted.extend(values.iter().map(String::as_str));
+            }
+            TxnOutcome::Unknown => {
+                r.unknown += 1;
+                let seen = values
+                    .iter()
+                    .filter(|v| count.contains_key(v.as_str()))
+                    .count();
+                if seen != 0 && seen != values.len() {
+                    r.partial += 1;
+                    if r.examples.len() < 10 {
+                        r.examples.push(format!("{seen} of {values:?} are read"));
+                    }
+                }
+            }
+        }
+    }
+    for (v, n) in &count {
+        if *n > 1 {
+            r.duplicated += n - 1;
+            if r.examples.len() < 10 {
+                r.examples.push(format!("{v} is read {n} times"));
+            }
+        }
+    }
+    for v in final_log.iter().chain(reads) {
+        if aborted.contains(v.as_str()) {
+            r.aborted_read += 1;
+            if r.examples.len() < 10 {
+                r.examples.push(format!("aborted {v} was read"));
+            }
+        }
+    }
+    r
+}
+
 /// For a fault at `fault_ns`: how long until every partition had acknowledged a
 /// write produced after it, in seconds (None if some partition never did).
 pub fn recovery_after(acks: &[Ack], partitions: i32, fault_ns: i64) -> Option<f64> {
@@ -267,6 +370,26 @@ mod tests {
         assert_eq!(r.reordered, 2, "2 after 2, 6 after 8");
         assert_eq!(r.phantom_reads, 1);
         assert_eq!(r.commits_backward, 1);
+        assert!(!r.ok());
+    }
+
+    #[test]
+    fn transactions_committed_once_aborted_never() {
+        let t = |o, vs: &[&str]| (o, vs.iter().map(|v| v.to_string()).collect::<Vec<_>>());
+        let outcomes = [
+            t(TxnOutcome::Committed, &["a", "b"]),
+            t(TxnOutcome::Aborted, &["c"]),
+            t(TxnOutcome::Unknown, &["d"]),
+            t(TxnOutcome::Unknown, &["e", "f"]),
+        ];
+        let good: Vec<String> = ["a", "b", "d"].iter().map(|s| s.to_string()).collect();
+        assert!(check_txn(&outcomes, &good, &[]).ok());
+        let bad: Vec<String> = ["a", "a", "c", "e"].iter().map(|s| s.to_string()).collect();
+        let r = check_txn(&outcomes, &bad, &["c".to_string()]);
+        assert_eq!(
+            (r.lost, r.duplicated, r.aborted_read, r.partial),
+            (1, 1, 2, 1)
+        );
         assert!(!r.ok());
     }
 

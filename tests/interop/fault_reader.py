@@ -3,7 +3,7 @@ every record it reads to OUT_FILE as "read partition offset value", and every
 offset commit the group coordinator accepted as "commit partition offset". Commits
 synchronously every 200 records and every second. Stops on SIGTERM.
 
-usage: fault_reader.py BOOTSTRAP TOPIC GROUP OUT_FILE
+usage: fault_reader.py BOOTSTRAP TOPIC GROUP OUT_FILE [ISOLATION]
 """
 import signal
 import sys
@@ -12,6 +12,7 @@ import time
 from confluent_kafka import Consumer, KafkaException
 
 bootstrap, topic, group, out_path = sys.argv[1:5]
+isolation = sys.argv[5] if len(sys.argv) > 5 else "read_uncommitted"
 running = True
 
 
@@ -30,6 +31,7 @@ c = Consumer({
     "session.timeout.ms": 10000,
     "heartbeat.interval.ms": 1000,
     "topic.metadata.refresh.interval.ms": 1000,
+    "isolation.level": isolation,
 })
 c.subscribe([topic])
 since_commit, last_commit = 0, time.time()
