@@ -23,6 +23,8 @@ Register-ArgumentCompleter -Native -CommandName 'kw' -ScriptBlock {
         'kw' {
             [CompletionResult]::new('-b', '-b', [CompletionResultType]::ParameterName, 'Bootstrap broker(s), host:port[,host:port...]')
             [CompletionResult]::new('--bootstrap-server', '--bootstrap-server', [CompletionResultType]::ParameterName, 'Bootstrap broker(s), host:port[,host:port...]')
+            [CompletionResult]::new('-X', '-X ', [CompletionResultType]::ParameterName, 'Client property by librdkafka name, e.g. -X security.protocol=SSL -X acks=1 (repeatable; wins over the configuration file)')
+            [CompletionResult]::new('-F', '-F ', [CompletionResultType]::ParameterName, 'Client properties from FILE, one property=value per line (kcat''s -F) [default: $KCAT_CONFIG, else ~/.config/kcat.conf if it exists]')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output on stderr (-v info, -vv debug, -vvv trace); RUST_LOG wins when set')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log output on stderr (-v info, -vv debug, -vvv trace); RUST_LOG wins when set')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
@@ -37,6 +39,7 @@ Register-ArgumentCompleter -Native -CommandName 'kw' -ScriptBlock {
             [CompletionResult]::new('groups', 'groups', [CompletionResultType]::ParameterValue, 'List, describe, delete consumer groups and reset their offsets')
             [CompletionResult]::new('simulate-sales', 'simulate-sales', [CompletionResultType]::ParameterValue, 'Stream the workshop''s sales data (products, purchases, restocks)')
             [CompletionResult]::new('transactions', 'transactions', [CompletionResultType]::ParameterValue, 'List and describe transactions and a partition''s producers (like kafka-transactions)')
+            [CompletionResult]::new('users', 'users', [CompletionResultType]::ParameterValue, 'Add, delete and list users'' SCRAM credentials (like kafka-configs --entity-type users)')
             [CompletionResult]::new('cluster', 'cluster', [CompletionResultType]::ParameterValue, 'Run a local cluster in the background (up, status, stop, start, down)')
             [CompletionResult]::new('console', 'console', [CompletionResultType]::ParameterValue, 'Serve the web console for a cluster (topics, groups, brokers, timeline)')
             [CompletionResult]::new('generate', 'generate', [CompletionResultType]::ParameterValue, 'Write shell completions or man pages (for packagers)')
@@ -50,8 +53,11 @@ Register-ArgumentCompleter -Native -CommandName 'kw' -ScriptBlock {
             [CompletionResult]::new('--advertise', '--advertise', [CompletionResultType]::ParameterName, 'Address clients are told to connect to [default: the listen address]')
             [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Data directory [default: ./kw-data/node-N]')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Broker setting by its Kafka name, e.g. --config num.partitions=6 (repeatable; `kw serve --help` lists every one with its default and range)')
+            [CompletionResult]::new('--config-file', '--config-file', [CompletionResultType]::ParameterName, 'Broker settings from a Java properties file, as Kafka''s server.properties (--config wins); keeps secrets such as ssl.keystore.key off the command line')
             [CompletionResult]::new('-b', '-b', [CompletionResultType]::ParameterName, 'Bootstrap broker(s), host:port[,host:port...]')
             [CompletionResult]::new('--bootstrap-server', '--bootstrap-server', [CompletionResultType]::ParameterName, 'Bootstrap broker(s), host:port[,host:port...]')
+            [CompletionResult]::new('-X', '-X ', [CompletionResultType]::ParameterName, 'Client property by librdkafka name, e.g. -X security.protocol=SSL -X acks=1 (repeatable; wins over the configuration file)')
+            [CompletionResult]::new('-F', '-F ', [CompletionResultType]::ParameterName, 'Client properties from FILE, one property=value per line (kcat''s -F) [default: $KCAT_CONFIG, else ~/.config/kcat.conf if it exists]')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output on stderr (-v info, -vv debug, -vvv trace); RUST_LOG wins when set')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log output on stderr (-v info, -vv debug, -vvv trace); RUST_LOG wins when set')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
@@ -63,6 +69,8 @@ Register-ArgumentCompleter -Native -CommandName 'kw' -ScriptBlock {
         'kw;topics' {
             [CompletionResult]::new('-b', '-b', [CompletionResultType]::ParameterName, 'Bootstrap broker(s), host:port[,host:port...]')
             [CompletionResult]::new('--bootstrap-server', '--bootstrap-server', [CompletionResultType]::ParameterName, 'Bootstrap broker(s), host:port[,host:port...]')
+            [CompletionResult]::new('-X', '-X ', [CompletionResultType]::ParameterName, 'Client property by librdkafka name, e.g. -X security.protocol=SSL -X acks=1 (repeatable; wins over the configuration file)')
+            [CompletionResult]::new('-F', '-F ', [CompletionResultType]::ParameterName, 'Client properties from FILE, one property=value per line (kcat''s -F) [default: $KCAT_CONFIG, else ~/.config/kcat.conf if it exists]')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output on stderr (-v info, -vv debug, -vvv trace); RUST_LOG wins when set')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log output on stderr (-v info, -vv debug, -vvv trace); RUST_LOG wins when set')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
@@ -86,6 +94,8 @@ Register-ArgumentCompleter -Native -CommandName 'kw' -ScriptBlock {
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Topic config by its Kafka name, e.g. --config retention.ms=60000 (repeatable)')
             [CompletionResult]::new('-b', '-b', [CompletionResultType]::ParameterName, 'Bootstrap broker(s), host:port[,host:port...]')
             [CompletionResult]::new('--bootstrap-server', '--bootstrap-server', [CompletionResultType]::ParameterName, 'Bootstrap broker(s), host:port[,host:port...]')
+            [CompletionResult]::new('-X', '-X ', [CompletionResultType]::ParameterName, 'Client property by librdkafka name, e.g. -X security.protocol=SSL -X acks=1 (repeatable; wins over the configuration file)')
+            [CompletionResult]::new('-F', '-F ', [CompletionResultType]::ParameterName, 'Client properties from FILE, one property=value per line (kcat''s -F) [default: $KCAT_CONFIG, else ~/.config/kcat.conf if it exists]')
             [CompletionResult]::new('--if-not-exists', '--if-not-exists', [CompletionResultType]::ParameterName, 'Succeed quietly if the topic exists')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output on stderr (-v info, -vv debug, -vvv trace); RUST_LOG wins when set')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log output on stderr (-v info, -vv debug, -vvv trace); RUST_LOG wins when set')
@@ -98,6 +108,8 @@ Register-ArgumentCompleter -Native -CommandName 'kw' -ScriptBlock {
         'kw;topics;delete' {
             [CompletionResult]::new('-b', '-b', [CompletionResultType]::ParameterName, 'Bootstrap broker(s), host:port[,host:port...]')
             [CompletionResult]::new('--bootstrap-server', '--bootstrap-server', [CompletionResultType]::ParameterName, 'Bootstrap broker(s), host:port[,host:port...]')
+            [CompletionResult]::new('-X', '-X ', [CompletionResultType]::ParameterName, 'Client property by librdkafka name, e.g. -X security.protocol=SSL -X acks=1 (repeatable; wins over the configuration file)')
+            [CompletionResult]::new('-F', '-F ', [CompletionResultType]::ParameterName, 'Client properties from FILE, one property=value per line (kcat''s -F) [default: $KCAT_CONFIG, else ~/.config/kcat.conf if it exists]')
             [CompletionResult]::new('--if-exists', '--if-exists', [CompletionResultType]::ParameterName, 'Succeed quietly if the topic does not exist')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output on stderr (-v info, -vv debug, -vvv trace); RUST_LOG wins when set')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log output on stderr (-v info, -vv debug, -vvv trace); RUST_LOG wins when set')
@@ -112,6 +124,8 @@ Register-ArgumentCompleter -Native -CommandName 'kw' -ScriptBlock {
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
             [CompletionResult]::new('-b', '-b', [CompletionResultType]::ParameterName, 'Bootstrap broker(s), host:port[,host:port...]')
             [CompletionResult]::new('--bootstrap-server', '--bootstrap-server', [CompletionResultType]::ParameterName, 'Bootstrap broker(s), host:port[,host:port...]')
+            [CompletionResult]::new('-X', '-X ', [CompletionResultType]::ParameterName, 'Client property by librdkafka name, e.g. -X security.protocol=SSL -X acks=1 (repeatable; wins over the configuration file)')
+            [CompletionResult]::new('-F', '-F ', [CompletionResultType]::ParameterName, 'Client properties from FILE, one property=value per line (kcat''s -F) [default: $KCAT_CONFIG, else ~/.config/kcat.conf if it exists]')
             [CompletionResult]::new('--exclude-internal', '--exclude-internal', [CompletionResultType]::ParameterName, 'Leave out internal topics such as __consumer_offsets')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output on stderr (-v info, -vv debug, -vvv trace); RUST_LOG wins when set')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log output on stderr (-v info, -vv debug, -vvv trace); RUST_LOG wins when set')
@@ -126,6 +140,8 @@ Register-ArgumentCompleter -Native -CommandName 'kw' -ScriptBlock {
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
             [CompletionResult]::new('-b', '-b', [CompletionResultType]::ParameterName, 'Bootstrap broker(s), host:port[,host:port...]')
             [CompletionResult]::new('--bootstrap-server', '--bootstrap-server', [CompletionResultType]::ParameterName, 'Bootstrap broker(s), host:port[,host:port...]')
+            [CompletionResult]::new('-X', '-X ', [CompletionResultType]::ParameterName, 'Client property by librdkafka name, e.g. -X security.protocol=SSL -X acks=1 (repeatable; wins over the configuration file)')
+            [CompletionResult]::new('-F', '-F ', [CompletionResultType]::ParameterName, 'Client properties from FILE, one property=value per line (kcat''s -F) [default: $KCAT_CONFIG, else ~/.config/kcat.conf if it exists]')
             [CompletionResult]::new('--exclude-internal', '--exclude-internal', [CompletionResultType]::ParameterName, 'exclude-internal')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output on stderr (-v info, -vv debug, -vvv trace); RUST_LOG wins when set')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log output on stderr (-v info, -vv debug, -vvv trace); RUST_LOG wins when set')
@@ -142,6 +158,8 @@ Register-ArgumentCompleter -Native -CommandName 'kw' -ScriptBlock {
             [CompletionResult]::new('--offset-json-file', '--offset-json-file', [CompletionResultType]::ParameterName, 'kafka-delete-records'' JSON: {"partitions":[{"topic":"t","partition":0,"offset":3}],"version":1}')
             [CompletionResult]::new('-b', '-b', [CompletionResultType]::ParameterName, 'Bootstrap broker(s), host:port[,host:port...]')
             [CompletionResult]::new('--bootstrap-server', '--bootstrap-server', [CompletionResultType]::ParameterName, 'Bootstrap broker(s), host:port[,host:port...]')
+            [CompletionResult]::new('-X', '-X ', [CompletionResultType]::ParameterName, 'Client property by librdkafka name, e.g. -X security.protocol=SSL -X acks=1 (repeatable; wins over the configuration file)')
+            [CompletionResult]::new('-F', '-F ', [CompletionResultType]::ParameterName, 'Client properties from FILE, one property=value per line (kcat''s -F) [default: $KCAT_CONFIG, else ~/.config/kcat.conf if it exists]')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output on stderr (-v info, -vv debug, -vvv trace); RUST_LOG wins when set')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log output on stderr (-v info, -vv debug, -vvv trace); RUST_LOG wins when set')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
@@ -157,6 +175,8 @@ Register-ArgumentCompleter -Native -CommandName 'kw' -ScriptBlock {
             [CompletionResult]::new('--delete-config', '--delete-config', [CompletionResultType]::ParameterName, 'Remove a topic config override, back to the broker''s default (repeatable)')
             [CompletionResult]::new('-b', '-b', [CompletionResultType]::ParameterName, 'Bootstrap broker(s), host:port[,host:port...]')
             [CompletionResult]::new('--bootstrap-server', '--bootstrap-server', [CompletionResultType]::ParameterName, 'Bootstrap broker(s), host:port[,host:port...]')
+            [CompletionResult]::new('-X', '-X ', [CompletionResultType]::ParameterName, 'Client property by librdkafka name, e.g. -X security.protocol=SSL -X acks=1 (repeatable; wins over the configuration file)')
+            [CompletionResult]::new('-F', '-F ', [CompletionResultType]::ParameterName, 'Client properties from FILE, one property=value per line (kcat''s -F) [default: $KCAT_CONFIG, else ~/.config/kcat.conf if it exists]')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output on stderr (-v info, -vv debug, -vvv trace); RUST_LOG wins when set')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log output on stderr (-v info, -vv debug, -vvv trace); RUST_LOG wins when set')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
@@ -213,10 +233,11 @@ Register-ArgumentCompleter -Native -CommandName 'kw' -ScriptBlock {
             [CompletionResult]::new('--compression', '--compression', [CompletionResultType]::ParameterName, 'Compression codec: none, gzip, snappy, lz4, zstd')
             [CompletionResult]::new('-c', '-c', [CompletionResultType]::ParameterName, 'Stop after this many messages')
             [CompletionResult]::new('--count', '--count', [CompletionResultType]::ParameterName, 'Stop after this many messages')
-            [CompletionResult]::new('-X', '-X ', [CompletionResultType]::ParameterName, 'Client property by librdkafka name, e.g. -X acks=1 -X linger.ms=10 (repeatable)')
             [CompletionResult]::new('--txn-size', '--txn-size', [CompletionResultType]::ParameterName, 'With -X transactional.id: commit a transaction every N messages [default: one transaction per input file, or for all of stdin]')
             [CompletionResult]::new('-b', '-b', [CompletionResultType]::ParameterName, 'Bootstrap broker(s), host:port[,host:port...]')
             [CompletionResult]::new('--bootstrap-server', '--bootstrap-server', [CompletionResultType]::ParameterName, 'Bootstrap broker(s), host:port[,host:port...]')
+            [CompletionResult]::new('-X', '-X ', [CompletionResultType]::ParameterName, 'Client property by librdkafka name, e.g. -X security.protocol=SSL -X acks=1 (repeatable; wins over the configuration file)')
+            [CompletionResult]::new('-F', '-F ', [CompletionResultType]::ParameterName, 'Client properties from FILE, one property=value per line (kcat''s -F) [default: $KCAT_CONFIG, else ~/.config/kcat.conf if it exists]')
             [CompletionResult]::new('-l', '-l', [CompletionResultType]::ParameterName, 'Read the single FILE argument as delimited records (like stdin)')
             [CompletionResult]::new('--line-mode', '--line-mode', [CompletionResultType]::ParameterName, 'Read the single FILE argument as delimited records (like stdin)')
             [CompletionResult]::new('-Z', '-Z ', [CompletionResultType]::ParameterName, 'With -K: empty key or value parts become NULL')
@@ -248,9 +269,10 @@ Register-ArgumentCompleter -Native -CommandName 'kw' -ScriptBlock {
             [CompletionResult]::new('--delimiter', '--delimiter', [CompletionResultType]::ParameterName, 'Message delimiter for the default format')
             [CompletionResult]::new('-K', '-K ', [CompletionResultType]::ParameterName, 'Key delimiter: print key, this, then value')
             [CompletionResult]::new('--key-delimiter', '--key-delimiter', [CompletionResultType]::ParameterName, 'Key delimiter: print key, this, then value')
-            [CompletionResult]::new('-X', '-X ', [CompletionResultType]::ParameterName, 'Client property by librdkafka name, e.g. -X fetch.wait.max.ms=100 (repeatable)')
             [CompletionResult]::new('-b', '-b', [CompletionResultType]::ParameterName, 'Bootstrap broker(s), host:port[,host:port...]')
             [CompletionResult]::new('--bootstrap-server', '--bootstrap-server', [CompletionResultType]::ParameterName, 'Bootstrap broker(s), host:port[,host:port...]')
+            [CompletionResult]::new('-X', '-X ', [CompletionResultType]::ParameterName, 'Client property by librdkafka name, e.g. -X security.protocol=SSL -X acks=1 (repeatable; wins over the configuration file)')
+            [CompletionResult]::new('-F', '-F ', [CompletionResultType]::ParameterName, 'Client properties from FILE, one property=value per line (kcat''s -F) [default: $KCAT_CONFIG, else ~/.config/kcat.conf if it exists]')
             [CompletionResult]::new('-e', '-e', [CompletionResultType]::ParameterName, 'Exit when the end of every partition is reached')
             [CompletionResult]::new('--exit', '--exit', [CompletionResultType]::ParameterName, 'Exit when the end of every partition is reached')
             [CompletionResult]::new('-J', '-J ', [CompletionResultType]::ParameterName, 'One JSON object per message (kcat -J envelope)')
@@ -276,6 +298,8 @@ Register-ArgumentCompleter -Native -CommandName 'kw' -ScriptBlock {
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format (`json` is the same as -J)')
             [CompletionResult]::new('-b', '-b', [CompletionResultType]::ParameterName, 'Bootstrap broker(s), host:port[,host:port...]')
             [CompletionResult]::new('--bootstrap-server', '--bootstrap-server', [CompletionResultType]::ParameterName, 'Bootstrap broker(s), host:port[,host:port...]')
+            [CompletionResult]::new('-X', '-X ', [CompletionResultType]::ParameterName, 'Client property by librdkafka name, e.g. -X security.protocol=SSL -X acks=1 (repeatable; wins over the configuration file)')
+            [CompletionResult]::new('-F', '-F ', [CompletionResultType]::ParameterName, 'Client properties from FILE, one property=value per line (kcat''s -F) [default: $KCAT_CONFIG, else ~/.config/kcat.conf if it exists]')
             [CompletionResult]::new('-J', '-J ', [CompletionResultType]::ParameterName, 'JSON output (as kcat -L -J)')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'JSON output (as kcat -L -J)')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output on stderr (-v info, -vv debug, -vvv trace); RUST_LOG wins when set')
@@ -289,6 +313,8 @@ Register-ArgumentCompleter -Native -CommandName 'kw' -ScriptBlock {
         'kw;groups' {
             [CompletionResult]::new('-b', '-b', [CompletionResultType]::ParameterName, 'Bootstrap broker(s), host:port[,host:port...]')
             [CompletionResult]::new('--bootstrap-server', '--bootstrap-server', [CompletionResultType]::ParameterName, 'Bootstrap broker(s), host:port[,host:port...]')
+            [CompletionResult]::new('-X', '-X ', [CompletionResultType]::ParameterName, 'Client property by librdkafka name, e.g. -X security.protocol=SSL -X acks=1 (repeatable; wins over the configuration file)')
+            [CompletionResult]::new('-F', '-F ', [CompletionResultType]::ParameterName, 'Client properties from FILE, one property=value per line (kcat''s -F) [default: $KCAT_CONFIG, else ~/.config/kcat.conf if it exists]')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output on stderr (-v info, -vv debug, -vvv trace); RUST_LOG wins when set')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log output on stderr (-v info, -vv debug, -vvv trace); RUST_LOG wins when set')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
@@ -308,6 +334,8 @@ Register-ArgumentCompleter -Native -CommandName 'kw' -ScriptBlock {
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
             [CompletionResult]::new('-b', '-b', [CompletionResultType]::ParameterName, 'Bootstrap broker(s), host:port[,host:port...]')
             [CompletionResult]::new('--bootstrap-server', '--bootstrap-server', [CompletionResultType]::ParameterName, 'Bootstrap broker(s), host:port[,host:port...]')
+            [CompletionResult]::new('-X', '-X ', [CompletionResultType]::ParameterName, 'Client property by librdkafka name, e.g. -X security.protocol=SSL -X acks=1 (repeatable; wins over the configuration file)')
+            [CompletionResult]::new('-F', '-F ', [CompletionResultType]::ParameterName, 'Client properties from FILE, one property=value per line (kcat''s -F) [default: $KCAT_CONFIG, else ~/.config/kcat.conf if it exists]')
             [CompletionResult]::new('--state', '--state', [CompletionResultType]::ParameterName, 'state')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output on stderr (-v info, -vv debug, -vvv trace); RUST_LOG wins when set')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log output on stderr (-v info, -vv debug, -vvv trace); RUST_LOG wins when set')
@@ -322,6 +350,8 @@ Register-ArgumentCompleter -Native -CommandName 'kw' -ScriptBlock {
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format (json carries members, assignments and offsets at once)')
             [CompletionResult]::new('-b', '-b', [CompletionResultType]::ParameterName, 'Bootstrap broker(s), host:port[,host:port...]')
             [CompletionResult]::new('--bootstrap-server', '--bootstrap-server', [CompletionResultType]::ParameterName, 'Bootstrap broker(s), host:port[,host:port...]')
+            [CompletionResult]::new('-X', '-X ', [CompletionResultType]::ParameterName, 'Client property by librdkafka name, e.g. -X security.protocol=SSL -X acks=1 (repeatable; wins over the configuration file)')
+            [CompletionResult]::new('-F', '-F ', [CompletionResultType]::ParameterName, 'Client properties from FILE, one property=value per line (kcat''s -F) [default: $KCAT_CONFIG, else ~/.config/kcat.conf if it exists]')
             [CompletionResult]::new('--members', '--members', [CompletionResultType]::ParameterName, 'members')
             [CompletionResult]::new('--state', '--state', [CompletionResultType]::ParameterName, 'state')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output on stderr (-v info, -vv debug, -vvv trace); RUST_LOG wins when set')
@@ -335,6 +365,8 @@ Register-ArgumentCompleter -Native -CommandName 'kw' -ScriptBlock {
         'kw;groups;delete' {
             [CompletionResult]::new('-b', '-b', [CompletionResultType]::ParameterName, 'Bootstrap broker(s), host:port[,host:port...]')
             [CompletionResult]::new('--bootstrap-server', '--bootstrap-server', [CompletionResultType]::ParameterName, 'Bootstrap broker(s), host:port[,host:port...]')
+            [CompletionResult]::new('-X', '-X ', [CompletionResultType]::ParameterName, 'Client property by librdkafka name, e.g. -X security.protocol=SSL -X acks=1 (repeatable; wins over the configuration file)')
+            [CompletionResult]::new('-F', '-F ', [CompletionResultType]::ParameterName, 'Client properties from FILE, one property=value per line (kcat''s -F) [default: $KCAT_CONFIG, else ~/.config/kcat.conf if it exists]')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output on stderr (-v info, -vv debug, -vvv trace); RUST_LOG wins when set')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log output on stderr (-v info, -vv debug, -vvv trace); RUST_LOG wins when set')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
@@ -347,6 +379,8 @@ Register-ArgumentCompleter -Native -CommandName 'kw' -ScriptBlock {
             [CompletionResult]::new('--topic', '--topic', [CompletionResultType]::ParameterName, 'TOPIC or TOPIC:P,P,... (repeatable) [default partitions: all]')
             [CompletionResult]::new('-b', '-b', [CompletionResultType]::ParameterName, 'Bootstrap broker(s), host:port[,host:port...]')
             [CompletionResult]::new('--bootstrap-server', '--bootstrap-server', [CompletionResultType]::ParameterName, 'Bootstrap broker(s), host:port[,host:port...]')
+            [CompletionResult]::new('-X', '-X ', [CompletionResultType]::ParameterName, 'Client property by librdkafka name, e.g. -X security.protocol=SSL -X acks=1 (repeatable; wins over the configuration file)')
+            [CompletionResult]::new('-F', '-F ', [CompletionResultType]::ParameterName, 'Client properties from FILE, one property=value per line (kcat''s -F) [default: $KCAT_CONFIG, else ~/.config/kcat.conf if it exists]')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output on stderr (-v info, -vv debug, -vvv trace); RUST_LOG wins when set')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log output on stderr (-v info, -vv debug, -vvv trace); RUST_LOG wins when set')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
@@ -360,6 +394,8 @@ Register-ArgumentCompleter -Native -CommandName 'kw' -ScriptBlock {
             [CompletionResult]::new('--to-offset', '--to-offset', [CompletionResultType]::ParameterName, 'to-offset')
             [CompletionResult]::new('-b', '-b', [CompletionResultType]::ParameterName, 'Bootstrap broker(s), host:port[,host:port...]')
             [CompletionResult]::new('--bootstrap-server', '--bootstrap-server', [CompletionResultType]::ParameterName, 'Bootstrap broker(s), host:port[,host:port...]')
+            [CompletionResult]::new('-X', '-X ', [CompletionResultType]::ParameterName, 'Client property by librdkafka name, e.g. -X security.protocol=SSL -X acks=1 (repeatable; wins over the configuration file)')
+            [CompletionResult]::new('-F', '-F ', [CompletionResultType]::ParameterName, 'Client properties from FILE, one property=value per line (kcat''s -F) [default: $KCAT_CONFIG, else ~/.config/kcat.conf if it exists]')
             [CompletionResult]::new('--to-earliest', '--to-earliest', [CompletionResultType]::ParameterName, 'to-earliest')
             [CompletionResult]::new('--to-latest', '--to-latest', [CompletionResultType]::ParameterName, 'to-latest')
             [CompletionResult]::new('--execute', '--execute', [CompletionResultType]::ParameterName, 'Commit the new offsets (without it, only show them)')
@@ -411,9 +447,10 @@ Register-ArgumentCompleter -Native -CommandName 'kw' -ScriptBlock {
             [CompletionResult]::new('--topic-purchases', '--topic-purchases', [CompletionResultType]::ParameterName, 'topic-purchases')
             [CompletionResult]::new('--topic-inventories', '--topic-inventories', [CompletionResultType]::ParameterName, 'topic-inventories')
             [CompletionResult]::new('--catalog', '--catalog', [CompletionResultType]::ParameterName, 'Product catalog CSV in the original''s layout [default: the built-in one]')
-            [CompletionResult]::new('-X', '-X ', [CompletionResultType]::ParameterName, 'Client property by librdkafka name, e.g. -X acks=1 (repeatable)')
             [CompletionResult]::new('-b', '-b', [CompletionResultType]::ParameterName, 'Bootstrap broker(s), host:port[,host:port...]')
             [CompletionResult]::new('--bootstrap-server', '--bootstrap-server', [CompletionResultType]::ParameterName, 'Bootstrap broker(s), host:port[,host:port...]')
+            [CompletionResult]::new('-X', '-X ', [CompletionResultType]::ParameterName, 'Client property by librdkafka name, e.g. -X security.protocol=SSL -X acks=1 (repeatable; wins over the configuration file)')
+            [CompletionResult]::new('-F', '-F ', [CompletionResultType]::ParameterName, 'Client properties from FILE, one property=value per line (kcat''s -F) [default: $KCAT_CONFIG, else ~/.config/kcat.conf if it exists]')
             [CompletionResult]::new('--max', '--max', [CompletionResultType]::ParameterName, 'As fast as possible (same as --rate 0)')
             [CompletionResult]::new('--create-topics', '--create-topics', [CompletionResultType]::ParameterName, 'Create the three topics if they are missing')
             [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Print the messages (topic key:value) instead of producing them')
@@ -430,6 +467,8 @@ Register-ArgumentCompleter -Native -CommandName 'kw' -ScriptBlock {
         'kw;transactions' {
             [CompletionResult]::new('-b', '-b', [CompletionResultType]::ParameterName, 'Bootstrap broker(s), host:port[,host:port...]')
             [CompletionResult]::new('--bootstrap-server', '--bootstrap-server', [CompletionResultType]::ParameterName, 'Bootstrap broker(s), host:port[,host:port...]')
+            [CompletionResult]::new('-X', '-X ', [CompletionResultType]::ParameterName, 'Client property by librdkafka name, e.g. -X security.protocol=SSL -X acks=1 (repeatable; wins over the configuration file)')
+            [CompletionResult]::new('-F', '-F ', [CompletionResultType]::ParameterName, 'Client properties from FILE, one property=value per line (kcat''s -F) [default: $KCAT_CONFIG, else ~/.config/kcat.conf if it exists]')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output on stderr (-v info, -vv debug, -vvv trace); RUST_LOG wins when set')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log output on stderr (-v info, -vv debug, -vvv trace); RUST_LOG wins when set')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
@@ -446,6 +485,8 @@ Register-ArgumentCompleter -Native -CommandName 'kw' -ScriptBlock {
             [CompletionResult]::new('--state', '--state', [CompletionResultType]::ParameterName, 'Only transactions in this state (Empty, Ongoing, PrepareCommit, PrepareAbort, CompleteCommit, CompleteAbort; repeatable)')
             [CompletionResult]::new('-b', '-b', [CompletionResultType]::ParameterName, 'Bootstrap broker(s), host:port[,host:port...]')
             [CompletionResult]::new('--bootstrap-server', '--bootstrap-server', [CompletionResultType]::ParameterName, 'Bootstrap broker(s), host:port[,host:port...]')
+            [CompletionResult]::new('-X', '-X ', [CompletionResultType]::ParameterName, 'Client property by librdkafka name, e.g. -X security.protocol=SSL -X acks=1 (repeatable; wins over the configuration file)')
+            [CompletionResult]::new('-F', '-F ', [CompletionResultType]::ParameterName, 'Client properties from FILE, one property=value per line (kcat''s -F) [default: $KCAT_CONFIG, else ~/.config/kcat.conf if it exists]')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output on stderr (-v info, -vv debug, -vvv trace); RUST_LOG wins when set')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log output on stderr (-v info, -vv debug, -vvv trace); RUST_LOG wins when set')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
@@ -458,6 +499,8 @@ Register-ArgumentCompleter -Native -CommandName 'kw' -ScriptBlock {
             [CompletionResult]::new('--transactional-id', '--transactional-id', [CompletionResultType]::ParameterName, 'transactional-id')
             [CompletionResult]::new('-b', '-b', [CompletionResultType]::ParameterName, 'Bootstrap broker(s), host:port[,host:port...]')
             [CompletionResult]::new('--bootstrap-server', '--bootstrap-server', [CompletionResultType]::ParameterName, 'Bootstrap broker(s), host:port[,host:port...]')
+            [CompletionResult]::new('-X', '-X ', [CompletionResultType]::ParameterName, 'Client property by librdkafka name, e.g. -X security.protocol=SSL -X acks=1 (repeatable; wins over the configuration file)')
+            [CompletionResult]::new('-F', '-F ', [CompletionResultType]::ParameterName, 'Client properties from FILE, one property=value per line (kcat''s -F) [default: $KCAT_CONFIG, else ~/.config/kcat.conf if it exists]')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output on stderr (-v info, -vv debug, -vvv trace); RUST_LOG wins when set')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log output on stderr (-v info, -vv debug, -vvv trace); RUST_LOG wins when set')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
@@ -471,6 +514,8 @@ Register-ArgumentCompleter -Native -CommandName 'kw' -ScriptBlock {
             [CompletionResult]::new('--partition', '--partition', [CompletionResultType]::ParameterName, 'partition')
             [CompletionResult]::new('-b', '-b', [CompletionResultType]::ParameterName, 'Bootstrap broker(s), host:port[,host:port...]')
             [CompletionResult]::new('--bootstrap-server', '--bootstrap-server', [CompletionResultType]::ParameterName, 'Bootstrap broker(s), host:port[,host:port...]')
+            [CompletionResult]::new('-X', '-X ', [CompletionResultType]::ParameterName, 'Client property by librdkafka name, e.g. -X security.protocol=SSL -X acks=1 (repeatable; wins over the configuration file)')
+            [CompletionResult]::new('-F', '-F ', [CompletionResultType]::ParameterName, 'Client properties from FILE, one property=value per line (kcat''s -F) [default: $KCAT_CONFIG, else ~/.config/kcat.conf if it exists]')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output on stderr (-v info, -vv debug, -vvv trace); RUST_LOG wins when set')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log output on stderr (-v info, -vv debug, -vvv trace); RUST_LOG wins when set')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
@@ -498,11 +543,92 @@ Register-ArgumentCompleter -Native -CommandName 'kw' -ScriptBlock {
         'kw;transactions;help;help' {
             break
         }
+        'kw;users' {
+            [CompletionResult]::new('-b', '-b', [CompletionResultType]::ParameterName, 'Bootstrap broker(s), host:port[,host:port...]')
+            [CompletionResult]::new('--bootstrap-server', '--bootstrap-server', [CompletionResultType]::ParameterName, 'Bootstrap broker(s), host:port[,host:port...]')
+            [CompletionResult]::new('-X', '-X ', [CompletionResultType]::ParameterName, 'Client property by librdkafka name, e.g. -X security.protocol=SSL -X acks=1 (repeatable; wins over the configuration file)')
+            [CompletionResult]::new('-F', '-F ', [CompletionResultType]::ParameterName, 'Client properties from FILE, one property=value per line (kcat''s -F) [default: $KCAT_CONFIG, else ~/.config/kcat.conf if it exists]')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output on stderr (-v info, -vv debug, -vvv trace); RUST_LOG wins when set')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log output on stderr (-v info, -vv debug, -vvv trace); RUST_LOG wins when set')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('add', 'add', [CompletionResultType]::ParameterValue, 'Set a user''s SCRAM password (creates the user); the password is read from stdin (first line) or --password-file')
+            [CompletionResult]::new('delete', 'delete', [CompletionResultType]::ParameterValue, 'Delete a user''s SCRAM credentials (every mechanism unless --mechanism)')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'Users with SCRAM credentials, as kafka-configs --describe prints them')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'kw;users;add' {
+            [CompletionResult]::new('--mechanism', '--mechanism', [CompletionResultType]::ParameterName, 'SCRAM-SHA-256 or SCRAM-SHA-512 (repeatable)')
+            [CompletionResult]::new('--iterations', '--iterations', [CompletionResultType]::ParameterName, 'iterations')
+            [CompletionResult]::new('--password-file', '--password-file', [CompletionResultType]::ParameterName, 'Read the password from the first line of FILE')
+            [CompletionResult]::new('-b', '-b', [CompletionResultType]::ParameterName, 'Bootstrap broker(s), host:port[,host:port...]')
+            [CompletionResult]::new('--bootstrap-server', '--bootstrap-server', [CompletionResultType]::ParameterName, 'Bootstrap broker(s), host:port[,host:port...]')
+            [CompletionResult]::new('-X', '-X ', [CompletionResultType]::ParameterName, 'Client property by librdkafka name, e.g. -X security.protocol=SSL -X acks=1 (repeatable; wins over the configuration file)')
+            [CompletionResult]::new('-F', '-F ', [CompletionResultType]::ParameterName, 'Client properties from FILE, one property=value per line (kcat''s -F) [default: $KCAT_CONFIG, else ~/.config/kcat.conf if it exists]')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output on stderr (-v info, -vv debug, -vvv trace); RUST_LOG wins when set')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log output on stderr (-v info, -vv debug, -vvv trace); RUST_LOG wins when set')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'kw;users;delete' {
+            [CompletionResult]::new('--mechanism', '--mechanism', [CompletionResultType]::ParameterName, 'mechanism')
+            [CompletionResult]::new('-b', '-b', [CompletionResultType]::ParameterName, 'Bootstrap broker(s), host:port[,host:port...]')
+            [CompletionResult]::new('--bootstrap-server', '--bootstrap-server', [CompletionResultType]::ParameterName, 'Bootstrap broker(s), host:port[,host:port...]')
+            [CompletionResult]::new('-X', '-X ', [CompletionResultType]::ParameterName, 'Client property by librdkafka name, e.g. -X security.protocol=SSL -X acks=1 (repeatable; wins over the configuration file)')
+            [CompletionResult]::new('-F', '-F ', [CompletionResultType]::ParameterName, 'Client properties from FILE, one property=value per line (kcat''s -F) [default: $KCAT_CONFIG, else ~/.config/kcat.conf if it exists]')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output on stderr (-v info, -vv debug, -vvv trace); RUST_LOG wins when set')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log output on stderr (-v info, -vv debug, -vvv trace); RUST_LOG wins when set')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'kw;users;list' {
+            [CompletionResult]::new('-b', '-b', [CompletionResultType]::ParameterName, 'Bootstrap broker(s), host:port[,host:port...]')
+            [CompletionResult]::new('--bootstrap-server', '--bootstrap-server', [CompletionResultType]::ParameterName, 'Bootstrap broker(s), host:port[,host:port...]')
+            [CompletionResult]::new('-X', '-X ', [CompletionResultType]::ParameterName, 'Client property by librdkafka name, e.g. -X security.protocol=SSL -X acks=1 (repeatable; wins over the configuration file)')
+            [CompletionResult]::new('-F', '-F ', [CompletionResultType]::ParameterName, 'Client properties from FILE, one property=value per line (kcat''s -F) [default: $KCAT_CONFIG, else ~/.config/kcat.conf if it exists]')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output on stderr (-v info, -vv debug, -vvv trace); RUST_LOG wins when set')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log output on stderr (-v info, -vv debug, -vvv trace); RUST_LOG wins when set')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'kw;users;help' {
+            [CompletionResult]::new('add', 'add', [CompletionResultType]::ParameterValue, 'Set a user''s SCRAM password (creates the user); the password is read from stdin (first line) or --password-file')
+            [CompletionResult]::new('delete', 'delete', [CompletionResultType]::ParameterValue, 'Delete a user''s SCRAM credentials (every mechanism unless --mechanism)')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'Users with SCRAM credentials, as kafka-configs --describe prints them')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'kw;users;help;add' {
+            break
+        }
+        'kw;users;help;delete' {
+            break
+        }
+        'kw;users;help;list' {
+            break
+        }
+        'kw;users;help;help' {
+            break
+        }
         'kw;cluster' {
             [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Directory holding node-1, node-2, ...')
             [CompletionResult]::new('--base-port', '--base-port', [CompletionResultType]::ParameterName, 'Client port of node 1; node N listens on BASE_PORT+N-1')
             [CompletionResult]::new('-b', '-b', [CompletionResultType]::ParameterName, 'Bootstrap broker(s), host:port[,host:port...]')
             [CompletionResult]::new('--bootstrap-server', '--bootstrap-server', [CompletionResultType]::ParameterName, 'Bootstrap broker(s), host:port[,host:port...]')
+            [CompletionResult]::new('-X', '-X ', [CompletionResultType]::ParameterName, 'Client property by librdkafka name, e.g. -X security.protocol=SSL -X acks=1 (repeatable; wins over the configuration file)')
+            [CompletionResult]::new('-F', '-F ', [CompletionResultType]::ParameterName, 'Client properties from FILE, one property=value per line (kcat''s -F) [default: $KCAT_CONFIG, else ~/.config/kcat.conf if it exists]')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output on stderr (-v info, -vv debug, -vvv trace); RUST_LOG wins when set')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log output on stderr (-v info, -vv debug, -vvv trace); RUST_LOG wins when set')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
@@ -525,6 +651,8 @@ Register-ArgumentCompleter -Native -CommandName 'kw' -ScriptBlock {
             [CompletionResult]::new('--base-port', '--base-port', [CompletionResultType]::ParameterName, 'Client port of node 1; node N listens on BASE_PORT+N-1')
             [CompletionResult]::new('-b', '-b', [CompletionResultType]::ParameterName, 'Bootstrap broker(s), host:port[,host:port...]')
             [CompletionResult]::new('--bootstrap-server', '--bootstrap-server', [CompletionResultType]::ParameterName, 'Bootstrap broker(s), host:port[,host:port...]')
+            [CompletionResult]::new('-X', '-X ', [CompletionResultType]::ParameterName, 'Client property by librdkafka name, e.g. -X security.protocol=SSL -X acks=1 (repeatable; wins over the configuration file)')
+            [CompletionResult]::new('-F', '-F ', [CompletionResultType]::ParameterName, 'Client properties from FILE, one property=value per line (kcat''s -F) [default: $KCAT_CONFIG, else ~/.config/kcat.conf if it exists]')
             [CompletionResult]::new('--no-console', '--no-console', [CompletionResultType]::ParameterName, 'Do not start the web console')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output on stderr (-v info, -vv debug, -vvv trace); RUST_LOG wins when set')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log output on stderr (-v info, -vv debug, -vvv trace); RUST_LOG wins when set')
@@ -541,6 +669,8 @@ Register-ArgumentCompleter -Native -CommandName 'kw' -ScriptBlock {
             [CompletionResult]::new('--base-port', '--base-port', [CompletionResultType]::ParameterName, 'Client port of node 1; node N listens on BASE_PORT+N-1')
             [CompletionResult]::new('-b', '-b', [CompletionResultType]::ParameterName, 'Bootstrap broker(s), host:port[,host:port...]')
             [CompletionResult]::new('--bootstrap-server', '--bootstrap-server', [CompletionResultType]::ParameterName, 'Bootstrap broker(s), host:port[,host:port...]')
+            [CompletionResult]::new('-X', '-X ', [CompletionResultType]::ParameterName, 'Client property by librdkafka name, e.g. -X security.protocol=SSL -X acks=1 (repeatable; wins over the configuration file)')
+            [CompletionResult]::new('-F', '-F ', [CompletionResultType]::ParameterName, 'Client properties from FILE, one property=value per line (kcat''s -F) [default: $KCAT_CONFIG, else ~/.config/kcat.conf if it exists]')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output on stderr (-v info, -vv debug, -vvv trace); RUST_LOG wins when set')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log output on stderr (-v info, -vv debug, -vvv trace); RUST_LOG wins when set')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
@@ -554,6 +684,8 @@ Register-ArgumentCompleter -Native -CommandName 'kw' -ScriptBlock {
             [CompletionResult]::new('--base-port', '--base-port', [CompletionResultType]::ParameterName, 'Client port of node 1; node N listens on BASE_PORT+N-1')
             [CompletionResult]::new('-b', '-b', [CompletionResultType]::ParameterName, 'Bootstrap broker(s), host:port[,host:port...]')
             [CompletionResult]::new('--bootstrap-server', '--bootstrap-server', [CompletionResultType]::ParameterName, 'Bootstrap broker(s), host:port[,host:port...]')
+            [CompletionResult]::new('-X', '-X ', [CompletionResultType]::ParameterName, 'Client property by librdkafka name, e.g. -X security.protocol=SSL -X acks=1 (repeatable; wins over the configuration file)')
+            [CompletionResult]::new('-F', '-F ', [CompletionResultType]::ParameterName, 'Client properties from FILE, one property=value per line (kcat''s -F) [default: $KCAT_CONFIG, else ~/.config/kcat.conf if it exists]')
             [CompletionResult]::new('--kill', '--kill', [CompletionResultType]::ParameterName, 'kill')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output on stderr (-v info, -vv debug, -vvv trace); RUST_LOG wins when set')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log output on stderr (-v info, -vv debug, -vvv trace); RUST_LOG wins when set')
@@ -568,6 +700,8 @@ Register-ArgumentCompleter -Native -CommandName 'kw' -ScriptBlock {
             [CompletionResult]::new('--base-port', '--base-port', [CompletionResultType]::ParameterName, 'Client port of node 1; node N listens on BASE_PORT+N-1')
             [CompletionResult]::new('-b', '-b', [CompletionResultType]::ParameterName, 'Bootstrap broker(s), host:port[,host:port...]')
             [CompletionResult]::new('--bootstrap-server', '--bootstrap-server', [CompletionResultType]::ParameterName, 'Bootstrap broker(s), host:port[,host:port...]')
+            [CompletionResult]::new('-X', '-X ', [CompletionResultType]::ParameterName, 'Client property by librdkafka name, e.g. -X security.protocol=SSL -X acks=1 (repeatable; wins over the configuration file)')
+            [CompletionResult]::new('-F', '-F ', [CompletionResultType]::ParameterName, 'Client properties from FILE, one property=value per line (kcat''s -F) [default: $KCAT_CONFIG, else ~/.config/kcat.conf if it exists]')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output on stderr (-v info, -vv debug, -vvv trace); RUST_LOG wins when set')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log output on stderr (-v info, -vv debug, -vvv trace); RUST_LOG wins when set')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
@@ -581,6 +715,8 @@ Register-ArgumentCompleter -Native -CommandName 'kw' -ScriptBlock {
             [CompletionResult]::new('--base-port', '--base-port', [CompletionResultType]::ParameterName, 'Client port of node 1; node N listens on BASE_PORT+N-1')
             [CompletionResult]::new('-b', '-b', [CompletionResultType]::ParameterName, 'Bootstrap broker(s), host:port[,host:port...]')
             [CompletionResult]::new('--bootstrap-server', '--bootstrap-server', [CompletionResultType]::ParameterName, 'Bootstrap broker(s), host:port[,host:port...]')
+            [CompletionResult]::new('-X', '-X ', [CompletionResultType]::ParameterName, 'Client property by librdkafka name, e.g. -X security.protocol=SSL -X acks=1 (repeatable; wins over the configuration file)')
+            [CompletionResult]::new('-F', '-F ', [CompletionResultType]::ParameterName, 'Client properties from FILE, one property=value per line (kcat''s -F) [default: $KCAT_CONFIG, else ~/.config/kcat.conf if it exists]')
             [CompletionResult]::new('--purge', '--purge', [CompletionResultType]::ParameterName, 'purge')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output on stderr (-v info, -vv debug, -vvv trace); RUST_LOG wins when set')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log output on stderr (-v info, -vv debug, -vvv trace); RUST_LOG wins when set')
@@ -622,6 +758,8 @@ Register-ArgumentCompleter -Native -CommandName 'kw' -ScriptBlock {
             [CompletionResult]::new('--refresh-ms', '--refresh-ms', [CompletionResultType]::ParameterName, 'How often the console takes a snapshot of the cluster and open pages update')
             [CompletionResult]::new('-b', '-b', [CompletionResultType]::ParameterName, 'Bootstrap broker(s), host:port[,host:port...]')
             [CompletionResult]::new('--bootstrap-server', '--bootstrap-server', [CompletionResultType]::ParameterName, 'Bootstrap broker(s), host:port[,host:port...]')
+            [CompletionResult]::new('-X', '-X ', [CompletionResultType]::ParameterName, 'Client property by librdkafka name, e.g. -X security.protocol=SSL -X acks=1 (repeatable; wins over the configuration file)')
+            [CompletionResult]::new('-F', '-F ', [CompletionResultType]::ParameterName, 'Client properties from FILE, one property=value per line (kcat''s -F) [default: $KCAT_CONFIG, else ~/.config/kcat.conf if it exists]')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output on stderr (-v info, -vv debug, -vvv trace); RUST_LOG wins when set')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log output on stderr (-v info, -vv debug, -vvv trace); RUST_LOG wins when set')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
@@ -633,6 +771,8 @@ Register-ArgumentCompleter -Native -CommandName 'kw' -ScriptBlock {
         'kw;generate' {
             [CompletionResult]::new('-b', '-b', [CompletionResultType]::ParameterName, 'Bootstrap broker(s), host:port[,host:port...]')
             [CompletionResult]::new('--bootstrap-server', '--bootstrap-server', [CompletionResultType]::ParameterName, 'Bootstrap broker(s), host:port[,host:port...]')
+            [CompletionResult]::new('-X', '-X ', [CompletionResultType]::ParameterName, 'Client property by librdkafka name, e.g. -X security.protocol=SSL -X acks=1 (repeatable; wins over the configuration file)')
+            [CompletionResult]::new('-F', '-F ', [CompletionResultType]::ParameterName, 'Client properties from FILE, one property=value per line (kcat''s -F) [default: $KCAT_CONFIG, else ~/.config/kcat.conf if it exists]')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output on stderr (-v info, -vv debug, -vvv trace); RUST_LOG wins when set')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log output on stderr (-v info, -vv debug, -vvv trace); RUST_LOG wins when set')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
@@ -650,6 +790,7 @@ Register-ArgumentCompleter -Native -CommandName 'kw' -ScriptBlock {
             [CompletionResult]::new('groups', 'groups', [CompletionResultType]::ParameterValue, 'List, describe, delete consumer groups and reset their offsets')
             [CompletionResult]::new('simulate-sales', 'simulate-sales', [CompletionResultType]::ParameterValue, 'Stream the workshop''s sales data (products, purchases, restocks)')
             [CompletionResult]::new('transactions', 'transactions', [CompletionResultType]::ParameterValue, 'List and describe transactions and a partition''s producers (like kafka-transactions)')
+            [CompletionResult]::new('users', 'users', [CompletionResultType]::ParameterValue, 'Add, delete and list users'' SCRAM credentials (like kafka-configs --entity-type users)')
             [CompletionResult]::new('cluster', 'cluster', [CompletionResultType]::ParameterValue, 'Run a local cluster in the background (up, status, stop, start, down)')
             [CompletionResult]::new('console', 'console', [CompletionResultType]::ParameterValue, 'Serve the web console for a cluster (topics, groups, brokers, timeline)')
             [CompletionResult]::new('generate', 'generate', [CompletionResultType]::ParameterValue, 'Write shell completions or man pages (for packagers)')
@@ -734,6 +875,21 @@ Register-ArgumentCompleter -Native -CommandName 'kw' -ScriptBlock {
             break
         }
         'kw;help;transactions;describe-producers' {
+            break
+        }
+        'kw;help;users' {
+            [CompletionResult]::new('add', 'add', [CompletionResultType]::ParameterValue, 'Set a user''s SCRAM password (creates the user); the password is read from stdin (first line) or --password-file')
+            [CompletionResult]::new('delete', 'delete', [CompletionResultType]::ParameterValue, 'Delete a user''s SCRAM credentials (every mechanism unless --mechanism)')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'Users with SCRAM credentials, as kafka-configs --describe prints them')
+            break
+        }
+        'kw;help;users;add' {
+            break
+        }
+        'kw;help;users;delete' {
+            break
+        }
+        'kw;help;users;list' {
             break
         }
         'kw;help;cluster' {

@@ -52,6 +52,9 @@ _kw() {
             kw,transactions)
                 cmd="kw__subcmd__transactions"
                 ;;
+            kw,users)
+                cmd="kw__subcmd__users"
+                ;;
             kw__subcmd__cluster,down)
                 cmd="kw__subcmd__cluster__subcmd__down"
                 ;;
@@ -160,6 +163,9 @@ _kw() {
             kw__subcmd__help,transactions)
                 cmd="kw__subcmd__help__subcmd__transactions"
                 ;;
+            kw__subcmd__help,users)
+                cmd="kw__subcmd__help__subcmd__users"
+                ;;
             kw__subcmd__help__subcmd__cluster,down)
                 cmd="kw__subcmd__help__subcmd__cluster__subcmd__down"
                 ;;
@@ -216,6 +222,15 @@ _kw() {
                 ;;
             kw__subcmd__help__subcmd__transactions,list)
                 cmd="kw__subcmd__help__subcmd__transactions__subcmd__list"
+                ;;
+            kw__subcmd__help__subcmd__users,add)
+                cmd="kw__subcmd__help__subcmd__users__subcmd__add"
+                ;;
+            kw__subcmd__help__subcmd__users,delete)
+                cmd="kw__subcmd__help__subcmd__users__subcmd__delete"
+                ;;
+            kw__subcmd__help__subcmd__users,list)
+                cmd="kw__subcmd__help__subcmd__users__subcmd__list"
                 ;;
             kw__subcmd__topics,alter)
                 cmd="kw__subcmd__topics__subcmd__alter"
@@ -283,6 +298,30 @@ _kw() {
             kw__subcmd__transactions__subcmd__help,list)
                 cmd="kw__subcmd__transactions__subcmd__help__subcmd__list"
                 ;;
+            kw__subcmd__users,add)
+                cmd="kw__subcmd__users__subcmd__add"
+                ;;
+            kw__subcmd__users,delete)
+                cmd="kw__subcmd__users__subcmd__delete"
+                ;;
+            kw__subcmd__users,help)
+                cmd="kw__subcmd__users__subcmd__help"
+                ;;
+            kw__subcmd__users,list)
+                cmd="kw__subcmd__users__subcmd__list"
+                ;;
+            kw__subcmd__users__subcmd__help,add)
+                cmd="kw__subcmd__users__subcmd__help__subcmd__add"
+                ;;
+            kw__subcmd__users__subcmd__help,delete)
+                cmd="kw__subcmd__users__subcmd__help__subcmd__delete"
+                ;;
+            kw__subcmd__users__subcmd__help,help)
+                cmd="kw__subcmd__users__subcmd__help__subcmd__help"
+                ;;
+            kw__subcmd__users__subcmd__help,list)
+                cmd="kw__subcmd__users__subcmd__help__subcmd__list"
+                ;;
             *)
                 ;;
         esac
@@ -290,7 +329,7 @@ _kw() {
 
     case "${cmd}" in
         kw)
-            opts="-b -v -h -V --bootstrap-server --verbose --help --version serve topics produce consume metadata groups simulate-sales transactions cluster console generate help"
+            opts="-b -X -F -v -h -V --bootstrap-server --verbose --help --version serve topics produce consume metadata groups simulate-sales transactions users cluster console generate help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -304,6 +343,14 @@ _kw() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                -X)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -F)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -312,7 +359,7 @@ _kw() {
             return 0
             ;;
         kw__subcmd__cluster)
-            opts="-b -v -h -V --data-dir --base-port --bootstrap-server --verbose --help --version up status stop start down help"
+            opts="-b -X -F -v -h -V --data-dir --base-port --bootstrap-server --verbose --help --version up status stop start down help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -334,6 +381,14 @@ _kw() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                -X)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -F)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -342,7 +397,7 @@ _kw() {
             return 0
             ;;
         kw__subcmd__cluster__subcmd__down)
-            opts="-b -v -h -V --purge --data-dir --base-port --bootstrap-server --verbose --help --version"
+            opts="-b -X -F -v -h -V --purge --data-dir --base-port --bootstrap-server --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -361,6 +416,14 @@ _kw() {
                     return 0
                     ;;
                 -b)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -X)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -F)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -470,7 +533,7 @@ _kw() {
             return 0
             ;;
         kw__subcmd__cluster__subcmd__start)
-            opts="-b -v -h -V --data-dir --base-port --bootstrap-server --verbose --help --version"
+            opts="-b -X -F -v -h -V --data-dir --base-port --bootstrap-server --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -492,6 +555,14 @@ _kw() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                -X)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -F)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -500,7 +571,7 @@ _kw() {
             return 0
             ;;
         kw__subcmd__cluster__subcmd__status)
-            opts="-o -b -v -h -V --output --data-dir --base-port --bootstrap-server --verbose --help --version"
+            opts="-o -b -X -F -v -h -V --output --data-dir --base-port --bootstrap-server --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -530,6 +601,14 @@ _kw() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                -X)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -F)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -538,7 +617,7 @@ _kw() {
             return 0
             ;;
         kw__subcmd__cluster__subcmd__stop)
-            opts="-b -v -h -V --kill --data-dir --base-port --bootstrap-server --verbose --help --version"
+            opts="-b -X -F -v -h -V --kill --data-dir --base-port --bootstrap-server --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -560,6 +639,14 @@ _kw() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                -X)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -F)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -568,7 +655,7 @@ _kw() {
             return 0
             ;;
         kw__subcmd__cluster__subcmd__up)
-            opts="-b -v -h -V --nodes --config --no-console --console-listen --data-dir --base-port --bootstrap-server --verbose --help --version"
+            opts="-b -X -F -v -h -V --nodes --config --no-console --console-listen --data-dir --base-port --bootstrap-server --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -602,6 +689,14 @@ _kw() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                -X)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -F)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -610,7 +705,7 @@ _kw() {
             return 0
             ;;
         kw__subcmd__console)
-            opts="-b -v -h -V --listen --refresh-ms --bootstrap-server --verbose --help --version"
+            opts="-b -X -F -v -h -V --listen --refresh-ms --bootstrap-server --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -632,6 +727,14 @@ _kw() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                -X)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -F)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -640,7 +743,7 @@ _kw() {
             return 0
             ;;
         kw__subcmd__consume)
-            opts="-t -G -p -o -e -c -f -J -D -K -Z -u -q -X -b -v -h -V --topic --group --partition --offset --exit --count --format --json --delimiter --key-delimiter --null-empty --unbuffered --quiet --bootstrap-server --verbose --help --version"
+            opts="-t -G -p -o -e -c -f -J -D -K -Z -u -q -b -X -F -v -h -V --topic --group --partition --offset --exit --count --format --json --delimiter --key-delimiter --null-empty --unbuffered --quiet --bootstrap-server --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -710,15 +813,19 @@ _kw() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                -X)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --bootstrap-server)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 -b)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -X)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -F)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -730,7 +837,7 @@ _kw() {
             return 0
             ;;
         kw__subcmd__generate)
-            opts="-b -v -h -V --bootstrap-server --verbose --help --version completions man"
+            opts="-b -X -F -v -h -V --bootstrap-server --verbose --help --version completions man"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -741,6 +848,14 @@ _kw() {
                     return 0
                     ;;
                 -b)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -X)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -F)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -752,7 +867,7 @@ _kw() {
             return 0
             ;;
         kw__subcmd__groups)
-            opts="-b -v -h -V --bootstrap-server --verbose --help --version list describe delete delete-offsets reset-offsets help"
+            opts="-b -X -F -v -h -V --bootstrap-server --verbose --help --version list describe delete delete-offsets reset-offsets help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -766,6 +881,14 @@ _kw() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                -X)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -F)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -774,7 +897,7 @@ _kw() {
             return 0
             ;;
         kw__subcmd__groups__subcmd__delete)
-            opts="-b -v -h -V --bootstrap-server --verbose --help --version"
+            opts="-b -X -F -v -h -V --bootstrap-server --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -788,6 +911,14 @@ _kw() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                -X)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -F)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -796,7 +927,7 @@ _kw() {
             return 0
             ;;
         kw__subcmd__groups__subcmd__delete__subcmd__offsets)
-            opts="-b -v -h -V --topic --bootstrap-server --verbose --help --version"
+            opts="-b -X -F -v -h -V --topic --bootstrap-server --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -814,6 +945,14 @@ _kw() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                -X)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -F)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -822,7 +961,7 @@ _kw() {
             return 0
             ;;
         kw__subcmd__groups__subcmd__describe)
-            opts="-o -b -v -h -V --members --state --output --bootstrap-server --verbose --help --version"
+            opts="-o -b -X -F -v -h -V --members --state --output --bootstrap-server --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -841,6 +980,14 @@ _kw() {
                     return 0
                     ;;
                 -b)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -X)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -F)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -950,7 +1097,7 @@ _kw() {
             return 0
             ;;
         kw__subcmd__groups__subcmd__list)
-            opts="-o -b -v -h -V --state --output --bootstrap-server --verbose --help --version"
+            opts="-o -b -X -F -v -h -V --state --output --bootstrap-server --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -972,6 +1119,14 @@ _kw() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                -X)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -F)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -980,7 +1135,7 @@ _kw() {
             return 0
             ;;
         kw__subcmd__groups__subcmd__reset__subcmd__offsets)
-            opts="-b -v -h -V --topic --to-earliest --to-latest --to-offset --execute --bootstrap-server --verbose --help --version"
+            opts="-b -X -F -v -h -V --topic --to-earliest --to-latest --to-offset --execute --bootstrap-server --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1002,6 +1157,14 @@ _kw() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                -X)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -F)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1010,7 +1173,7 @@ _kw() {
             return 0
             ;;
         kw__subcmd__help)
-            opts="serve topics produce consume metadata groups simulate-sales transactions cluster console generate help"
+            opts="serve topics produce consume metadata groups simulate-sales transactions users cluster console generate help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1457,8 +1620,64 @@ _kw() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        kw__subcmd__help__subcmd__users)
+            opts="add delete list"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kw__subcmd__help__subcmd__users__subcmd__add)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kw__subcmd__help__subcmd__users__subcmd__delete)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kw__subcmd__help__subcmd__users__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         kw__subcmd__metadata)
-            opts="-t -J -o -b -v -h -V --topic --json --output --bootstrap-server --verbose --help --version"
+            opts="-t -J -o -b -X -F -v -h -V --topic --json --output --bootstrap-server --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1488,6 +1707,14 @@ _kw() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                -X)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -F)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1496,7 +1723,7 @@ _kw() {
             return 0
             ;;
         kw__subcmd__produce)
-            opts="-t -p -D -K -k -H -l -z -c -Z -X -q -b -v -h -V --topic --partition --delimiter --key-delimiter --key --header --line-mode --compression --count --null-empty --txn-size --quiet --bootstrap-server --verbose --help --version"
+            opts="-t -p -D -K -k -H -l -z -c -Z -q -b -X -F -v -h -V --topic --partition --delimiter --key-delimiter --key --header --line-mode --compression --count --null-empty --txn-size --quiet --bootstrap-server --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1566,10 +1793,6 @@ _kw() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                -X)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --txn-size)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1582,6 +1805,14 @@ _kw() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                -X)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -F)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1590,7 +1821,7 @@ _kw() {
             return 0
             ;;
         kw__subcmd__serve)
-            opts="-b -v -h -V --node --voters --listen --advertise --data-dir --config --bootstrap-server --verbose --help --version"
+            opts="-b -X -F -v -h -V --node --voters --listen --advertise --data-dir --config --config-file --bootstrap-server --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1620,11 +1851,23 @@ _kw() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --config-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --bootstrap-server)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 -b)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -X)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -F)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1636,7 +1879,7 @@ _kw() {
             return 0
             ;;
         kw__subcmd__simulate__subcmd__sales)
-            opts="-X -q -b -v -h -V --transactions --min-delay --max-delay --rate --max --duration --seed --create-topics --partitions --replication-factor --dry-run --topic-products --topic-purchases --topic-inventories --catalog --quiet --bootstrap-server --verbose --help --version"
+            opts="-q -b -X -F -v -h -V --transactions --min-delay --max-delay --rate --max --duration --seed --create-topics --partitions --replication-factor --dry-run --topic-products --topic-purchases --topic-inventories --catalog --quiet --bootstrap-server --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1690,15 +1933,19 @@ _kw() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                -X)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --bootstrap-server)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 -b)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -X)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -F)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1710,7 +1957,7 @@ _kw() {
             return 0
             ;;
         kw__subcmd__topics)
-            opts="-b -v -h -V --bootstrap-server --verbose --help --version create delete list describe delete-records alter help"
+            opts="-b -X -F -v -h -V --bootstrap-server --verbose --help --version create delete list describe delete-records alter help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1724,6 +1971,14 @@ _kw() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                -X)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -F)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1732,7 +1987,7 @@ _kw() {
             return 0
             ;;
         kw__subcmd__topics__subcmd__alter)
-            opts="-p -b -v -h -V --partitions --config --delete-config --bootstrap-server --verbose --help --version"
+            opts="-p -b -X -F -v -h -V --partitions --config --delete-config --bootstrap-server --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1762,6 +2017,14 @@ _kw() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                -X)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -F)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1770,7 +2033,7 @@ _kw() {
             return 0
             ;;
         kw__subcmd__topics__subcmd__create)
-            opts="-p -r -b -v -h -V --partitions --replication-factor --if-not-exists --config --bootstrap-server --verbose --help --version"
+            opts="-p -r -b -X -F -v -h -V --partitions --replication-factor --if-not-exists --config --bootstrap-server --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1804,6 +2067,14 @@ _kw() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                -X)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -F)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1812,7 +2083,7 @@ _kw() {
             return 0
             ;;
         kw__subcmd__topics__subcmd__delete)
-            opts="-b -v -h -V --if-exists --bootstrap-server --verbose --help --version"
+            opts="-b -X -F -v -h -V --if-exists --bootstrap-server --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1826,6 +2097,14 @@ _kw() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                -X)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -F)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1834,7 +2113,7 @@ _kw() {
             return 0
             ;;
         kw__subcmd__topics__subcmd__delete__subcmd__records)
-            opts="-p -b -v -h -V --partition --offset --offset-json-file --bootstrap-server --verbose --help --version"
+            opts="-p -b -X -F -v -h -V --partition --offset --offset-json-file --bootstrap-server --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1864,6 +2143,14 @@ _kw() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                -X)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -F)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1872,7 +2159,7 @@ _kw() {
             return 0
             ;;
         kw__subcmd__topics__subcmd__describe)
-            opts="-o -b -v -h -V --exclude-internal --output --bootstrap-server --verbose --help --version"
+            opts="-o -b -X -F -v -h -V --exclude-internal --output --bootstrap-server --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1891,6 +2178,14 @@ _kw() {
                     return 0
                     ;;
                 -b)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -X)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -F)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2014,7 +2309,7 @@ _kw() {
             return 0
             ;;
         kw__subcmd__topics__subcmd__list)
-            opts="-o -b -v -h -V --exclude-internal --output --bootstrap-server --verbose --help --version"
+            opts="-o -b -X -F -v -h -V --exclude-internal --output --bootstrap-server --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2036,6 +2331,14 @@ _kw() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                -X)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -F)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -2044,7 +2347,7 @@ _kw() {
             return 0
             ;;
         kw__subcmd__transactions)
-            opts="-b -v -h -V --bootstrap-server --verbose --help --version list describe describe-producers help"
+            opts="-b -X -F -v -h -V --bootstrap-server --verbose --help --version list describe describe-producers help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2058,6 +2361,14 @@ _kw() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                -X)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -F)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -2066,7 +2377,7 @@ _kw() {
             return 0
             ;;
         kw__subcmd__transactions__subcmd__describe)
-            opts="-b -v -h -V --transactional-id --bootstrap-server --verbose --help --version"
+            opts="-b -X -F -v -h -V --transactional-id --bootstrap-server --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2084,6 +2395,14 @@ _kw() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                -X)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -F)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -2092,7 +2411,7 @@ _kw() {
             return 0
             ;;
         kw__subcmd__transactions__subcmd__describe__subcmd__producers)
-            opts="-b -v -h -V --topic --partition --bootstrap-server --verbose --help --version"
+            opts="-b -X -F -v -h -V --topic --partition --bootstrap-server --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2111,6 +2430,14 @@ _kw() {
                     return 0
                     ;;
                 -b)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -X)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -F)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2192,7 +2519,7 @@ _kw() {
             return 0
             ;;
         kw__subcmd__transactions__subcmd__list)
-            opts="-b -v -h -V --state --bootstrap-server --verbose --help --version"
+            opts="-b -X -F -v -h -V --state --bootstrap-server --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2207,6 +2534,220 @@ _kw() {
                     return 0
                     ;;
                 -b)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -X)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -F)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kw__subcmd__users)
+            opts="-b -X -F -v -h -V --bootstrap-server --verbose --help --version add delete list help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --bootstrap-server)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -b)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -X)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -F)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kw__subcmd__users__subcmd__add)
+            opts="-b -X -F -v -h -V --mechanism --iterations --password-file --bootstrap-server --verbose --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --mechanism)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --iterations)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --password-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --bootstrap-server)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -b)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -X)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -F)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kw__subcmd__users__subcmd__delete)
+            opts="-b -X -F -v -h -V --mechanism --bootstrap-server --verbose --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --mechanism)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --bootstrap-server)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -b)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -X)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -F)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kw__subcmd__users__subcmd__help)
+            opts="add delete list help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kw__subcmd__users__subcmd__help__subcmd__add)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kw__subcmd__users__subcmd__help__subcmd__delete)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kw__subcmd__users__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kw__subcmd__users__subcmd__help__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kw__subcmd__users__subcmd__list)
+            opts="-b -X -F -v -h -V --bootstrap-server --verbose --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --bootstrap-server)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -b)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -X)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -F)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_kw_global_optspecs
-    string join \n b/bootstrap-server= v/verbose h/help V/version
+    string join \n b/bootstrap-server= X= F= v/verbose h/help V/version
 end
 
 function __fish_kw_needs_command
@@ -25,6 +25,8 @@ function __fish_kw_using_subcommand
 end
 
 complete -c kw -n "__fish_kw_needs_command" -s b -l bootstrap-server -d 'Bootstrap broker(s), host:port[,host:port...]' -r
+complete -c kw -n "__fish_kw_needs_command" -s X -d 'Client property by librdkafka name, e.g. -X security.protocol=SSL -X acks=1 (repeatable; wins over the configuration file)' -r
+complete -c kw -n "__fish_kw_needs_command" -s F -d 'Client properties from FILE, one property=value per line (kcat\'s -F) [default: $KCAT_CONFIG, else ~/.config/kcat.conf if it exists]' -r -F
 complete -c kw -n "__fish_kw_needs_command" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug, -vvv trace); RUST_LOG wins when set'
 complete -c kw -n "__fish_kw_needs_command" -s h -l help -d 'Print help'
 complete -c kw -n "__fish_kw_needs_command" -s V -l version -d 'Print version'
@@ -36,6 +38,7 @@ complete -c kw -n "__fish_kw_needs_command" -f -a "metadata" -d 'Show brokers, t
 complete -c kw -n "__fish_kw_needs_command" -f -a "groups" -d 'List, describe, delete consumer groups and reset their offsets'
 complete -c kw -n "__fish_kw_needs_command" -f -a "simulate-sales" -d 'Stream the workshop\'s sales data (products, purchases, restocks)'
 complete -c kw -n "__fish_kw_needs_command" -f -a "transactions" -d 'List and describe transactions and a partition\'s producers (like kafka-transactions)'
+complete -c kw -n "__fish_kw_needs_command" -f -a "users" -d 'Add, delete and list users\' SCRAM credentials (like kafka-configs --entity-type users)'
 complete -c kw -n "__fish_kw_needs_command" -f -a "cluster" -d 'Run a local cluster in the background (up, status, stop, start, down)'
 complete -c kw -n "__fish_kw_needs_command" -f -a "console" -d 'Serve the web console for a cluster (topics, groups, brokers, timeline)'
 complete -c kw -n "__fish_kw_needs_command" -f -a "generate" -d 'Write shell completions or man pages (for packagers)'
@@ -46,11 +49,16 @@ complete -c kw -n "__fish_kw_using_subcommand serve" -l listen -d 'Address to li
 complete -c kw -n "__fish_kw_using_subcommand serve" -l advertise -d 'Address clients are told to connect to [default: the listen address]' -r
 complete -c kw -n "__fish_kw_using_subcommand serve" -l data-dir -d 'Data directory [default: ./kw-data/node-N]' -r -F
 complete -c kw -n "__fish_kw_using_subcommand serve" -l config -d 'Broker setting by its Kafka name, e.g. --config num.partitions=6 (repeatable; `kw serve --help` lists every one with its default and range)' -r
+complete -c kw -n "__fish_kw_using_subcommand serve" -l config-file -d 'Broker settings from a Java properties file, as Kafka\'s server.properties (--config wins); keeps secrets such as ssl.keystore.key off the command line' -r -F
 complete -c kw -n "__fish_kw_using_subcommand serve" -s b -l bootstrap-server -d 'Bootstrap broker(s), host:port[,host:port...]' -r
+complete -c kw -n "__fish_kw_using_subcommand serve" -s X -d 'Client property by librdkafka name, e.g. -X security.protocol=SSL -X acks=1 (repeatable; wins over the configuration file)' -r
+complete -c kw -n "__fish_kw_using_subcommand serve" -s F -d 'Client properties from FILE, one property=value per line (kcat\'s -F) [default: $KCAT_CONFIG, else ~/.config/kcat.conf if it exists]' -r -F
 complete -c kw -n "__fish_kw_using_subcommand serve" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug, -vvv trace); RUST_LOG wins when set'
 complete -c kw -n "__fish_kw_using_subcommand serve" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kw -n "__fish_kw_using_subcommand serve" -s V -l version -d 'Print version'
 complete -c kw -n "__fish_kw_using_subcommand topics; and not __fish_seen_subcommand_from create delete list describe delete-records alter help" -s b -l bootstrap-server -d 'Bootstrap broker(s), host:port[,host:port...]' -r
+complete -c kw -n "__fish_kw_using_subcommand topics; and not __fish_seen_subcommand_from create delete list describe delete-records alter help" -s X -d 'Client property by librdkafka name, e.g. -X security.protocol=SSL -X acks=1 (repeatable; wins over the configuration file)' -r
+complete -c kw -n "__fish_kw_using_subcommand topics; and not __fish_seen_subcommand_from create delete list describe delete-records alter help" -s F -d 'Client properties from FILE, one property=value per line (kcat\'s -F) [default: $KCAT_CONFIG, else ~/.config/kcat.conf if it exists]' -r -F
 complete -c kw -n "__fish_kw_using_subcommand topics; and not __fish_seen_subcommand_from create delete list describe delete-records alter help" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug, -vvv trace); RUST_LOG wins when set'
 complete -c kw -n "__fish_kw_using_subcommand topics; and not __fish_seen_subcommand_from create delete list describe delete-records alter help" -s h -l help -d 'Print help'
 complete -c kw -n "__fish_kw_using_subcommand topics; and not __fish_seen_subcommand_from create delete list describe delete-records alter help" -s V -l version -d 'Print version'
@@ -65,11 +73,15 @@ complete -c kw -n "__fish_kw_using_subcommand topics; and __fish_seen_subcommand
 complete -c kw -n "__fish_kw_using_subcommand topics; and __fish_seen_subcommand_from create" -s r -l replication-factor -d 'Replicas per partition [default: the broker\'s default.replication.factor]' -r
 complete -c kw -n "__fish_kw_using_subcommand topics; and __fish_seen_subcommand_from create" -l config -d 'Topic config by its Kafka name, e.g. --config retention.ms=60000 (repeatable)' -r
 complete -c kw -n "__fish_kw_using_subcommand topics; and __fish_seen_subcommand_from create" -s b -l bootstrap-server -d 'Bootstrap broker(s), host:port[,host:port...]' -r
+complete -c kw -n "__fish_kw_using_subcommand topics; and __fish_seen_subcommand_from create" -s X -d 'Client property by librdkafka name, e.g. -X security.protocol=SSL -X acks=1 (repeatable; wins over the configuration file)' -r
+complete -c kw -n "__fish_kw_using_subcommand topics; and __fish_seen_subcommand_from create" -s F -d 'Client properties from FILE, one property=value per line (kcat\'s -F) [default: $KCAT_CONFIG, else ~/.config/kcat.conf if it exists]' -r -F
 complete -c kw -n "__fish_kw_using_subcommand topics; and __fish_seen_subcommand_from create" -l if-not-exists -d 'Succeed quietly if the topic exists'
 complete -c kw -n "__fish_kw_using_subcommand topics; and __fish_seen_subcommand_from create" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug, -vvv trace); RUST_LOG wins when set'
 complete -c kw -n "__fish_kw_using_subcommand topics; and __fish_seen_subcommand_from create" -s h -l help -d 'Print help'
 complete -c kw -n "__fish_kw_using_subcommand topics; and __fish_seen_subcommand_from create" -s V -l version -d 'Print version'
 complete -c kw -n "__fish_kw_using_subcommand topics; and __fish_seen_subcommand_from delete" -s b -l bootstrap-server -d 'Bootstrap broker(s), host:port[,host:port...]' -r
+complete -c kw -n "__fish_kw_using_subcommand topics; and __fish_seen_subcommand_from delete" -s X -d 'Client property by librdkafka name, e.g. -X security.protocol=SSL -X acks=1 (repeatable; wins over the configuration file)' -r
+complete -c kw -n "__fish_kw_using_subcommand topics; and __fish_seen_subcommand_from delete" -s F -d 'Client properties from FILE, one property=value per line (kcat\'s -F) [default: $KCAT_CONFIG, else ~/.config/kcat.conf if it exists]' -r -F
 complete -c kw -n "__fish_kw_using_subcommand topics; and __fish_seen_subcommand_from delete" -l if-exists -d 'Succeed quietly if the topic does not exist'
 complete -c kw -n "__fish_kw_using_subcommand topics; and __fish_seen_subcommand_from delete" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug, -vvv trace); RUST_LOG wins when set'
 complete -c kw -n "__fish_kw_using_subcommand topics; and __fish_seen_subcommand_from delete" -s h -l help -d 'Print help'
@@ -77,6 +89,8 @@ complete -c kw -n "__fish_kw_using_subcommand topics; and __fish_seen_subcommand
 complete -c kw -n "__fish_kw_using_subcommand topics; and __fish_seen_subcommand_from list" -s o -l output -d 'Output format' -r -f -a "text\t''
 json\t''"
 complete -c kw -n "__fish_kw_using_subcommand topics; and __fish_seen_subcommand_from list" -s b -l bootstrap-server -d 'Bootstrap broker(s), host:port[,host:port...]' -r
+complete -c kw -n "__fish_kw_using_subcommand topics; and __fish_seen_subcommand_from list" -s X -d 'Client property by librdkafka name, e.g. -X security.protocol=SSL -X acks=1 (repeatable; wins over the configuration file)' -r
+complete -c kw -n "__fish_kw_using_subcommand topics; and __fish_seen_subcommand_from list" -s F -d 'Client properties from FILE, one property=value per line (kcat\'s -F) [default: $KCAT_CONFIG, else ~/.config/kcat.conf if it exists]' -r -F
 complete -c kw -n "__fish_kw_using_subcommand topics; and __fish_seen_subcommand_from list" -l exclude-internal -d 'Leave out internal topics such as __consumer_offsets'
 complete -c kw -n "__fish_kw_using_subcommand topics; and __fish_seen_subcommand_from list" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug, -vvv trace); RUST_LOG wins when set'
 complete -c kw -n "__fish_kw_using_subcommand topics; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
@@ -84,6 +98,8 @@ complete -c kw -n "__fish_kw_using_subcommand topics; and __fish_seen_subcommand
 complete -c kw -n "__fish_kw_using_subcommand topics; and __fish_seen_subcommand_from describe" -s o -l output -d 'Output format' -r -f -a "text\t''
 json\t''"
 complete -c kw -n "__fish_kw_using_subcommand topics; and __fish_seen_subcommand_from describe" -s b -l bootstrap-server -d 'Bootstrap broker(s), host:port[,host:port...]' -r
+complete -c kw -n "__fish_kw_using_subcommand topics; and __fish_seen_subcommand_from describe" -s X -d 'Client property by librdkafka name, e.g. -X security.protocol=SSL -X acks=1 (repeatable; wins over the configuration file)' -r
+complete -c kw -n "__fish_kw_using_subcommand topics; and __fish_seen_subcommand_from describe" -s F -d 'Client properties from FILE, one property=value per line (kcat\'s -F) [default: $KCAT_CONFIG, else ~/.config/kcat.conf if it exists]' -r -F
 complete -c kw -n "__fish_kw_using_subcommand topics; and __fish_seen_subcommand_from describe" -l exclude-internal
 complete -c kw -n "__fish_kw_using_subcommand topics; and __fish_seen_subcommand_from describe" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug, -vvv trace); RUST_LOG wins when set'
 complete -c kw -n "__fish_kw_using_subcommand topics; and __fish_seen_subcommand_from describe" -s h -l help -d 'Print help'
@@ -92,6 +108,8 @@ complete -c kw -n "__fish_kw_using_subcommand topics; and __fish_seen_subcommand
 complete -c kw -n "__fish_kw_using_subcommand topics; and __fish_seen_subcommand_from delete-records" -l offset -d 'New log start offset (-1: the high watermark, i.e. everything written)' -r
 complete -c kw -n "__fish_kw_using_subcommand topics; and __fish_seen_subcommand_from delete-records" -l offset-json-file -d 'kafka-delete-records\' JSON: {"partitions":[{"topic":"t","partition":0,"offset":3}],"version":1}' -r -F
 complete -c kw -n "__fish_kw_using_subcommand topics; and __fish_seen_subcommand_from delete-records" -s b -l bootstrap-server -d 'Bootstrap broker(s), host:port[,host:port...]' -r
+complete -c kw -n "__fish_kw_using_subcommand topics; and __fish_seen_subcommand_from delete-records" -s X -d 'Client property by librdkafka name, e.g. -X security.protocol=SSL -X acks=1 (repeatable; wins over the configuration file)' -r
+complete -c kw -n "__fish_kw_using_subcommand topics; and __fish_seen_subcommand_from delete-records" -s F -d 'Client properties from FILE, one property=value per line (kcat\'s -F) [default: $KCAT_CONFIG, else ~/.config/kcat.conf if it exists]' -r -F
 complete -c kw -n "__fish_kw_using_subcommand topics; and __fish_seen_subcommand_from delete-records" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug, -vvv trace); RUST_LOG wins when set'
 complete -c kw -n "__fish_kw_using_subcommand topics; and __fish_seen_subcommand_from delete-records" -s h -l help -d 'Print help'
 complete -c kw -n "__fish_kw_using_subcommand topics; and __fish_seen_subcommand_from delete-records" -s V -l version -d 'Print version'
@@ -99,6 +117,8 @@ complete -c kw -n "__fish_kw_using_subcommand topics; and __fish_seen_subcommand
 complete -c kw -n "__fish_kw_using_subcommand topics; and __fish_seen_subcommand_from alter" -l config -d 'Set a topic config by its Kafka name (repeatable)' -r
 complete -c kw -n "__fish_kw_using_subcommand topics; and __fish_seen_subcommand_from alter" -l delete-config -d 'Remove a topic config override, back to the broker\'s default (repeatable)' -r
 complete -c kw -n "__fish_kw_using_subcommand topics; and __fish_seen_subcommand_from alter" -s b -l bootstrap-server -d 'Bootstrap broker(s), host:port[,host:port...]' -r
+complete -c kw -n "__fish_kw_using_subcommand topics; and __fish_seen_subcommand_from alter" -s X -d 'Client property by librdkafka name, e.g. -X security.protocol=SSL -X acks=1 (repeatable; wins over the configuration file)' -r
+complete -c kw -n "__fish_kw_using_subcommand topics; and __fish_seen_subcommand_from alter" -s F -d 'Client properties from FILE, one property=value per line (kcat\'s -F) [default: $KCAT_CONFIG, else ~/.config/kcat.conf if it exists]' -r -F
 complete -c kw -n "__fish_kw_using_subcommand topics; and __fish_seen_subcommand_from alter" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug, -vvv trace); RUST_LOG wins when set'
 complete -c kw -n "__fish_kw_using_subcommand topics; and __fish_seen_subcommand_from alter" -s h -l help -d 'Print help'
 complete -c kw -n "__fish_kw_using_subcommand topics; and __fish_seen_subcommand_from alter" -s V -l version -d 'Print version'
@@ -117,9 +137,10 @@ complete -c kw -n "__fish_kw_using_subcommand produce" -s k -l key -d 'Fixed key
 complete -c kw -n "__fish_kw_using_subcommand produce" -s H -l header -d 'Header name=value for every message (repeatable)' -r
 complete -c kw -n "__fish_kw_using_subcommand produce" -s z -l compression -d 'Compression codec: none, gzip, snappy, lz4, zstd' -r
 complete -c kw -n "__fish_kw_using_subcommand produce" -s c -l count -d 'Stop after this many messages' -r
-complete -c kw -n "__fish_kw_using_subcommand produce" -s X -d 'Client property by librdkafka name, e.g. -X acks=1 -X linger.ms=10 (repeatable)' -r
 complete -c kw -n "__fish_kw_using_subcommand produce" -l txn-size -d 'With -X transactional.id: commit a transaction every N messages [default: one transaction per input file, or for all of stdin]' -r
 complete -c kw -n "__fish_kw_using_subcommand produce" -s b -l bootstrap-server -d 'Bootstrap broker(s), host:port[,host:port...]' -r
+complete -c kw -n "__fish_kw_using_subcommand produce" -s X -d 'Client property by librdkafka name, e.g. -X security.protocol=SSL -X acks=1 (repeatable; wins over the configuration file)' -r
+complete -c kw -n "__fish_kw_using_subcommand produce" -s F -d 'Client properties from FILE, one property=value per line (kcat\'s -F) [default: $KCAT_CONFIG, else ~/.config/kcat.conf if it exists]' -r -F
 complete -c kw -n "__fish_kw_using_subcommand produce" -s l -l line-mode -d 'Read the single FILE argument as delimited records (like stdin)'
 complete -c kw -n "__fish_kw_using_subcommand produce" -s Z -l null-empty -d 'With -K: empty key or value parts become NULL'
 complete -c kw -n "__fish_kw_using_subcommand produce" -s q -l quiet -d 'No informational output'
@@ -134,8 +155,9 @@ complete -c kw -n "__fish_kw_using_subcommand consume" -s c -l count -d 'Exit af
 complete -c kw -n "__fish_kw_using_subcommand consume" -s f -l format -d 'Output format (kcat -f tokens)' -r
 complete -c kw -n "__fish_kw_using_subcommand consume" -s D -l delimiter -d 'Message delimiter for the default format' -r
 complete -c kw -n "__fish_kw_using_subcommand consume" -s K -l key-delimiter -d 'Key delimiter: print key, this, then value' -r
-complete -c kw -n "__fish_kw_using_subcommand consume" -s X -d 'Client property by librdkafka name, e.g. -X fetch.wait.max.ms=100 (repeatable)' -r
 complete -c kw -n "__fish_kw_using_subcommand consume" -s b -l bootstrap-server -d 'Bootstrap broker(s), host:port[,host:port...]' -r
+complete -c kw -n "__fish_kw_using_subcommand consume" -s X -d 'Client property by librdkafka name, e.g. -X security.protocol=SSL -X acks=1 (repeatable; wins over the configuration file)' -r
+complete -c kw -n "__fish_kw_using_subcommand consume" -s F -d 'Client properties from FILE, one property=value per line (kcat\'s -F) [default: $KCAT_CONFIG, else ~/.config/kcat.conf if it exists]' -r -F
 complete -c kw -n "__fish_kw_using_subcommand consume" -s e -l exit -d 'Exit when the end of every partition is reached'
 complete -c kw -n "__fish_kw_using_subcommand consume" -s J -l json -d 'One JSON object per message (kcat -J envelope)'
 complete -c kw -n "__fish_kw_using_subcommand consume" -s Z -l null-empty -d 'Print NULL for null (or empty) keys and values'
@@ -148,11 +170,15 @@ complete -c kw -n "__fish_kw_using_subcommand metadata" -s t -l topic -d 'Only t
 complete -c kw -n "__fish_kw_using_subcommand metadata" -s o -l output -d 'Output format (`json` is the same as -J)' -r -f -a "text\t''
 json\t''"
 complete -c kw -n "__fish_kw_using_subcommand metadata" -s b -l bootstrap-server -d 'Bootstrap broker(s), host:port[,host:port...]' -r
+complete -c kw -n "__fish_kw_using_subcommand metadata" -s X -d 'Client property by librdkafka name, e.g. -X security.protocol=SSL -X acks=1 (repeatable; wins over the configuration file)' -r
+complete -c kw -n "__fish_kw_using_subcommand metadata" -s F -d 'Client properties from FILE, one property=value per line (kcat\'s -F) [default: $KCAT_CONFIG, else ~/.config/kcat.conf if it exists]' -r -F
 complete -c kw -n "__fish_kw_using_subcommand metadata" -s J -l json -d 'JSON output (as kcat -L -J)'
 complete -c kw -n "__fish_kw_using_subcommand metadata" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug, -vvv trace); RUST_LOG wins when set'
 complete -c kw -n "__fish_kw_using_subcommand metadata" -s h -l help -d 'Print help'
 complete -c kw -n "__fish_kw_using_subcommand metadata" -s V -l version -d 'Print version'
 complete -c kw -n "__fish_kw_using_subcommand groups; and not __fish_seen_subcommand_from list describe delete delete-offsets reset-offsets help" -s b -l bootstrap-server -d 'Bootstrap broker(s), host:port[,host:port...]' -r
+complete -c kw -n "__fish_kw_using_subcommand groups; and not __fish_seen_subcommand_from list describe delete delete-offsets reset-offsets help" -s X -d 'Client property by librdkafka name, e.g. -X security.protocol=SSL -X acks=1 (repeatable; wins over the configuration file)' -r
+complete -c kw -n "__fish_kw_using_subcommand groups; and not __fish_seen_subcommand_from list describe delete delete-offsets reset-offsets help" -s F -d 'Client properties from FILE, one property=value per line (kcat\'s -F) [default: $KCAT_CONFIG, else ~/.config/kcat.conf if it exists]' -r -F
 complete -c kw -n "__fish_kw_using_subcommand groups; and not __fish_seen_subcommand_from list describe delete delete-offsets reset-offsets help" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug, -vvv trace); RUST_LOG wins when set'
 complete -c kw -n "__fish_kw_using_subcommand groups; and not __fish_seen_subcommand_from list describe delete delete-offsets reset-offsets help" -s h -l help -d 'Print help'
 complete -c kw -n "__fish_kw_using_subcommand groups; and not __fish_seen_subcommand_from list describe delete delete-offsets reset-offsets help" -s V -l version -d 'Print version'
@@ -165,6 +191,8 @@ complete -c kw -n "__fish_kw_using_subcommand groups; and not __fish_seen_subcom
 complete -c kw -n "__fish_kw_using_subcommand groups; and __fish_seen_subcommand_from list" -s o -l output -d 'Output format' -r -f -a "text\t''
 json\t''"
 complete -c kw -n "__fish_kw_using_subcommand groups; and __fish_seen_subcommand_from list" -s b -l bootstrap-server -d 'Bootstrap broker(s), host:port[,host:port...]' -r
+complete -c kw -n "__fish_kw_using_subcommand groups; and __fish_seen_subcommand_from list" -s X -d 'Client property by librdkafka name, e.g. -X security.protocol=SSL -X acks=1 (repeatable; wins over the configuration file)' -r
+complete -c kw -n "__fish_kw_using_subcommand groups; and __fish_seen_subcommand_from list" -s F -d 'Client properties from FILE, one property=value per line (kcat\'s -F) [default: $KCAT_CONFIG, else ~/.config/kcat.conf if it exists]' -r -F
 complete -c kw -n "__fish_kw_using_subcommand groups; and __fish_seen_subcommand_from list" -l state
 complete -c kw -n "__fish_kw_using_subcommand groups; and __fish_seen_subcommand_from list" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug, -vvv trace); RUST_LOG wins when set'
 complete -c kw -n "__fish_kw_using_subcommand groups; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
@@ -172,23 +200,31 @@ complete -c kw -n "__fish_kw_using_subcommand groups; and __fish_seen_subcommand
 complete -c kw -n "__fish_kw_using_subcommand groups; and __fish_seen_subcommand_from describe" -s o -l output -d 'Output format (json carries members, assignments and offsets at once)' -r -f -a "text\t''
 json\t''"
 complete -c kw -n "__fish_kw_using_subcommand groups; and __fish_seen_subcommand_from describe" -s b -l bootstrap-server -d 'Bootstrap broker(s), host:port[,host:port...]' -r
+complete -c kw -n "__fish_kw_using_subcommand groups; and __fish_seen_subcommand_from describe" -s X -d 'Client property by librdkafka name, e.g. -X security.protocol=SSL -X acks=1 (repeatable; wins over the configuration file)' -r
+complete -c kw -n "__fish_kw_using_subcommand groups; and __fish_seen_subcommand_from describe" -s F -d 'Client properties from FILE, one property=value per line (kcat\'s -F) [default: $KCAT_CONFIG, else ~/.config/kcat.conf if it exists]' -r -F
 complete -c kw -n "__fish_kw_using_subcommand groups; and __fish_seen_subcommand_from describe" -l members
 complete -c kw -n "__fish_kw_using_subcommand groups; and __fish_seen_subcommand_from describe" -l state
 complete -c kw -n "__fish_kw_using_subcommand groups; and __fish_seen_subcommand_from describe" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug, -vvv trace); RUST_LOG wins when set'
 complete -c kw -n "__fish_kw_using_subcommand groups; and __fish_seen_subcommand_from describe" -s h -l help -d 'Print help'
 complete -c kw -n "__fish_kw_using_subcommand groups; and __fish_seen_subcommand_from describe" -s V -l version -d 'Print version'
 complete -c kw -n "__fish_kw_using_subcommand groups; and __fish_seen_subcommand_from delete" -s b -l bootstrap-server -d 'Bootstrap broker(s), host:port[,host:port...]' -r
+complete -c kw -n "__fish_kw_using_subcommand groups; and __fish_seen_subcommand_from delete" -s X -d 'Client property by librdkafka name, e.g. -X security.protocol=SSL -X acks=1 (repeatable; wins over the configuration file)' -r
+complete -c kw -n "__fish_kw_using_subcommand groups; and __fish_seen_subcommand_from delete" -s F -d 'Client properties from FILE, one property=value per line (kcat\'s -F) [default: $KCAT_CONFIG, else ~/.config/kcat.conf if it exists]' -r -F
 complete -c kw -n "__fish_kw_using_subcommand groups; and __fish_seen_subcommand_from delete" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug, -vvv trace); RUST_LOG wins when set'
 complete -c kw -n "__fish_kw_using_subcommand groups; and __fish_seen_subcommand_from delete" -s h -l help -d 'Print help'
 complete -c kw -n "__fish_kw_using_subcommand groups; and __fish_seen_subcommand_from delete" -s V -l version -d 'Print version'
 complete -c kw -n "__fish_kw_using_subcommand groups; and __fish_seen_subcommand_from delete-offsets" -l topic -d 'TOPIC or TOPIC:P,P,... (repeatable) [default partitions: all]' -r
 complete -c kw -n "__fish_kw_using_subcommand groups; and __fish_seen_subcommand_from delete-offsets" -s b -l bootstrap-server -d 'Bootstrap broker(s), host:port[,host:port...]' -r
+complete -c kw -n "__fish_kw_using_subcommand groups; and __fish_seen_subcommand_from delete-offsets" -s X -d 'Client property by librdkafka name, e.g. -X security.protocol=SSL -X acks=1 (repeatable; wins over the configuration file)' -r
+complete -c kw -n "__fish_kw_using_subcommand groups; and __fish_seen_subcommand_from delete-offsets" -s F -d 'Client properties from FILE, one property=value per line (kcat\'s -F) [default: $KCAT_CONFIG, else ~/.config/kcat.conf if it exists]' -r -F
 complete -c kw -n "__fish_kw_using_subcommand groups; and __fish_seen_subcommand_from delete-offsets" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug, -vvv trace); RUST_LOG wins when set'
 complete -c kw -n "__fish_kw_using_subcommand groups; and __fish_seen_subcommand_from delete-offsets" -s h -l help -d 'Print help'
 complete -c kw -n "__fish_kw_using_subcommand groups; and __fish_seen_subcommand_from delete-offsets" -s V -l version -d 'Print version'
 complete -c kw -n "__fish_kw_using_subcommand groups; and __fish_seen_subcommand_from reset-offsets" -l topic -r
 complete -c kw -n "__fish_kw_using_subcommand groups; and __fish_seen_subcommand_from reset-offsets" -l to-offset -r
 complete -c kw -n "__fish_kw_using_subcommand groups; and __fish_seen_subcommand_from reset-offsets" -s b -l bootstrap-server -d 'Bootstrap broker(s), host:port[,host:port...]' -r
+complete -c kw -n "__fish_kw_using_subcommand groups; and __fish_seen_subcommand_from reset-offsets" -s X -d 'Client property by librdkafka name, e.g. -X security.protocol=SSL -X acks=1 (repeatable; wins over the configuration file)' -r
+complete -c kw -n "__fish_kw_using_subcommand groups; and __fish_seen_subcommand_from reset-offsets" -s F -d 'Client properties from FILE, one property=value per line (kcat\'s -F) [default: $KCAT_CONFIG, else ~/.config/kcat.conf if it exists]' -r -F
 complete -c kw -n "__fish_kw_using_subcommand groups; and __fish_seen_subcommand_from reset-offsets" -l to-earliest
 complete -c kw -n "__fish_kw_using_subcommand groups; and __fish_seen_subcommand_from reset-offsets" -l to-latest
 complete -c kw -n "__fish_kw_using_subcommand groups; and __fish_seen_subcommand_from reset-offsets" -l execute -d 'Commit the new offsets (without it, only show them)'
@@ -213,8 +249,9 @@ complete -c kw -n "__fish_kw_using_subcommand simulate-sales" -l topic-products 
 complete -c kw -n "__fish_kw_using_subcommand simulate-sales" -l topic-purchases -r
 complete -c kw -n "__fish_kw_using_subcommand simulate-sales" -l topic-inventories -r
 complete -c kw -n "__fish_kw_using_subcommand simulate-sales" -l catalog -d 'Product catalog CSV in the original\'s layout [default: the built-in one]' -r -F
-complete -c kw -n "__fish_kw_using_subcommand simulate-sales" -s X -d 'Client property by librdkafka name, e.g. -X acks=1 (repeatable)' -r
 complete -c kw -n "__fish_kw_using_subcommand simulate-sales" -s b -l bootstrap-server -d 'Bootstrap broker(s), host:port[,host:port...]' -r
+complete -c kw -n "__fish_kw_using_subcommand simulate-sales" -s X -d 'Client property by librdkafka name, e.g. -X security.protocol=SSL -X acks=1 (repeatable; wins over the configuration file)' -r
+complete -c kw -n "__fish_kw_using_subcommand simulate-sales" -s F -d 'Client properties from FILE, one property=value per line (kcat\'s -F) [default: $KCAT_CONFIG, else ~/.config/kcat.conf if it exists]' -r -F
 complete -c kw -n "__fish_kw_using_subcommand simulate-sales" -l max -d 'As fast as possible (same as --rate 0)'
 complete -c kw -n "__fish_kw_using_subcommand simulate-sales" -l create-topics -d 'Create the three topics if they are missing'
 complete -c kw -n "__fish_kw_using_subcommand simulate-sales" -l dry-run -d 'Print the messages (topic key:value) instead of producing them'
@@ -223,6 +260,8 @@ complete -c kw -n "__fish_kw_using_subcommand simulate-sales" -s v -l verbose -d
 complete -c kw -n "__fish_kw_using_subcommand simulate-sales" -s h -l help -d 'Print help'
 complete -c kw -n "__fish_kw_using_subcommand simulate-sales" -s V -l version -d 'Print version'
 complete -c kw -n "__fish_kw_using_subcommand transactions; and not __fish_seen_subcommand_from list describe describe-producers help" -s b -l bootstrap-server -d 'Bootstrap broker(s), host:port[,host:port...]' -r
+complete -c kw -n "__fish_kw_using_subcommand transactions; and not __fish_seen_subcommand_from list describe describe-producers help" -s X -d 'Client property by librdkafka name, e.g. -X security.protocol=SSL -X acks=1 (repeatable; wins over the configuration file)' -r
+complete -c kw -n "__fish_kw_using_subcommand transactions; and not __fish_seen_subcommand_from list describe describe-producers help" -s F -d 'Client properties from FILE, one property=value per line (kcat\'s -F) [default: $KCAT_CONFIG, else ~/.config/kcat.conf if it exists]' -r -F
 complete -c kw -n "__fish_kw_using_subcommand transactions; and not __fish_seen_subcommand_from list describe describe-producers help" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug, -vvv trace); RUST_LOG wins when set'
 complete -c kw -n "__fish_kw_using_subcommand transactions; and not __fish_seen_subcommand_from list describe describe-producers help" -s h -l help -d 'Print help'
 complete -c kw -n "__fish_kw_using_subcommand transactions; and not __fish_seen_subcommand_from list describe describe-producers help" -s V -l version -d 'Print version'
@@ -232,17 +271,23 @@ complete -c kw -n "__fish_kw_using_subcommand transactions; and not __fish_seen_
 complete -c kw -n "__fish_kw_using_subcommand transactions; and not __fish_seen_subcommand_from list describe describe-producers help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c kw -n "__fish_kw_using_subcommand transactions; and __fish_seen_subcommand_from list" -l state -d 'Only transactions in this state (Empty, Ongoing, PrepareCommit, PrepareAbort, CompleteCommit, CompleteAbort; repeatable)' -r
 complete -c kw -n "__fish_kw_using_subcommand transactions; and __fish_seen_subcommand_from list" -s b -l bootstrap-server -d 'Bootstrap broker(s), host:port[,host:port...]' -r
+complete -c kw -n "__fish_kw_using_subcommand transactions; and __fish_seen_subcommand_from list" -s X -d 'Client property by librdkafka name, e.g. -X security.protocol=SSL -X acks=1 (repeatable; wins over the configuration file)' -r
+complete -c kw -n "__fish_kw_using_subcommand transactions; and __fish_seen_subcommand_from list" -s F -d 'Client properties from FILE, one property=value per line (kcat\'s -F) [default: $KCAT_CONFIG, else ~/.config/kcat.conf if it exists]' -r -F
 complete -c kw -n "__fish_kw_using_subcommand transactions; and __fish_seen_subcommand_from list" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug, -vvv trace); RUST_LOG wins when set'
 complete -c kw -n "__fish_kw_using_subcommand transactions; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
 complete -c kw -n "__fish_kw_using_subcommand transactions; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
 complete -c kw -n "__fish_kw_using_subcommand transactions; and __fish_seen_subcommand_from describe" -l transactional-id -r
 complete -c kw -n "__fish_kw_using_subcommand transactions; and __fish_seen_subcommand_from describe" -s b -l bootstrap-server -d 'Bootstrap broker(s), host:port[,host:port...]' -r
+complete -c kw -n "__fish_kw_using_subcommand transactions; and __fish_seen_subcommand_from describe" -s X -d 'Client property by librdkafka name, e.g. -X security.protocol=SSL -X acks=1 (repeatable; wins over the configuration file)' -r
+complete -c kw -n "__fish_kw_using_subcommand transactions; and __fish_seen_subcommand_from describe" -s F -d 'Client properties from FILE, one property=value per line (kcat\'s -F) [default: $KCAT_CONFIG, else ~/.config/kcat.conf if it exists]' -r -F
 complete -c kw -n "__fish_kw_using_subcommand transactions; and __fish_seen_subcommand_from describe" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug, -vvv trace); RUST_LOG wins when set'
 complete -c kw -n "__fish_kw_using_subcommand transactions; and __fish_seen_subcommand_from describe" -s h -l help -d 'Print help'
 complete -c kw -n "__fish_kw_using_subcommand transactions; and __fish_seen_subcommand_from describe" -s V -l version -d 'Print version'
 complete -c kw -n "__fish_kw_using_subcommand transactions; and __fish_seen_subcommand_from describe-producers" -l topic -r
 complete -c kw -n "__fish_kw_using_subcommand transactions; and __fish_seen_subcommand_from describe-producers" -l partition -r
 complete -c kw -n "__fish_kw_using_subcommand transactions; and __fish_seen_subcommand_from describe-producers" -s b -l bootstrap-server -d 'Bootstrap broker(s), host:port[,host:port...]' -r
+complete -c kw -n "__fish_kw_using_subcommand transactions; and __fish_seen_subcommand_from describe-producers" -s X -d 'Client property by librdkafka name, e.g. -X security.protocol=SSL -X acks=1 (repeatable; wins over the configuration file)' -r
+complete -c kw -n "__fish_kw_using_subcommand transactions; and __fish_seen_subcommand_from describe-producers" -s F -d 'Client properties from FILE, one property=value per line (kcat\'s -F) [default: $KCAT_CONFIG, else ~/.config/kcat.conf if it exists]' -r -F
 complete -c kw -n "__fish_kw_using_subcommand transactions; and __fish_seen_subcommand_from describe-producers" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug, -vvv trace); RUST_LOG wins when set'
 complete -c kw -n "__fish_kw_using_subcommand transactions; and __fish_seen_subcommand_from describe-producers" -s h -l help -d 'Print help'
 complete -c kw -n "__fish_kw_using_subcommand transactions; and __fish_seen_subcommand_from describe-producers" -s V -l version -d 'Print version'
@@ -250,9 +295,47 @@ complete -c kw -n "__fish_kw_using_subcommand transactions; and __fish_seen_subc
 complete -c kw -n "__fish_kw_using_subcommand transactions; and __fish_seen_subcommand_from help" -f -a "describe" -d 'One transactional id: producer, epoch, state, timeout, open transaction'
 complete -c kw -n "__fish_kw_using_subcommand transactions; and __fish_seen_subcommand_from help" -f -a "describe-producers" -d 'The producers a partition\'s leader knows, with their open transactions'
 complete -c kw -n "__fish_kw_using_subcommand transactions; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c kw -n "__fish_kw_using_subcommand users; and not __fish_seen_subcommand_from add delete list help" -s b -l bootstrap-server -d 'Bootstrap broker(s), host:port[,host:port...]' -r
+complete -c kw -n "__fish_kw_using_subcommand users; and not __fish_seen_subcommand_from add delete list help" -s X -d 'Client property by librdkafka name, e.g. -X security.protocol=SSL -X acks=1 (repeatable; wins over the configuration file)' -r
+complete -c kw -n "__fish_kw_using_subcommand users; and not __fish_seen_subcommand_from add delete list help" -s F -d 'Client properties from FILE, one property=value per line (kcat\'s -F) [default: $KCAT_CONFIG, else ~/.config/kcat.conf if it exists]' -r -F
+complete -c kw -n "__fish_kw_using_subcommand users; and not __fish_seen_subcommand_from add delete list help" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug, -vvv trace); RUST_LOG wins when set'
+complete -c kw -n "__fish_kw_using_subcommand users; and not __fish_seen_subcommand_from add delete list help" -s h -l help -d 'Print help'
+complete -c kw -n "__fish_kw_using_subcommand users; and not __fish_seen_subcommand_from add delete list help" -s V -l version -d 'Print version'
+complete -c kw -n "__fish_kw_using_subcommand users; and not __fish_seen_subcommand_from add delete list help" -f -a "add" -d 'Set a user\'s SCRAM password (creates the user); the password is read from stdin (first line) or --password-file'
+complete -c kw -n "__fish_kw_using_subcommand users; and not __fish_seen_subcommand_from add delete list help" -f -a "delete" -d 'Delete a user\'s SCRAM credentials (every mechanism unless --mechanism)'
+complete -c kw -n "__fish_kw_using_subcommand users; and not __fish_seen_subcommand_from add delete list help" -f -a "list" -d 'Users with SCRAM credentials, as kafka-configs --describe prints them'
+complete -c kw -n "__fish_kw_using_subcommand users; and not __fish_seen_subcommand_from add delete list help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c kw -n "__fish_kw_using_subcommand users; and __fish_seen_subcommand_from add" -l mechanism -d 'SCRAM-SHA-256 or SCRAM-SHA-512 (repeatable)' -r
+complete -c kw -n "__fish_kw_using_subcommand users; and __fish_seen_subcommand_from add" -l iterations -r
+complete -c kw -n "__fish_kw_using_subcommand users; and __fish_seen_subcommand_from add" -l password-file -d 'Read the password from the first line of FILE' -r -F
+complete -c kw -n "__fish_kw_using_subcommand users; and __fish_seen_subcommand_from add" -s b -l bootstrap-server -d 'Bootstrap broker(s), host:port[,host:port...]' -r
+complete -c kw -n "__fish_kw_using_subcommand users; and __fish_seen_subcommand_from add" -s X -d 'Client property by librdkafka name, e.g. -X security.protocol=SSL -X acks=1 (repeatable; wins over the configuration file)' -r
+complete -c kw -n "__fish_kw_using_subcommand users; and __fish_seen_subcommand_from add" -s F -d 'Client properties from FILE, one property=value per line (kcat\'s -F) [default: $KCAT_CONFIG, else ~/.config/kcat.conf if it exists]' -r -F
+complete -c kw -n "__fish_kw_using_subcommand users; and __fish_seen_subcommand_from add" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug, -vvv trace); RUST_LOG wins when set'
+complete -c kw -n "__fish_kw_using_subcommand users; and __fish_seen_subcommand_from add" -s h -l help -d 'Print help'
+complete -c kw -n "__fish_kw_using_subcommand users; and __fish_seen_subcommand_from add" -s V -l version -d 'Print version'
+complete -c kw -n "__fish_kw_using_subcommand users; and __fish_seen_subcommand_from delete" -l mechanism -r
+complete -c kw -n "__fish_kw_using_subcommand users; and __fish_seen_subcommand_from delete" -s b -l bootstrap-server -d 'Bootstrap broker(s), host:port[,host:port...]' -r
+complete -c kw -n "__fish_kw_using_subcommand users; and __fish_seen_subcommand_from delete" -s X -d 'Client property by librdkafka name, e.g. -X security.protocol=SSL -X acks=1 (repeatable; wins over the configuration file)' -r
+complete -c kw -n "__fish_kw_using_subcommand users; and __fish_seen_subcommand_from delete" -s F -d 'Client properties from FILE, one property=value per line (kcat\'s -F) [default: $KCAT_CONFIG, else ~/.config/kcat.conf if it exists]' -r -F
+complete -c kw -n "__fish_kw_using_subcommand users; and __fish_seen_subcommand_from delete" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug, -vvv trace); RUST_LOG wins when set'
+complete -c kw -n "__fish_kw_using_subcommand users; and __fish_seen_subcommand_from delete" -s h -l help -d 'Print help'
+complete -c kw -n "__fish_kw_using_subcommand users; and __fish_seen_subcommand_from delete" -s V -l version -d 'Print version'
+complete -c kw -n "__fish_kw_using_subcommand users; and __fish_seen_subcommand_from list" -s b -l bootstrap-server -d 'Bootstrap broker(s), host:port[,host:port...]' -r
+complete -c kw -n "__fish_kw_using_subcommand users; and __fish_seen_subcommand_from list" -s X -d 'Client property by librdkafka name, e.g. -X security.protocol=SSL -X acks=1 (repeatable; wins over the configuration file)' -r
+complete -c kw -n "__fish_kw_using_subcommand users; and __fish_seen_subcommand_from list" -s F -d 'Client properties from FILE, one property=value per line (kcat\'s -F) [default: $KCAT_CONFIG, else ~/.config/kcat.conf if it exists]' -r -F
+complete -c kw -n "__fish_kw_using_subcommand users; and __fish_seen_subcommand_from list" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug, -vvv trace); RUST_LOG wins when set'
+complete -c kw -n "__fish_kw_using_subcommand users; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
+complete -c kw -n "__fish_kw_using_subcommand users; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
+complete -c kw -n "__fish_kw_using_subcommand users; and __fish_seen_subcommand_from help" -f -a "add" -d 'Set a user\'s SCRAM password (creates the user); the password is read from stdin (first line) or --password-file'
+complete -c kw -n "__fish_kw_using_subcommand users; and __fish_seen_subcommand_from help" -f -a "delete" -d 'Delete a user\'s SCRAM credentials (every mechanism unless --mechanism)'
+complete -c kw -n "__fish_kw_using_subcommand users; and __fish_seen_subcommand_from help" -f -a "list" -d 'Users with SCRAM credentials, as kafka-configs --describe prints them'
+complete -c kw -n "__fish_kw_using_subcommand users; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c kw -n "__fish_kw_using_subcommand cluster; and not __fish_seen_subcommand_from up status stop start down help" -l data-dir -d 'Directory holding node-1, node-2, ...' -r -F
 complete -c kw -n "__fish_kw_using_subcommand cluster; and not __fish_seen_subcommand_from up status stop start down help" -l base-port -d 'Client port of node 1; node N listens on BASE_PORT+N-1' -r
 complete -c kw -n "__fish_kw_using_subcommand cluster; and not __fish_seen_subcommand_from up status stop start down help" -s b -l bootstrap-server -d 'Bootstrap broker(s), host:port[,host:port...]' -r
+complete -c kw -n "__fish_kw_using_subcommand cluster; and not __fish_seen_subcommand_from up status stop start down help" -s X -d 'Client property by librdkafka name, e.g. -X security.protocol=SSL -X acks=1 (repeatable; wins over the configuration file)' -r
+complete -c kw -n "__fish_kw_using_subcommand cluster; and not __fish_seen_subcommand_from up status stop start down help" -s F -d 'Client properties from FILE, one property=value per line (kcat\'s -F) [default: $KCAT_CONFIG, else ~/.config/kcat.conf if it exists]' -r -F
 complete -c kw -n "__fish_kw_using_subcommand cluster; and not __fish_seen_subcommand_from up status stop start down help" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug, -vvv trace); RUST_LOG wins when set'
 complete -c kw -n "__fish_kw_using_subcommand cluster; and not __fish_seen_subcommand_from up status stop start down help" -s h -l help -d 'Print help'
 complete -c kw -n "__fish_kw_using_subcommand cluster; and not __fish_seen_subcommand_from up status stop start down help" -s V -l version -d 'Print version'
@@ -268,6 +351,8 @@ complete -c kw -n "__fish_kw_using_subcommand cluster; and __fish_seen_subcomman
 complete -c kw -n "__fish_kw_using_subcommand cluster; and __fish_seen_subcommand_from up" -l data-dir -d 'Directory holding node-1, node-2, ...' -r -F
 complete -c kw -n "__fish_kw_using_subcommand cluster; and __fish_seen_subcommand_from up" -l base-port -d 'Client port of node 1; node N listens on BASE_PORT+N-1' -r
 complete -c kw -n "__fish_kw_using_subcommand cluster; and __fish_seen_subcommand_from up" -s b -l bootstrap-server -d 'Bootstrap broker(s), host:port[,host:port...]' -r
+complete -c kw -n "__fish_kw_using_subcommand cluster; and __fish_seen_subcommand_from up" -s X -d 'Client property by librdkafka name, e.g. -X security.protocol=SSL -X acks=1 (repeatable; wins over the configuration file)' -r
+complete -c kw -n "__fish_kw_using_subcommand cluster; and __fish_seen_subcommand_from up" -s F -d 'Client properties from FILE, one property=value per line (kcat\'s -F) [default: $KCAT_CONFIG, else ~/.config/kcat.conf if it exists]' -r -F
 complete -c kw -n "__fish_kw_using_subcommand cluster; and __fish_seen_subcommand_from up" -l no-console -d 'Do not start the web console'
 complete -c kw -n "__fish_kw_using_subcommand cluster; and __fish_seen_subcommand_from up" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug, -vvv trace); RUST_LOG wins when set'
 complete -c kw -n "__fish_kw_using_subcommand cluster; and __fish_seen_subcommand_from up" -s h -l help -d 'Print help'
@@ -277,12 +362,16 @@ json\t''"
 complete -c kw -n "__fish_kw_using_subcommand cluster; and __fish_seen_subcommand_from status" -l data-dir -d 'Directory holding node-1, node-2, ...' -r -F
 complete -c kw -n "__fish_kw_using_subcommand cluster; and __fish_seen_subcommand_from status" -l base-port -d 'Client port of node 1; node N listens on BASE_PORT+N-1' -r
 complete -c kw -n "__fish_kw_using_subcommand cluster; and __fish_seen_subcommand_from status" -s b -l bootstrap-server -d 'Bootstrap broker(s), host:port[,host:port...]' -r
+complete -c kw -n "__fish_kw_using_subcommand cluster; and __fish_seen_subcommand_from status" -s X -d 'Client property by librdkafka name, e.g. -X security.protocol=SSL -X acks=1 (repeatable; wins over the configuration file)' -r
+complete -c kw -n "__fish_kw_using_subcommand cluster; and __fish_seen_subcommand_from status" -s F -d 'Client properties from FILE, one property=value per line (kcat\'s -F) [default: $KCAT_CONFIG, else ~/.config/kcat.conf if it exists]' -r -F
 complete -c kw -n "__fish_kw_using_subcommand cluster; and __fish_seen_subcommand_from status" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug, -vvv trace); RUST_LOG wins when set'
 complete -c kw -n "__fish_kw_using_subcommand cluster; and __fish_seen_subcommand_from status" -s h -l help -d 'Print help'
 complete -c kw -n "__fish_kw_using_subcommand cluster; and __fish_seen_subcommand_from status" -s V -l version -d 'Print version'
 complete -c kw -n "__fish_kw_using_subcommand cluster; and __fish_seen_subcommand_from stop" -l data-dir -d 'Directory holding node-1, node-2, ...' -r -F
 complete -c kw -n "__fish_kw_using_subcommand cluster; and __fish_seen_subcommand_from stop" -l base-port -d 'Client port of node 1; node N listens on BASE_PORT+N-1' -r
 complete -c kw -n "__fish_kw_using_subcommand cluster; and __fish_seen_subcommand_from stop" -s b -l bootstrap-server -d 'Bootstrap broker(s), host:port[,host:port...]' -r
+complete -c kw -n "__fish_kw_using_subcommand cluster; and __fish_seen_subcommand_from stop" -s X -d 'Client property by librdkafka name, e.g. -X security.protocol=SSL -X acks=1 (repeatable; wins over the configuration file)' -r
+complete -c kw -n "__fish_kw_using_subcommand cluster; and __fish_seen_subcommand_from stop" -s F -d 'Client properties from FILE, one property=value per line (kcat\'s -F) [default: $KCAT_CONFIG, else ~/.config/kcat.conf if it exists]' -r -F
 complete -c kw -n "__fish_kw_using_subcommand cluster; and __fish_seen_subcommand_from stop" -l kill
 complete -c kw -n "__fish_kw_using_subcommand cluster; and __fish_seen_subcommand_from stop" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug, -vvv trace); RUST_LOG wins when set'
 complete -c kw -n "__fish_kw_using_subcommand cluster; and __fish_seen_subcommand_from stop" -s h -l help -d 'Print help'
@@ -290,12 +379,16 @@ complete -c kw -n "__fish_kw_using_subcommand cluster; and __fish_seen_subcomman
 complete -c kw -n "__fish_kw_using_subcommand cluster; and __fish_seen_subcommand_from start" -l data-dir -d 'Directory holding node-1, node-2, ...' -r -F
 complete -c kw -n "__fish_kw_using_subcommand cluster; and __fish_seen_subcommand_from start" -l base-port -d 'Client port of node 1; node N listens on BASE_PORT+N-1' -r
 complete -c kw -n "__fish_kw_using_subcommand cluster; and __fish_seen_subcommand_from start" -s b -l bootstrap-server -d 'Bootstrap broker(s), host:port[,host:port...]' -r
+complete -c kw -n "__fish_kw_using_subcommand cluster; and __fish_seen_subcommand_from start" -s X -d 'Client property by librdkafka name, e.g. -X security.protocol=SSL -X acks=1 (repeatable; wins over the configuration file)' -r
+complete -c kw -n "__fish_kw_using_subcommand cluster; and __fish_seen_subcommand_from start" -s F -d 'Client properties from FILE, one property=value per line (kcat\'s -F) [default: $KCAT_CONFIG, else ~/.config/kcat.conf if it exists]' -r -F
 complete -c kw -n "__fish_kw_using_subcommand cluster; and __fish_seen_subcommand_from start" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug, -vvv trace); RUST_LOG wins when set'
 complete -c kw -n "__fish_kw_using_subcommand cluster; and __fish_seen_subcommand_from start" -s h -l help -d 'Print help'
 complete -c kw -n "__fish_kw_using_subcommand cluster; and __fish_seen_subcommand_from start" -s V -l version -d 'Print version'
 complete -c kw -n "__fish_kw_using_subcommand cluster; and __fish_seen_subcommand_from down" -l data-dir -d 'Directory holding node-1, node-2, ...' -r -F
 complete -c kw -n "__fish_kw_using_subcommand cluster; and __fish_seen_subcommand_from down" -l base-port -d 'Client port of node 1; node N listens on BASE_PORT+N-1' -r
 complete -c kw -n "__fish_kw_using_subcommand cluster; and __fish_seen_subcommand_from down" -s b -l bootstrap-server -d 'Bootstrap broker(s), host:port[,host:port...]' -r
+complete -c kw -n "__fish_kw_using_subcommand cluster; and __fish_seen_subcommand_from down" -s X -d 'Client property by librdkafka name, e.g. -X security.protocol=SSL -X acks=1 (repeatable; wins over the configuration file)' -r
+complete -c kw -n "__fish_kw_using_subcommand cluster; and __fish_seen_subcommand_from down" -s F -d 'Client properties from FILE, one property=value per line (kcat\'s -F) [default: $KCAT_CONFIG, else ~/.config/kcat.conf if it exists]' -r -F
 complete -c kw -n "__fish_kw_using_subcommand cluster; and __fish_seen_subcommand_from down" -l purge
 complete -c kw -n "__fish_kw_using_subcommand cluster; and __fish_seen_subcommand_from down" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug, -vvv trace); RUST_LOG wins when set'
 complete -c kw -n "__fish_kw_using_subcommand cluster; and __fish_seen_subcommand_from down" -s h -l help -d 'Print help'
@@ -309,25 +402,30 @@ complete -c kw -n "__fish_kw_using_subcommand cluster; and __fish_seen_subcomman
 complete -c kw -n "__fish_kw_using_subcommand console" -l listen -d 'Address to serve the console on' -r
 complete -c kw -n "__fish_kw_using_subcommand console" -l refresh-ms -d 'How often the console takes a snapshot of the cluster and open pages update' -r
 complete -c kw -n "__fish_kw_using_subcommand console" -s b -l bootstrap-server -d 'Bootstrap broker(s), host:port[,host:port...]' -r
+complete -c kw -n "__fish_kw_using_subcommand console" -s X -d 'Client property by librdkafka name, e.g. -X security.protocol=SSL -X acks=1 (repeatable; wins over the configuration file)' -r
+complete -c kw -n "__fish_kw_using_subcommand console" -s F -d 'Client properties from FILE, one property=value per line (kcat\'s -F) [default: $KCAT_CONFIG, else ~/.config/kcat.conf if it exists]' -r -F
 complete -c kw -n "__fish_kw_using_subcommand console" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug, -vvv trace); RUST_LOG wins when set'
 complete -c kw -n "__fish_kw_using_subcommand console" -s h -l help -d 'Print help'
 complete -c kw -n "__fish_kw_using_subcommand console" -s V -l version -d 'Print version'
 complete -c kw -n "__fish_kw_using_subcommand generate" -s b -l bootstrap-server -d 'Bootstrap broker(s), host:port[,host:port...]' -r
+complete -c kw -n "__fish_kw_using_subcommand generate" -s X -d 'Client property by librdkafka name, e.g. -X security.protocol=SSL -X acks=1 (repeatable; wins over the configuration file)' -r
+complete -c kw -n "__fish_kw_using_subcommand generate" -s F -d 'Client properties from FILE, one property=value per line (kcat\'s -F) [default: $KCAT_CONFIG, else ~/.config/kcat.conf if it exists]' -r -F
 complete -c kw -n "__fish_kw_using_subcommand generate" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug, -vvv trace); RUST_LOG wins when set'
 complete -c kw -n "__fish_kw_using_subcommand generate" -s h -l help -d 'Print help'
 complete -c kw -n "__fish_kw_using_subcommand generate" -s V -l version -d 'Print version'
-complete -c kw -n "__fish_kw_using_subcommand help; and not __fish_seen_subcommand_from serve topics produce consume metadata groups simulate-sales transactions cluster console generate help" -f -a "serve" -d 'Run a broker node'
-complete -c kw -n "__fish_kw_using_subcommand help; and not __fish_seen_subcommand_from serve topics produce consume metadata groups simulate-sales transactions cluster console generate help" -f -a "topics" -d 'Create, delete, list and describe topics'
-complete -c kw -n "__fish_kw_using_subcommand help; and not __fish_seen_subcommand_from serve topics produce consume metadata groups simulate-sales transactions cluster console generate help" -f -a "produce" -d 'Produce messages from stdin or files (like kcat -P)'
-complete -c kw -n "__fish_kw_using_subcommand help; and not __fish_seen_subcommand_from serve topics produce consume metadata groups simulate-sales transactions cluster console generate help" -f -a "consume" -d 'Consume messages (like kcat -C)'
-complete -c kw -n "__fish_kw_using_subcommand help; and not __fish_seen_subcommand_from serve topics produce consume metadata groups simulate-sales transactions cluster console generate help" -f -a "metadata" -d 'Show brokers, topics and partitions (like kcat -L)'
-complete -c kw -n "__fish_kw_using_subcommand help; and not __fish_seen_subcommand_from serve topics produce consume metadata groups simulate-sales transactions cluster console generate help" -f -a "groups" -d 'List, describe, delete consumer groups and reset their offsets'
-complete -c kw -n "__fish_kw_using_subcommand help; and not __fish_seen_subcommand_from serve topics produce consume metadata groups simulate-sales transactions cluster console generate help" -f -a "simulate-sales" -d 'Stream the workshop\'s sales data (products, purchases, restocks)'
-complete -c kw -n "__fish_kw_using_subcommand help; and not __fish_seen_subcommand_from serve topics produce consume metadata groups simulate-sales transactions cluster console generate help" -f -a "transactions" -d 'List and describe transactions and a partition\'s producers (like kafka-transactions)'
-complete -c kw -n "__fish_kw_using_subcommand help; and not __fish_seen_subcommand_from serve topics produce consume metadata groups simulate-sales transactions cluster console generate help" -f -a "cluster" -d 'Run a local cluster in the background (up, status, stop, start, down)'
-complete -c kw -n "__fish_kw_using_subcommand help; and not __fish_seen_subcommand_from serve topics produce consume metadata groups simulate-sales transactions cluster console generate help" -f -a "console" -d 'Serve the web console for a cluster (topics, groups, brokers, timeline)'
-complete -c kw -n "__fish_kw_using_subcommand help; and not __fish_seen_subcommand_from serve topics produce consume metadata groups simulate-sales transactions cluster console generate help" -f -a "generate" -d 'Write shell completions or man pages (for packagers)'
-complete -c kw -n "__fish_kw_using_subcommand help; and not __fish_seen_subcommand_from serve topics produce consume metadata groups simulate-sales transactions cluster console generate help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c kw -n "__fish_kw_using_subcommand help; and not __fish_seen_subcommand_from serve topics produce consume metadata groups simulate-sales transactions users cluster console generate help" -f -a "serve" -d 'Run a broker node'
+complete -c kw -n "__fish_kw_using_subcommand help; and not __fish_seen_subcommand_from serve topics produce consume metadata groups simulate-sales transactions users cluster console generate help" -f -a "topics" -d 'Create, delete, list and describe topics'
+complete -c kw -n "__fish_kw_using_subcommand help; and not __fish_seen_subcommand_from serve topics produce consume metadata groups simulate-sales transactions users cluster console generate help" -f -a "produce" -d 'Produce messages from stdin or files (like kcat -P)'
+complete -c kw -n "__fish_kw_using_subcommand help; and not __fish_seen_subcommand_from serve topics produce consume metadata groups simulate-sales transactions users cluster console generate help" -f -a "consume" -d 'Consume messages (like kcat -C)'
+complete -c kw -n "__fish_kw_using_subcommand help; and not __fish_seen_subcommand_from serve topics produce consume metadata groups simulate-sales transactions users cluster console generate help" -f -a "metadata" -d 'Show brokers, topics and partitions (like kcat -L)'
+complete -c kw -n "__fish_kw_using_subcommand help; and not __fish_seen_subcommand_from serve topics produce consume metadata groups simulate-sales transactions users cluster console generate help" -f -a "groups" -d 'List, describe, delete consumer groups and reset their offsets'
+complete -c kw -n "__fish_kw_using_subcommand help; and not __fish_seen_subcommand_from serve topics produce consume metadata groups simulate-sales transactions users cluster console generate help" -f -a "simulate-sales" -d 'Stream the workshop\'s sales data (products, purchases, restocks)'
+complete -c kw -n "__fish_kw_using_subcommand help; and not __fish_seen_subcommand_from serve topics produce consume metadata groups simulate-sales transactions users cluster console generate help" -f -a "transactions" -d 'List and describe transactions and a partition\'s producers (like kafka-transactions)'
+complete -c kw -n "__fish_kw_using_subcommand help; and not __fish_seen_subcommand_from serve topics produce consume metadata groups simulate-sales transactions users cluster console generate help" -f -a "users" -d 'Add, delete and list users\' SCRAM credentials (like kafka-configs --entity-type users)'
+complete -c kw -n "__fish_kw_using_subcommand help; and not __fish_seen_subcommand_from serve topics produce consume metadata groups simulate-sales transactions users cluster console generate help" -f -a "cluster" -d 'Run a local cluster in the background (up, status, stop, start, down)'
+complete -c kw -n "__fish_kw_using_subcommand help; and not __fish_seen_subcommand_from serve topics produce consume metadata groups simulate-sales transactions users cluster console generate help" -f -a "console" -d 'Serve the web console for a cluster (topics, groups, brokers, timeline)'
+complete -c kw -n "__fish_kw_using_subcommand help; and not __fish_seen_subcommand_from serve topics produce consume metadata groups simulate-sales transactions users cluster console generate help" -f -a "generate" -d 'Write shell completions or man pages (for packagers)'
+complete -c kw -n "__fish_kw_using_subcommand help; and not __fish_seen_subcommand_from serve topics produce consume metadata groups simulate-sales transactions users cluster console generate help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c kw -n "__fish_kw_using_subcommand help; and __fish_seen_subcommand_from topics" -f -a "create" -d 'Create a topic'
 complete -c kw -n "__fish_kw_using_subcommand help; and __fish_seen_subcommand_from topics" -f -a "delete" -d 'Delete a topic and its data'
 complete -c kw -n "__fish_kw_using_subcommand help; and __fish_seen_subcommand_from topics" -f -a "list" -d 'List topic names, sorted'
@@ -342,6 +440,9 @@ complete -c kw -n "__fish_kw_using_subcommand help; and __fish_seen_subcommand_f
 complete -c kw -n "__fish_kw_using_subcommand help; and __fish_seen_subcommand_from transactions" -f -a "list" -d 'Every transactional id, its coordinator, producer id and state'
 complete -c kw -n "__fish_kw_using_subcommand help; and __fish_seen_subcommand_from transactions" -f -a "describe" -d 'One transactional id: producer, epoch, state, timeout, open transaction'
 complete -c kw -n "__fish_kw_using_subcommand help; and __fish_seen_subcommand_from transactions" -f -a "describe-producers" -d 'The producers a partition\'s leader knows, with their open transactions'
+complete -c kw -n "__fish_kw_using_subcommand help; and __fish_seen_subcommand_from users" -f -a "add" -d 'Set a user\'s SCRAM password (creates the user); the password is read from stdin (first line) or --password-file'
+complete -c kw -n "__fish_kw_using_subcommand help; and __fish_seen_subcommand_from users" -f -a "delete" -d 'Delete a user\'s SCRAM credentials (every mechanism unless --mechanism)'
+complete -c kw -n "__fish_kw_using_subcommand help; and __fish_seen_subcommand_from users" -f -a "list" -d 'Users with SCRAM credentials, as kafka-configs --describe prints them'
 complete -c kw -n "__fish_kw_using_subcommand help; and __fish_seen_subcommand_from cluster" -f -a "up" -d 'Start the nodes in the background and wait until they serve'
 complete -c kw -n "__fish_kw_using_subcommand help; and __fish_seen_subcommand_from cluster" -f -a "status" -d 'Show each node: up or down, pid, address, partitions it leads'
 complete -c kw -n "__fish_kw_using_subcommand help; and __fish_seen_subcommand_from cluster" -f -a "stop" -d 'Stop one node (SIGTERM, or SIGKILL with --kill), like `docker stop kafka-2`'

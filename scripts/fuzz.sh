@@ -12,7 +12,7 @@ cd "$(dirname "$0")/.."
 SECONDS_EACH=${1:-300}
 shift || true
 TARGETS=("$@")
-[ ${#TARGETS[@]} -gt 0 ] || TARGETS=(request response record_batch segment format props config coordinator_records)
+[ ${#TARGETS[@]} -gt 0 ] || TARGETS=(request response record_batch segment format props config coordinator_records sasl)
 command -v cargo-fuzz >/dev/null || { echo "cargo-fuzz is missing: cargo install cargo-fuzz"; exit 1; }
 cargo +nightly fuzz build -O >/dev/null
 total=0

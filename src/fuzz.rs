@@ -124,7 +124,11 @@ impl RequestHarness {
         self.runtime.block_on(async {
             let _ = tokio::time::timeout(
                 Duration::from_millis(20),
-                crate::broker::dispatch::handle(node.broker(), "/fuzz", frame),
+                crate::broker::dispatch::handle(
+                    node.broker(),
+                    &crate::broker::Session::plaintext("/fuzz"),
+                    frame,
+                ),
             )
             .await;
         });
@@ -219,6 +223,35 @@ pub fn coordinator_records(data: &[u8]) {
     if let Ok(h) = batch::BatchHeader::parse(data, 0) {
         let _ = batch::txn_marker(data, &h);
     }
+}
+
+/// What a peer sends during authentication and what kw parses of it: SCRAM's
+/// client-first and client-final messages (the first byte splits the input into
+/// the two) on the server, server-first and server-final on the client, PLAIN's
+/// message, a JAAS configuration and the subject of a client certificate.
+pub fn sasl(data: &[u8]) {
+    use crate::security::scram::{self, Mechanism, ScramClient, ScramServer};
+    let rest = data.get(1..).unwrap_or_default();
+    let split = data.first().map_or(0, |b| *b as usize).min(rest.len());
+    let (first, last) = rest.split_at(split);
+    for m in Mechanism::ALL {
+        let stored = scram::credential_from_salted(m, b"salt", b"salted", scram::MIN_ITERATIONS);
+        let mut server = ScramServer::new(m);
+        let _ = server.first(first, |_| Some(stored.clone()));
+        let _ = server.finish(last);
+        let mut client = ScramClient::new(m, "fuzz", "pw");
+        // Only answers that ask for few iterations: the client's PBKDF2 is not the
+        // target here (its bound is tested in scram.rs).
+        if !std::str::from_utf8(first).is_ok_and(|t| t.contains(",i=") && !t.contains(",i=4096")) {
+            let _ = client.respond(first);
+        }
+        let _ = client.verify(last);
+    }
+    let _ = scram::parse_plain(data);
+    let _ = crate::security::jaas::JaasConfig::parse(&String::from_utf8_lossy(data));
+    let _ = crate::security::tls::certificate_principal(
+        &tokio_rustls::rustls::pki_types::CertificateDer::from(data),
+    );
 }
 
 /// A directory whose segment files hold arbitrary bytes: open (recovery), read from
@@ -682,6 +715,42 @@ pub fn seeds() -> Vec<(&'static str, String, Vec<u8>)> {
             ]),
     );
 
+    request(
+        &mut out,
+        "sasl-handshake",
+        &SaslHandshakeRequest::default().with_mechanism(sb("SCRAM-SHA-512")),
+    );
+    request(
+        &mut out,
+        "sasl-authenticate",
+        &SaslAuthenticateRequest::default().with_auth_bytes(Bytes::from_static(b"n,,n=fuzz,r=abc")),
+    );
+    request(
+        &mut out,
+        "describe-user-scram-credentials",
+        &DescribeUserScramCredentialsRequest::default().with_users(Some(vec![
+            describe_user_scram_credentials_request::UserName::default().with_name(sb("fuzz")),
+        ])),
+    );
+    request(
+        &mut out,
+        "alter-user-scram-credentials",
+        &AlterUserScramCredentialsRequest::default()
+            .with_upsertions(vec![
+                alter_user_scram_credentials_request::ScramCredentialUpsertion::default()
+                    .with_name(sb("fuzz"))
+                    .with_mechanism(1)
+                    .with_iterations(4096)
+                    .with_salt(Bytes::from_static(b"salt"))
+                    .with_salted_password(Bytes::from_static(b"salted")),
+            ])
+            .with_deletions(vec![
+                alter_user_scram_credentials_request::ScramCredentialDeletion::default()
+                    .with_name(sb("other"))
+                    .with_mechanism(2),
+            ]),
+    );
+
     // Responses: [key][version] + header + body, as the client decodes them.
     fn response<R: Encodable + HeaderVersion>(
         out: &mut Vec<(&'static str, String, Vec<u8>)>,
@@ -878,6 +947,28 @@ pub fn seeds() -> Vec<(&'static str, String, Vec<u8>)> {
     let mut sub = vec![0u8, 1, 0, 0, 0, 2, 0, 1, b'a', 0, 4];
     sub.extend_from_slice(b"fuzz");
     out.push(("coordinator_records", "subscription".into(), sub));
+    let split = |a: &[u8], b: &[u8]| {
+        let mut v = vec![a.len() as u8];
+        v.extend_from_slice(a);
+        v.extend_from_slice(b);
+        v
+    };
+    out.push((
+        "sasl",
+        "scram-client-messages".into(),
+        split(b"n,,n=fuzz,r=abcdef", b"c=biws,r=abcdefXYZ,p=AAAA"),
+    ));
+    out.push((
+        "sasl",
+        "scram-server-messages".into(),
+        split(b"r=abcdefXYZ,s=c2FsdA==,i=4096", b"v=AAAA"),
+    ));
+    out.push(("sasl", "plain".into(), b"\0alice\0alice-secret".to_vec()));
+    out.push((
+        "sasl",
+        "jaas".into(),
+        br#"org.apache.kafka.common.security.plain.PlainLoginModule required username="a" password="b" user_a="b";"#.to_vec(),
+    ));
 
     // Text inputs.
     for (i, f) in [

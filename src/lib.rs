@@ -19,6 +19,7 @@ pub mod group;
 pub mod node;
 pub mod protocol;
 pub mod replication;
+pub mod security;
 pub mod sim;
 pub mod storage;
 pub mod txn;

@@ -64,6 +64,7 @@ fn every_seed_and_regression_input_runs_clean() {
             "props",
             "config",
             "coordinator_records",
+            "sasl",
         ] {
             for (name, data) in inputs(&root().join(kind).join(target)) {
                 eprintln!("{kind}/{target}/{name}");
@@ -79,6 +80,7 @@ fn every_seed_and_regression_input_runs_clean() {
                     "props" => kw::fuzz::props(&data),
                     "config" => kw::fuzz::config(&data),
                     "coordinator_records" => kw::fuzz::coordinator_records(&data),
+                    "sasl" => kw::fuzz::sasl(&data),
                     _ => unreachable!(),
                 }
                 ran += 1;

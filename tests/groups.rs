@@ -342,9 +342,14 @@ async fn group_protocol_errors_are_kafka_errors() {
 
     let node = Node::start_with(&["--config", "group.initial.rebalance.delay.ms=0"]);
     node.create_topic("e", 1);
-    let conn = Connection::connect(&node.bootstrap(), "t", Duration::from_secs(5))
-        .await
-        .unwrap();
+    let conn = Connection::connect(
+        &node.bootstrap(),
+        "t",
+        Duration::from_secs(5),
+        &Default::default(),
+    )
+    .await
+    .unwrap();
     let s = |v: &str| StrBytes::from_string(v.to_string());
     let find = conn
         .send(&FindCoordinatorRequest::default().with_coordinator_keys(vec![s("g")]))

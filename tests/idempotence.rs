@@ -66,9 +66,14 @@ async fn produce(conn: &Connection, records: Bytes) -> (i16, i64) {
 async fn retried_batches_are_stored_once_and_gaps_refused_across_restart() {
     let mut node = Node::start_single();
     node.create_topic("idem", 1);
-    let conn = Connection::connect(&node.bootstrap(), "idem-test", Duration::from_secs(5))
-        .await
-        .unwrap();
+    let conn = Connection::connect(
+        &node.bootstrap(),
+        "idem-test",
+        Duration::from_secs(5),
+        &Default::default(),
+    )
+    .await
+    .unwrap();
     let init = conn
         .send(
             &InitProducerIdRequest::default()
@@ -96,9 +101,14 @@ async fn retried_batches_are_stored_once_and_gaps_refused_across_restart() {
     drop(conn);
 
     node.restart();
-    let conn = Connection::connect(&node.bootstrap(), "idem-test", Duration::from_secs(5))
-        .await
-        .unwrap();
+    let conn = Connection::connect(
+        &node.bootstrap(),
+        "idem-test",
+        Duration::from_secs(5),
+        &Default::default(),
+    )
+    .await
+    .unwrap();
     assert_eq!(
         produce(&conn, batch(pid, epoch, 3, 2)).await,
         (0, 3),

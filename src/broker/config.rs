@@ -11,8 +11,11 @@ pub struct DescribedConfig {
     pub value: Option<String>,
     /// Given at start (STATIC_BROKER_CONFIG) rather than a default.
     pub is_static: bool,
-    /// DescribeConfigs v3+ type: 1 boolean, 2 string, 3 int, 4 short, 5 long, 7 list.
+    /// DescribeConfigs v3+ type: 1 boolean, 2 string, 3 int, 4 short, 5 long, 7 list,
+    /// 9 password.
     pub config_type: i8,
+    /// A secret: its value is never sent.
+    pub is_sensitive: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -38,6 +41,16 @@ pub struct BrokerSettings {
     pub topic_defaults: BTreeMap<String, String>,
     /// Every broker setting, for DescribeConfigs on this broker.
     pub described: Vec<DescribedConfig>,
+    /// What SASL listeners accept.
+    pub sasl: SaslSettings,
+}
+
+/// `sasl.enabled.mechanisms` and PLAIN's users from `sasl.jaas.config`.
+#[derive(Debug, Clone, Default)]
+pub struct SaslSettings {
+    pub mechanisms: Vec<String>,
+    /// `user_<name>="<password>"`: checked before the SCRAM credentials.
+    pub plain_users: BTreeMap<String, crate::security::Secret>,
 }
 
 impl Default for BrokerSettings {
@@ -54,6 +67,7 @@ impl Default for BrokerSettings {
             fetch_max_bytes: 57_671_680,
             topic_defaults: BTreeMap::new(),
             described: Vec::new(),
+            sasl: SaslSettings::default(),
         }
     }
 }

@@ -17,18 +17,21 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use bytes::{Bytes, BytesMut};
-use tokio::io::{AsyncRead, AsyncReadExt, AsyncWriteExt, BufWriter};
-use tokio::net::TcpStream;
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, BufWriter};
 use tokio::sync::{mpsc, watch, OwnedSemaphorePermit, Semaphore};
-use tracing::{debug, info_span, warn, Instrument};
+use tracing::{debug, info, info_span, warn, Instrument};
 
 use super::dispatch;
 use super::memory::Reservation;
-use super::Broker;
+use super::sasl::{self, Authenticator, Step};
+use super::{Broker, Session};
 use crate::protocol::frame;
 
 /// Requests read ahead of the one being answered.
 pub const READ_AHEAD: usize = 16;
+
+/// How long a connection whose authentication failed is kept before it closes.
+const FAILED_AUTHENTICATION_DELAY: Duration = Duration::from_millis(100);
 
 /// How much a frame's buffer grows per read at most (it doubles up to this).
 const READ_CHUNK_BYTES: usize = 64 * 1024;
@@ -104,6 +107,12 @@ async fn read_frames<R: AsyncRead + Unpin>(
         };
         let size = match frame::check_frame_size(size, max) {
             Ok(s) => s,
+            // A TLS ClientHello read as a length: 0x16 (handshake), 0x03 (version).
+            Err(_) if size >> 24 == 0x16 && (size >> 16) & 0xff == 3 => {
+                return ReadEnd::Refused(
+                    "a TLS handshake on a listener without TLS (is the client's security.protocol SSL?)".into(),
+                )
+            }
             Err(e) => return ReadEnd::Refused(format!("{e} (socket.request.max.bytes)")),
         };
         // Reserve before reading: a frame only starts once all of it fits, so every
@@ -132,10 +141,22 @@ async fn read_frames<R: AsyncRead + Unpin>(
     }
 }
 
-pub async fn serve(stream: TcpStream, peer: SocketAddr, id: u64, broker: Arc<Broker>) {
+/// Serve one connection, already through its TLS handshake when there is one,
+/// as its two halves.
+pub async fn serve<R, W>(
+    rd: R,
+    wr: W,
+    peer: SocketAddr,
+    id: u64,
+    broker: Arc<Broker>,
+    session: Session,
+    sasl: bool,
+) where
+    R: AsyncRead + Unpin + Send + 'static,
+    W: AsyncWrite + Unpin + Send,
+{
     let span = info_span!("connection", id, %peer);
     async move {
-        let (rd, wr) = stream.into_split();
         let (tx, mut rx) = mpsc::channel::<Queued>(READ_AHEAD);
         // One maximum-size request, or several smaller ones, per connection.
         let budget = Arc::new(Semaphore::new(
@@ -169,14 +190,46 @@ pub async fn serve(stream: TcpStream, peer: SocketAddr, id: u64, broker: Arc<Bro
         // The reader goes with this task, also when it is aborted.
         let reader = AbortOnDrop(reader);
         let mut wr = BufWriter::with_capacity(64 * 1024, wr);
-        // Kafka reports client hosts as Java prints an InetAddress.
-        let host = format!("/{}", peer.ip());
+        let mut session = session;
+        // On a SASL listener nothing but authentication is served until it succeeds.
+        let mut auth = sasl.then(Authenticator::default);
         while let Some(request) = rx.recv().await {
+            if let Some(a) = auth.as_mut() {
+                let step = tokio::select! {
+                    biased;
+                    s = sasl::step(a, &broker, request.frame) => s,
+                    _ = gone.wait_for(|g| *g) => break,
+                };
+                let answer = match step {
+                    Step::Continue(resp) => resp,
+                    Step::Done(resp, principal) => {
+                        debug!(%principal, "authenticated");
+                        session.principal = principal;
+                        auth = None;
+                        resp
+                    }
+                    Step::Fail(resp, why) => {
+                        info!(%peer, "authentication failed: {why}");
+                        if let Some(resp) = resp {
+                            let _ = wr.write_all(&resp).await;
+                            let _ = wr.flush().await;
+                        }
+                        // Kafka's connection.failed.authentication.delay.ms: a
+                        // password guesser waits for every wrong guess.
+                        tokio::time::sleep(FAILED_AUTHENTICATION_DELAY).await;
+                        break;
+                    }
+                };
+                if wr.write_all(&answer).await.is_err() || wr.flush().await.is_err() {
+                    break;
+                }
+                continue;
+            }
             // Requests already read are still handled (an acks=0 produce lands), but
             // none waits for a peer that has gone.
             let outcome = tokio::select! {
                 biased;
-                r = dispatch::handle(&broker, &host, request.frame) => r,
+                r = dispatch::handle(&broker, &session, request.frame) => r,
                 _ = gone.wait_for(|g| *g) => continue,
             };
             match outcome {

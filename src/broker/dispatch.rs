@@ -5,14 +5,14 @@
 use bytes::{Bytes, BytesMut};
 use kafka_protocol::messages::api_versions_response::ApiVersion;
 use kafka_protocol::messages::{
-    ApiKey, ApiVersionsResponse, RequestKind, ResponseHeader, ResponseKind,
+    ApiKey, ApiVersionsResponse, RequestHeader, RequestKind, ResponseHeader, ResponseKind,
 };
 use kafka_protocol::protocol::{decode_request_header_from_buffer, Encodable};
 use tracing::{debug, Instrument};
 
 use super::handlers;
 use super::handlers::groups;
-use super::Broker;
+use super::{Broker, Session};
 use crate::protocol::error_code::ResponseError;
 use crate::protocol::frame::{finish_frame, peek_request_prefix, start_frame};
 use crate::protocol::versions;
@@ -45,16 +45,45 @@ pub enum DispatchError {
 /// (produce with acks=0).
 pub async fn handle(
     broker: &Broker,
-    peer: &str,
-    mut frame: Bytes,
+    session: &Session,
+    frame: Bytes,
 ) -> Result<Option<Bytes>, DispatchError> {
+    let (key, version, header, request) = match decode(frame)? {
+        Decoded::Request(r) => *r,
+        Decoded::Answer(bytes) => return Ok(Some(bytes)),
+    };
+    let client_id = header
+        .client_id
+        .as_ref()
+        .map(|s| s.to_string())
+        .unwrap_or_default();
+    let span = tracing::debug_span!("request", api = ?key, version, correlation_id = header.correlation_id, client_id);
+    let response = route(broker, key, request, version, &client_id, session)
+        .instrument(span)
+        .await?;
+    let Some(response) = response else {
+        return Ok(None);
+    };
+    encode(key, version, header.correlation_id, &response).map(Some)
+}
+
+/// A request frame, decoded; or the answer already (an ApiVersions version this
+/// broker does not know).
+pub(super) enum Decoded {
+    Request(Box<(ApiKey, i16, RequestHeader, RequestKind)>),
+    Answer(Bytes),
+}
+
+pub(super) fn decode(mut frame: Bytes) -> Result<Decoded, DispatchError> {
     let prefix = peek_request_prefix(&frame)?;
     let key = ApiKey::try_from(prefix.api_key)
         .map_err(|_| DispatchError::UnknownApiKey(prefix.api_key))?;
     let version = prefix.api_version;
     if !versions::is_supported(key, version) {
         if key == ApiKey::ApiVersions {
-            return Ok(Some(unsupported_api_versions(prefix.correlation_id)?));
+            return Ok(Decoded::Answer(unsupported_api_versions(
+                prefix.correlation_id,
+            )?));
         }
         return Err(DispatchError::UnsupportedVersion { key, version });
     }
@@ -70,19 +99,7 @@ pub async fn handle(
             version,
             reason: format!("{e:#}"),
         })?;
-    let client_id = header
-        .client_id
-        .as_ref()
-        .map(|s| s.to_string())
-        .unwrap_or_default();
-    let span = tracing::debug_span!("request", api = ?key, version, correlation_id = header.correlation_id, client_id);
-    let response = route(broker, key, request, version, &client_id, peer)
-        .instrument(span)
-        .await?;
-    let Some(response) = response else {
-        return Ok(None);
-    };
-    encode(key, version, header.correlation_id, &response).map(Some)
+    Ok(Decoded::Request(Box::new((key, version, header, request))))
 }
 
 async fn route(
@@ -91,13 +108,15 @@ async fn route(
     request: RequestKind,
     version: i16,
     client_id: &str,
-    peer: &str,
+    session: &Session,
 ) -> Result<Option<ResponseKind>, DispatchError> {
     use RequestKind as R;
+    let peer = session.host.as_str();
+    let listener = &*session.listener;
     let resp = match request {
         R::ApiVersions(_) => ResponseKind::ApiVersions(handlers::api_versions::handle()),
         R::Metadata(r) => {
-            ResponseKind::Metadata(handlers::metadata::handle(broker, version, r).await)
+            ResponseKind::Metadata(handlers::metadata::handle(broker, version, r, listener).await)
         }
         R::Produce(r) => match handlers::produce::handle(broker, version, r, peer).await {
             Some(resp) => ResponseKind::Produce(resp),
@@ -124,7 +143,7 @@ async fn route(
         }
         R::OffsetDelete(r) => ResponseKind::OffsetDelete(groups::offset_delete(broker, r).await),
         R::DescribeCluster(r) => ResponseKind::DescribeCluster(
-            handlers::metadata::describe_cluster(broker, version, r).await,
+            handlers::metadata::describe_cluster(broker, version, r, listener).await,
         ),
         R::DescribeConfigs(r) => {
             ResponseKind::DescribeConfigs(handlers::configs::describe(broker, version, r))
@@ -158,9 +177,9 @@ async fn route(
         R::DescribeProducers(r) => {
             ResponseKind::DescribeProducers(handlers::txn::describe_producers(broker, r))
         }
-        R::FindCoordinator(r) => {
-            ResponseKind::FindCoordinator(groups::find_coordinator(broker, version, r).await)
-        }
+        R::FindCoordinator(r) => ResponseKind::FindCoordinator(
+            groups::find_coordinator(broker, version, r, listener).await,
+        ),
         R::JoinGroup(r) => {
             ResponseKind::JoinGroup(groups::join_group(broker, version, r, client_id, peer).await)
         }
@@ -174,6 +193,24 @@ async fn route(
         }
         R::ListGroups(r) => ResponseKind::ListGroups(groups::list_groups(broker, version, r)),
         R::DeleteGroups(r) => ResponseKind::DeleteGroups(groups::delete_groups(broker, r).await),
+        // Authenticated already, or a listener without SASL (as Kafka answers).
+        R::SaslHandshake(_) => ResponseKind::SaslHandshake(
+            kafka_protocol::messages::SaslHandshakeResponse::default()
+                .with_error_code(ResponseError::IllegalSaslState.code()),
+        ),
+        R::SaslAuthenticate(_) => ResponseKind::SaslAuthenticate(
+            kafka_protocol::messages::SaslAuthenticateResponse::default()
+                .with_error_code(ResponseError::IllegalSaslState.code())
+                .with_error_message(Some(crate::protocol::sb(
+                    "SaslAuthenticate request received after successful authentication",
+                ))),
+        ),
+        R::DescribeUserScramCredentials(r) => {
+            ResponseKind::DescribeUserScramCredentials(handlers::scram::describe(broker, r))
+        }
+        R::AlterUserScramCredentials(r) => {
+            ResponseKind::AlterUserScramCredentials(handlers::scram::alter(broker, r).await)
+        }
         // The version table already filters keys kw does not serve; this arm only
         // catches a key added to the table without a route.
         _ => {
@@ -184,7 +221,7 @@ async fn route(
     Ok(Some(resp))
 }
 
-fn encode(
+pub(super) fn encode(
     key: ApiKey,
     version: i16,
     correlation_id: i32,

@@ -10,6 +10,7 @@ pub mod dispatch;
 mod handlers;
 pub mod listener;
 pub mod memory;
+mod sasl;
 
 use std::sync::Arc;
 
@@ -18,7 +19,30 @@ pub use config::BrokerSettings;
 use crate::controller::Controller;
 use crate::group::Coordinator;
 use crate::replication::ReplicaManager;
+use crate::security::Principal;
 use crate::txn;
+
+/// Who is on the other end of one connection, and where it came in.
+#[derive(Debug, Clone)]
+pub struct Session {
+    /// The client's address as Kafka prints it (`/127.0.0.1`).
+    pub host: String,
+    /// The listener the connection came in on: Metadata and FindCoordinator
+    /// answer with that listener's endpoints.
+    pub listener: Arc<str>,
+    pub principal: Principal,
+}
+
+impl Session {
+    /// A PLAINTEXT connection on listener `PLAINTEXT` (for tests).
+    pub fn plaintext(host: &str) -> Session {
+        Session {
+            host: host.to_string(),
+            listener: Arc::from("PLAINTEXT"),
+            principal: Principal::anonymous(),
+        }
+    }
+}
 
 /// Everything a request handler may use, shared by all connections of a node.
 pub struct Broker {

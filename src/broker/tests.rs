@@ -8,7 +8,7 @@ use bytes::{Bytes, BytesMut};
 use kafka_protocol::messages::*;
 use kafka_protocol::protocol::{Decodable, Encodable, HeaderVersion, Request};
 
-use super::{dispatch, Broker, BrokerSettings};
+use super::{dispatch, Broker, BrokerSettings, Session};
 use crate::group::Coordinator;
 use crate::protocol::batch::tests::make_batch;
 use crate::protocol::frame::{finish_frame, start_frame};
@@ -47,7 +47,7 @@ async fn roundtrip<R: Request>(b: &Broker, req: R) -> usize {
     let mut checked = 0;
     for v in lo..=hi {
         let Some(f) = frame(&req, v) else { continue };
-        let resp = dispatch::handle(b, "/127.0.0.1", f)
+        let resp = dispatch::handle(b, &Session::plaintext("/127.0.0.1"), f)
             .await
             .unwrap_or_else(|e| panic!("{key:?} v{v}: {e}"))
             .unwrap_or_else(|| panic!("{key:?} v{v}: no response"));
@@ -293,10 +293,14 @@ async fn fetch_and_produce_for_a_missing_topic_get_unknown_topic() {
             .with_partitions(vec![
                 fetch_request::FetchPartition::default().with_partition(0)
             ])]);
-    let resp = dispatch::handle(&b, "/127.0.0.1", frame(&fetch, 11).unwrap())
-        .await
-        .unwrap()
-        .unwrap();
+    let resp = dispatch::handle(
+        &b,
+        &Session::plaintext("/127.0.0.1"),
+        frame(&fetch, 11).unwrap(),
+    )
+    .await
+    .unwrap()
+    .unwrap();
     let mut body = resp.slice(4..);
     ResponseHeader::decode(&mut body, 0).unwrap();
     let r = FetchResponse::decode(&mut body, 11).unwrap();
@@ -321,14 +325,16 @@ async fn malformed_frames_close_the_connection_without_panic() {
         vec![0, 0, 0, 99, 0, 0, 0, 1, 0, 0],
         vec![0, 3, 0, 9, 0, 0, 0, 1, 0xff, 0xff, 0xff, 0x01, 0x02],
     ] {
-        assert!(dispatch::handle(&b, "/127.0.0.1", Bytes::from(raw))
-            .await
-            .is_err());
+        assert!(
+            dispatch::handle(&b, &Session::plaintext("/127.0.0.1"), Bytes::from(raw))
+                .await
+                .is_err()
+        );
     }
     // ApiVersions at a version from the future is answered (error 35), not dropped.
     let mut raw = vec![0, 18, 0, 99, 0, 0, 0, 5];
     raw.extend_from_slice(&[0, 0]);
-    let resp = dispatch::handle(&b, "/127.0.0.1", Bytes::from(raw))
+    let resp = dispatch::handle(&b, &Session::plaintext("/127.0.0.1"), Bytes::from(raw))
         .await
         .unwrap()
         .unwrap();
@@ -374,10 +380,14 @@ async fn corrupt_batch_is_refused_and_log_untouched() {
                     .with_index(0)
                     .with_records(Some(Bytes::from(batch))),
             ])]);
-    let resp = dispatch::handle(&b, "/127.0.0.1", frame(&req, 7).unwrap())
-        .await
-        .unwrap()
-        .unwrap();
+    let resp = dispatch::handle(
+        &b,
+        &Session::plaintext("/127.0.0.1"),
+        frame(&req, 7).unwrap(),
+    )
+    .await
+    .unwrap()
+    .unwrap();
     let mut body = resp.slice(4..);
     ResponseHeader::decode(&mut body, 0).unwrap();
     let r = ProduceResponse::decode(&mut body, 7).unwrap();

@@ -22,7 +22,9 @@ pub struct ConsoleArgs {
     pub refresh_ms: u64,
 }
 
-pub async fn run(bootstrap: &str, args: ConsoleArgs) -> anyhow::Result<u8> {
+pub async fn run(conn: &super::Connect, args: ConsoleArgs) -> anyhow::Result<u8> {
+    let bootstrap = conn.bootstrap();
+    let security = conn.props.security()?;
     let listener = tokio::net::TcpListener::bind(&args.listen)
         .await
         .with_context(|| {
@@ -39,6 +41,7 @@ pub async fn run(bootstrap: &str, args: ConsoleArgs) -> anyhow::Result<u8> {
         bootstrap: bootstrap.to_string(),
         listen: addr.to_string(),
         refresh: Duration::from_millis(args.refresh_ms),
+        security,
     };
     tokio::select! {
         r = serve(config, listener) => r?,

@@ -10,7 +10,6 @@ use clap::Args;
 
 use super::consume_group::GroupConsume;
 use super::printer::{parse_offsets, Printer};
-use super::props::Props;
 use super::shutdown_signal;
 use crate::client::consumer::{resolve, Consumer, Event, StartOffset};
 use crate::client::group_member::{GroupMember, MemberConfig};
@@ -64,9 +63,6 @@ pub struct ConsumeArgs {
     /// No informational lines on stderr
     #[arg(short = 'q', long = "quiet")]
     pub quiet: bool,
-    /// Client property by librdkafka name, e.g. -X fetch.wait.max.ms=100 (repeatable)
-    #[arg(short = 'X', value_name = "KEY=VALUE")]
-    pub props: Vec<String>,
 }
 
 /// With `-e` into a file or pipe and stderr on a terminal: a bar over the messages
@@ -97,8 +93,9 @@ async fn progress_bar(
     Some(bar)
 }
 
-pub async fn run(bootstrap: &str, args: ConsumeArgs) -> anyhow::Result<u8> {
-    let props = Props::parse(&args.props)?;
+pub async fn run(conn: &super::Connect, args: ConsumeArgs) -> anyhow::Result<u8> {
+    let props = conn.props.clone();
+    let bootstrap = conn.bootstrap();
     let mut printer = Printer::new(
         args.format.as_deref(),
         args.json,
@@ -122,7 +119,7 @@ pub async fn run(bootstrap: &str, args: ConsumeArgs) -> anyhow::Result<u8> {
     let spec = parse_offsets(&args.offsets)?;
     let topic_name = args.topic.clone().expect("clap requires -t without -G");
     let consumer_config = props.consumer_config()?;
-    let client = Client::connect(props.bootstrap(bootstrap), props.client_config(false)?).await?;
+    let client = Client::connect(bootstrap, props.client_config(false)?).await?;
     let topic = client.topic(&topic_name).await.map_err(|e| match e {
         crate::client::Error::Server { code, .. } => anyhow!(
             "Topic {} error: {}",

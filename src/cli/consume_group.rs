@@ -83,7 +83,7 @@ pub async fn run(bootstrap: &str, args: GroupConsume, props: Props) -> anyhow::R
     if props.get("client.id").is_none() {
         client_config.client_id = "kw".into();
     }
-    let client = Client::connect(props.bootstrap(bootstrap), client_config).await?;
+    let client = Client::connect(bootstrap, client_config).await?;
     for t in &args.topics {
         client.topic(t).await.map_err(|e| {
             anyhow!("Topic {t} [-1] error: Subscribed topic not available: {t}: {e}")

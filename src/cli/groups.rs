@@ -233,8 +233,8 @@ async fn log_end_offsets(
     out
 }
 
-pub async fn run(bootstrap: &str, args: GroupsArgs) -> anyhow::Result<u8> {
-    let client = Client::connect(bootstrap, Default::default()).await?;
+pub async fn run(conn: &super::Connect, args: GroupsArgs) -> anyhow::Result<u8> {
+    let client = conn.client(false).await?;
     match args.action {
         GroupsAction::List { state, output } => {
             let groups = groups_admin::list_groups(&client).await?;

@@ -4,7 +4,6 @@ use clap::Args;
 
 use kafka_protocol::messages::metadata_response::MetadataResponseTopic;
 
-use crate::client::Client;
 use crate::format::{
     render_metadata_json, render_metadata_text, BrokerInfo, ClusterInfo, PartitionInfo, TopicInfo,
 };
@@ -41,8 +40,8 @@ pub fn partition_infos(t: &MetadataResponseTopic) -> Vec<PartitionInfo> {
     out
 }
 
-pub async fn run(bootstrap: &str, args: MetadataArgs) -> anyhow::Result<u8> {
-    let client = Client::connect(bootstrap, Default::default()).await?;
+pub async fn run(conn: &super::Connect, args: MetadataArgs) -> anyhow::Result<u8> {
+    let client = conn.client(false).await?;
     let conn = client.any_connection().await?;
     let topics = args.topic.clone().map(|t| vec![t]);
     let meta = client.metadata(topics.as_deref()).await?;

@@ -18,8 +18,14 @@ pub mod serve;
 pub mod simulate_sales;
 pub mod topics;
 pub mod transactions;
+pub mod users;
+
+use std::path::PathBuf;
+use std::sync::Arc;
 
 use clap::{Parser, Subcommand};
+
+use crate::client::Client;
 
 /// Kafka-compatible broker and kcat-style toolbox in one binary.
 #[derive(Debug, Parser)]
@@ -36,6 +42,16 @@ pub struct Cli {
         value_name = "BROKERS"
     )]
     pub bootstrap: String,
+
+    /// Client property by librdkafka name, e.g. -X security.protocol=SSL -X acks=1
+    /// (repeatable; wins over the configuration file)
+    #[arg(short = 'X', value_name = "KEY=VALUE", global = true)]
+    pub props: Vec<String>,
+
+    /// Client properties from FILE, one property=value per line (kcat's -F)
+    /// [default: $KCAT_CONFIG, else ~/.config/kcat.conf if it exists]
+    #[arg(short = 'F', value_name = "FILE", global = true)]
+    pub kcat_config: Option<PathBuf>,
 
     /// More log output on stderr (-v info, -vv debug, -vvv trace); RUST_LOG wins when set
     #[arg(short = 'v', long = "verbose", action = clap::ArgAction::Count, global = true)]
@@ -63,6 +79,8 @@ pub enum Command {
     SimulateSales(simulate_sales::SimulateArgs),
     /// List and describe transactions and a partition's producers (like kafka-transactions)
     Transactions(transactions::TransactionsArgs),
+    /// Add, delete and list users' SCRAM credentials (like kafka-configs --entity-type users)
+    Users(users::UsersArgs),
     /// Run a local cluster in the background (up, status, stop, start, down)
     Cluster(cluster::ClusterArgs),
     /// Serve the web console for a cluster (topics, groups, brokers, timeline)
@@ -101,20 +119,57 @@ pub fn init_logging(verbose: u8) {
         .try_init();
 }
 
+/// Where a client subcommand connects, and how: `-b`, `-X` and `-F`.
+pub struct Connect {
+    bootstrap: String,
+    pub props: props::Props,
+}
+
+impl Connect {
+    /// The bootstrap list: `-X bootstrap.servers` wins over `-b`, as in kcat.
+    pub fn bootstrap(&self) -> &str {
+        self.props.bootstrap(&self.bootstrap)
+    }
+
+    /// A client of the cluster with the properties' connection settings.
+    pub async fn client(&self, allow_auto_create: bool) -> anyhow::Result<Arc<Client>> {
+        Ok(Client::connect(
+            self.bootstrap(),
+            self.props.client_config(allow_auto_create)?,
+        )
+        .await?)
+    }
+}
+
 /// Run the chosen subcommand; returns the process exit code.
 pub async fn run(cli: Cli) -> anyhow::Result<u8> {
+    let connect = || -> anyhow::Result<Connect> {
+        Ok(Connect {
+            bootstrap: cli.bootstrap.clone(),
+            props: props::Props::load(&cli.props, cli.kcat_config.as_deref())?,
+        })
+    };
     match cli.command {
-        Command::Serve(args) => serve::run(args).await,
-        Command::Topics(args) => topics::run(&cli.bootstrap, args).await,
-        Command::Produce(args) => produce::run(&cli.bootstrap, args).await,
-        Command::Consume(args) => consume::run(&cli.bootstrap, args).await,
-        Command::Metadata(args) => metadata::run(&cli.bootstrap, args).await,
-        Command::Groups(args) => groups::run(&cli.bootstrap, args).await,
-        Command::SimulateSales(args) => simulate_sales::run(&cli.bootstrap, args).await,
-        Command::Transactions(args) => transactions::run(&cli.bootstrap, args).await,
+        Command::Serve(args) => {
+            if !cli.props.is_empty() || cli.kcat_config.is_some() {
+                return Err(UsageError(crate::node::ConfigError::Flag(
+                    "kw serve takes broker settings with --config KEY=VALUE (or --config-file), not -X or -F".into(),
+                ))
+                .into());
+            }
+            serve::run(args).await
+        }
+        Command::Topics(args) => topics::run(&connect()?, args).await,
+        Command::Produce(args) => produce::run(&connect()?, args).await,
+        Command::Consume(args) => consume::run(&connect()?, args).await,
+        Command::Metadata(args) => metadata::run(&connect()?, args).await,
+        Command::Groups(args) => groups::run(&connect()?, args).await,
+        Command::SimulateSales(args) => simulate_sales::run(&connect()?, args).await,
+        Command::Transactions(args) => transactions::run(&connect()?, args).await,
+        Command::Users(args) => users::run(&connect()?, args).await,
         Command::Generate(args) => generate::run(args),
         Command::Cluster(args) => cluster::run(args).await,
-        Command::Console(args) => console::run(&cli.bootstrap, args).await,
+        Command::Console(args) => console::run(&connect()?, args).await,
     }
 }
 

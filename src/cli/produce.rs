@@ -11,7 +11,6 @@ use bytes::{Bytes, BytesMut};
 use clap::Args;
 use tokio::sync::mpsc;
 
-use super::props::Props;
 use crate::client::producer::{Message, Producer};
 use crate::client::Client;
 use crate::format::parse_delimiter;
@@ -53,9 +52,6 @@ pub struct ProduceArgs {
     /// With -K: empty key or value parts become NULL
     #[arg(short = 'Z', long = "null-empty")]
     pub null_empty: bool,
-    /// Client property by librdkafka name, e.g. -X acks=1 -X linger.ms=10 (repeatable)
-    #[arg(short = 'X', value_name = "KEY=VALUE")]
-    pub props: Vec<String>,
     /// With -X transactional.id: commit a transaction every N messages [default: one
     /// transaction per input file, or for all of stdin]
     #[arg(long = "txn-size", value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
@@ -123,8 +119,9 @@ fn spawn_reader(
     rx
 }
 
-pub async fn run(bootstrap: &str, args: ProduceArgs) -> anyhow::Result<u8> {
-    let props = Props::parse(&args.props)?;
+pub async fn run(conn: &super::Connect, args: ProduceArgs) -> anyhow::Result<u8> {
+    let props = conn.props.clone();
+    let bootstrap = conn.bootstrap();
     let config = props.producer_config(args.compression.as_deref())?;
     let delim = parse_delimiter(&args.delimiter);
     if delim.is_empty() {
@@ -152,7 +149,7 @@ pub async fn run(bootstrap: &str, args: ProduceArgs) -> anyhow::Result<u8> {
         ))
         .into());
     }
-    let client = Client::connect(props.bootstrap(bootstrap), props.client_config(true)?).await?;
+    let client = Client::connect(bootstrap, props.client_config(true)?).await?;
     let producer = Arc::new(Producer::new(client, config).await?);
     let mut txn = Transactions {
         producer: producer.clone(),

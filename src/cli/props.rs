@@ -1,7 +1,10 @@
 //! `-X key=value` client properties, by librdkafka's names, parsed once into typed
-//! settings. Unknown names are refused as kcat refuses them.
+//! settings; also read from kcat's configuration file (`-F FILE`, else
+//! `$KCAT_CONFIG` or `~/.config/kcat.conf`). Unknown names are refused as kcat
+//! refuses them. Secrets (passwords, key material) are never printed.
 
 use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use anyhow::{anyhow, bail};
@@ -10,7 +13,9 @@ use kafka_protocol::records::Compression;
 use crate::client::consumer::ConsumerConfig;
 use crate::client::partitioner::Partitioner;
 use crate::client::producer::ProducerConfig;
-use crate::client::ClientConfig;
+use crate::client::{ClientConfig, SaslConfig, Security};
+use crate::security::tls::{ClientTls, Pem};
+use crate::security::{Secret, SecurityProtocol};
 
 /// Every property name accepted, with the canonical name it maps to.
 const ALIASES: &[(&str, &str)] = &[
@@ -57,12 +62,85 @@ const ALIASES: &[(&str, &str)] = &[
     ("transactional.id", "transactional.id"),
     ("transaction.timeout.ms", "transaction.timeout.ms"),
     ("security.protocol", "security.protocol"),
+    ("ssl.ca.location", "ssl.ca.location"),
+    ("ssl.ca.pem", "ssl.ca.pem"),
+    ("ssl.certificate.location", "ssl.certificate.location"),
+    ("ssl.certificate.pem", "ssl.certificate.pem"),
+    ("ssl.key.location", "ssl.key.location"),
+    ("ssl.key.pem", "ssl.key.pem"),
+    ("ssl.key.password", "ssl.key.password"),
+    (
+        "enable.ssl.certificate.verification",
+        "enable.ssl.certificate.verification",
+    ),
+    (
+        "ssl.endpoint.identification.algorithm",
+        "ssl.endpoint.identification.algorithm",
+    ),
+    ("sasl.mechanism", "sasl.mechanism"),
+    ("sasl.mechanisms", "sasl.mechanism"),
+    ("sasl.username", "sasl.username"),
+    ("sasl.password", "sasl.password"),
     ("debug", "debug"),
 ];
 
-#[derive(Debug, Clone, Default)]
+/// Properties whose values are secrets: never printed.
+const SECRET: &[&str] = &["sasl.password", "ssl.key.password", "ssl.key.pem"];
+
+/// kcat's configuration file when no -F is given: `$KCAT_CONFIG`, else
+/// `~/.config/kcat.conf` if it exists.
+pub fn default_config_file() -> Option<PathBuf> {
+    if let Some(p) = std::env::var_os("KCAT_CONFIG").filter(|p| !p.is_empty()) {
+        return Some(PathBuf::from(p));
+    }
+    let home = std::env::var_os("HOME")?;
+    let p = Path::new(&home).join(".config/kcat.conf");
+    p.is_file().then_some(p)
+}
+
+/// The `key=value` lines of a kcat configuration file (`#` starts a comment line).
+pub fn read_config_file(path: &Path) -> anyhow::Result<Vec<String>> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| anyhow!("cannot read configuration file {}: {e}", path.display()))?;
+    let mut items = Vec::new();
+    for (n, line) in text.lines().enumerate() {
+        let line = line.trim();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        if !line.contains('=') {
+            bail!(
+                "{}:{}: expected property=value, not {line}",
+                path.display(),
+                n + 1
+            );
+        }
+        items.push(line.to_string());
+    }
+    Ok(items)
+}
+
+#[derive(Clone, Default)]
 pub struct Props {
     values: BTreeMap<String, String>,
+}
+
+impl std::fmt::Debug for Props {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let shown: BTreeMap<&str, &str> = self
+            .values
+            .iter()
+            .map(|(k, v)| {
+                let v = if SECRET.contains(&k.as_str()) {
+                    "[redacted]"
+                } else {
+                    v.as_str()
+                };
+                (k.as_str(), v)
+            })
+            .collect();
+        f.debug_struct("Props").field("values", &shown).finish()
+    }
 }
 
 impl Props {
@@ -81,11 +159,88 @@ impl Props {
             values.insert(canonical.to_string(), v.trim().to_string());
         }
         if let Some(p) = values.get("security.protocol") {
-            if !p.eq_ignore_ascii_case("plaintext") {
-                bail!("security.protocol={p} is not supported by kw (only plaintext)");
-            }
+            p.parse::<SecurityProtocol>().map_err(|_| {
+                anyhow!("Invalid value \"{p}\" for configuration property \"security.protocol\"")
+            })?;
         }
         Ok(Props { values })
+    }
+
+    /// The properties of a configuration file (`-F`, or kcat's default file when
+    /// none is given), then `-X`'s, which win.
+    pub fn load(items: &[String], file: Option<&Path>) -> anyhow::Result<Props> {
+        let path = file.map(Path::to_path_buf).or_else(default_config_file);
+        let mut all = match &path {
+            Some(p) => read_config_file(p)?,
+            None => Vec::new(),
+        };
+        all.extend(items.iter().cloned());
+        Props::parse(&all).map_err(|e| match &path {
+            Some(p) if Props::parse(items).is_ok() => anyhow!("{e} (in {})", p.display()),
+            _ => e,
+        })
+    }
+
+    /// `security.protocol` with its TLS settings, ready for connections.
+    pub fn security(&self) -> anyhow::Result<Security> {
+        let protocol: SecurityProtocol = match self.get("security.protocol") {
+            Some(p) => p.parse().map_err(|e: String| anyhow!(e))?,
+            None => SecurityProtocol::Plaintext,
+        };
+        let sasl = if protocol.uses_sasl() {
+            let mechanism = self
+                .get("sasl.mechanism")
+                .unwrap_or("GSSAPI")
+                .to_ascii_uppercase();
+            if !["PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512"].contains(&mechanism.as_str()) {
+                bail!("sasl.mechanism={mechanism} is not supported by kw (PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512)");
+            }
+            let (Some(username), Some(password)) =
+                (self.get("sasl.username"), self.get("sasl.password"))
+            else {
+                bail!("security.protocol={protocol} with sasl.mechanism={mechanism} needs sasl.username and sasl.password");
+            };
+            Some(SaslConfig {
+                mechanism,
+                username: username.to_string(),
+                password: Secret(password.to_string()),
+            })
+        } else {
+            None
+        };
+        if !protocol.uses_tls() {
+            return Ok(Security {
+                protocol,
+                tls: None,
+                sasl,
+            });
+        }
+        let pem = |location: &str, pem: &str| match (self.get(location), self.get(pem)) {
+            (Some(path), _) => Some(Pem::File(PathBuf::from(path))),
+            (None, Some(text)) => Some(Pem::Text(text.to_string())),
+            (None, None) => None,
+        };
+        let verify_hostname = match self.get("ssl.endpoint.identification.algorithm") {
+            None => true,
+            Some(v) if v.eq_ignore_ascii_case("https") => true,
+            Some(v) if v.eq_ignore_ascii_case("none") || v.is_empty() => false,
+            Some(v) => bail!("Invalid value \"{v}\" for configuration property \"ssl.endpoint.identification.algorithm\""),
+        };
+        let tls = ClientTls {
+            ca: pem("ssl.ca.location", "ssl.ca.pem"),
+            certificate: pem("ssl.certificate.location", "ssl.certificate.pem"),
+            key: pem("ssl.key.location", "ssl.key.pem"),
+            verify_certificate: self
+                .flag("enable.ssl.certificate.verification")?
+                .unwrap_or(true),
+            verify_hostname,
+        };
+        let config = tls.config().map_err(|e| anyhow!("{e}"))?;
+        Ok(Security {
+            protocol,
+            tls: Some(config),
+            sasl,
+        })
     }
 
     pub fn get(&self, name: &str) -> Option<&str> {
@@ -133,6 +288,7 @@ impl Props {
         if let Some(ms) = self.num::<u64>("socket.timeout.ms")? {
             c.connect_timeout = Duration::from_millis(ms);
         }
+        c.security = self.security()?;
         Ok(c)
     }
 

@@ -71,25 +71,43 @@ pub struct ServeArgs {
     /// `kw serve --help` lists every one with its default and range)
     #[arg(long = "config", value_name = "KEY=VALUE")]
     pub config: Vec<String>,
+    /// Broker settings from a Java properties file, as Kafka's server.properties
+    /// (--config wins); keeps secrets such as ssl.keystore.key off the command line
+    #[arg(long, value_name = "FILE")]
+    pub config_file: Option<PathBuf>,
 }
 
 impl ServeArgs {
-    pub fn flags(&self) -> Flags {
-        Flags {
+    /// The flags, with the properties file's settings before --config's.
+    pub fn flags(&self) -> Result<Flags, crate::node::ConfigError> {
+        let mut config = match &self.config_file {
+            Some(path) => crate::node::config::parse_properties(
+                &std::fs::read_to_string(path).map_err(|e| {
+                    crate::node::ConfigError::Flag(format!(
+                        "cannot read --config-file {}: {e}",
+                        path.display()
+                    ))
+                })?,
+            ),
+            None => Vec::new(),
+        };
+        config.extend(self.config.iter().cloned());
+        Ok(Flags {
             node: self.node,
             voters: self.voters.clone(),
             listen: self.listen.clone(),
             advertise: self.advertise.clone(),
             data_dir: self.data_dir.clone(),
-            config: self.config.clone(),
-        }
+            config,
+        })
     }
 }
 
 pub async fn run(args: ServeArgs) -> anyhow::Result<u8> {
     // A bad flag or setting is a usage error: one sentence, exit 2, nothing bound
     // or written.
-    let config = NodeConfig::from_flags(&args.flags()).map_err(super::UsageError::from)?;
+    let flags = args.flags().map_err(super::UsageError::from)?;
+    let config = NodeConfig::from_flags(&flags).map_err(super::UsageError::from)?;
     let node_id = config.node_id;
     let voters = config.voters.clone();
     let start = Node::start(config);
@@ -113,9 +131,14 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<u8> {
             }
         }
     };
+    let listeners = node.listeners();
+    let on = if listeners.len() == 1 {
+        node.client_addr().to_string()
+    } else {
+        listeners.join(", ")
+    };
     eprintln!(
-        "kw: node {node_id} serving Kafka on {} (advertised as {}), data in {}",
-        node.client_addr(),
+        "kw: node {node_id} serving Kafka on {on} (advertised as {}), data in {}",
         node.advertised(),
         node.data_dir().display()
     );

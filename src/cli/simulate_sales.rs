@@ -11,7 +11,6 @@ use anyhow::{bail, Context};
 use bytes::Bytes;
 use clap::Args;
 
-use super::props::Props;
 use super::shutdown_signal;
 use crate::client::admin::{self, NewTopicSpec};
 use crate::client::producer::{Message, Producer};
@@ -80,9 +79,6 @@ pub struct SimulateArgs {
     /// Product catalog CSV in the original's layout [default: the built-in one]
     #[arg(long, value_name = "FILE")]
     pub catalog: Option<std::path::PathBuf>,
-    /// Client property by librdkafka name, e.g. -X acks=1 (repeatable)
-    #[arg(short = 'X', value_name = "KEY=VALUE")]
-    pub props: Vec<String>,
     /// No progress output
     #[arg(short = 'q', long = "quiet")]
     pub quiet: bool,
@@ -168,7 +164,8 @@ impl Progress {
     }
 }
 
-pub async fn run(bootstrap: &str, args: SimulateArgs) -> anyhow::Result<u8> {
+pub async fn run(conn: &super::Connect, args: SimulateArgs) -> anyhow::Result<u8> {
+    let bootstrap = conn.bootstrap();
     let catalog = match &args.catalog {
         Some(path) => {
             let text = std::fs::read_to_string(path)
@@ -224,8 +221,8 @@ pub async fn run(bootstrap: &str, args: SimulateArgs) -> anyhow::Result<u8> {
         return Ok(0);
     }
 
-    let props = Props::parse(&args.props)?;
-    let client = Client::connect(props.bootstrap(bootstrap), props.client_config(true)?).await?;
+    let props = conn.props.clone();
+    let client = Client::connect(bootstrap, props.client_config(true)?).await?;
     if args.create_topics {
         for t in [
             &args.topic_products,

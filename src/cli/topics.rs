@@ -8,7 +8,6 @@ use anyhow::Context;
 use clap::{Args, Subcommand};
 
 use crate::client::admin::{self, NewTopicSpec};
-use crate::client::Client;
 use crate::format::{render_topic_describe, TopicDescription};
 
 const ADMIN_TIMEOUT: Duration = Duration::from_secs(30);
@@ -109,8 +108,8 @@ pub enum TopicsAction {
     },
 }
 
-pub async fn run(bootstrap: &str, args: TopicsArgs) -> anyhow::Result<u8> {
-    let client = Client::connect(bootstrap, Default::default()).await?;
+pub async fn run(conn: &super::Connect, args: TopicsArgs) -> anyhow::Result<u8> {
+    let client = conn.client(false).await?;
     match args.action {
         TopicsAction::Create {
             name,

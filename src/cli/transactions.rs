@@ -5,7 +5,6 @@
 use clap::{Args, Subcommand};
 
 use crate::client::txn_admin;
-use crate::client::Client;
 use crate::protocol::TopicPartition;
 
 #[derive(Debug, Args)]
@@ -162,8 +161,8 @@ pub fn render_producers(list: &[txn_admin::ProducerDescription]) -> String {
     )
 }
 
-pub async fn run(bootstrap: &str, args: TransactionsArgs) -> anyhow::Result<u8> {
-    let client = Client::connect(bootstrap, Default::default()).await?;
+pub async fn run(conn: &super::Connect, args: TransactionsArgs) -> anyhow::Result<u8> {
+    let client = conn.client(false).await?;
     match args.action {
         TransactionsAction::List { states } => {
             let list = txn_admin::list_transactions(&client, &states).await?;

@@ -271,3 +271,122 @@ pub async fn delete_records(
     out.sort_by(|a, b| a.0.cmp(&b.0));
     Ok(out)
 }
+
+/// One user's SCRAM credentials as DescribeUserScramCredentials reports them:
+/// (mechanism name, iterations), or the broker's error for that user.
+pub type ScramDescription = (String, std::result::Result<Vec<(String, i32)>, Error>);
+
+/// SCRAM credentials of `users` (all users when empty), per user.
+pub async fn describe_scram(client: &Client, users: &[String]) -> Result<Vec<ScramDescription>> {
+    use kafka_protocol::messages::describe_user_scram_credentials_request::UserName;
+    use kafka_protocol::messages::DescribeUserScramCredentialsRequest;
+    let conn = client.any_connection().await?;
+    let req = DescribeUserScramCredentialsRequest::default().with_users(Some(
+        users
+            .iter()
+            .map(|u| UserName::default().with_name(sb(u.clone())))
+            .collect(),
+    ));
+    let resp = conn.send(&req).await?;
+    if let Some(e) = server_error(
+        resp.error_code,
+        resp.error_message.as_deref(),
+        "describing SCRAM credentials".into(),
+    ) {
+        return Err(e);
+    }
+    Ok(resp
+        .results
+        .into_iter()
+        .map(|r| {
+            let user = r.user.to_string();
+            let outcome = match server_error(
+                r.error_code,
+                r.error_message.as_deref(),
+                format!("describing the credentials of {user}"),
+            ) {
+                Some(e) => Err(e),
+                None => Ok(r
+                    .credential_infos
+                    .iter()
+                    .map(|c| {
+                        let name = crate::security::scram::Mechanism::from_code(c.mechanism)
+                            .map_or_else(
+                                || format!("mechanism {}", c.mechanism),
+                                |m| m.name().to_string(),
+                            );
+                        (name, c.iterations)
+                    })
+                    .collect()),
+            };
+            (user, outcome)
+        })
+        .collect())
+}
+
+/// A SCRAM credential to set: the password is salted and hashed here (PBKDF2), as
+/// Kafka's clients do; the broker never sees it.
+pub struct ScramUpsert {
+    pub user: String,
+    pub mechanism: crate::security::scram::Mechanism,
+    pub password: crate::security::Secret,
+    pub iterations: i32,
+}
+
+/// Set and delete SCRAM credentials; the outcome per user.
+pub async fn alter_scram(
+    client: &Client,
+    upserts: &[ScramUpsert],
+    deletions: &[(String, crate::security::scram::Mechanism)],
+) -> Result<Vec<(String, std::result::Result<(), Error>)>> {
+    use crate::security::scram;
+    use kafka_protocol::messages::alter_user_scram_credentials_request::{
+        ScramCredentialDeletion, ScramCredentialUpsertion,
+    };
+    use kafka_protocol::messages::AlterUserScramCredentialsRequest;
+    let conn = client.any_connection().await?;
+    let req = AlterUserScramCredentialsRequest::default()
+        .with_deletions(
+            deletions
+                .iter()
+                .map(|(u, m)| {
+                    ScramCredentialDeletion::default()
+                        .with_name(sb(u.clone()))
+                        .with_mechanism(m.code())
+                })
+                .collect(),
+        )
+        .with_upsertions(
+            upserts
+                .iter()
+                .map(|u| {
+                    let salt = scram::random_bytes(32);
+                    let salted =
+                        scram::salted_password(u.mechanism, &u.password.0, &salt, u.iterations);
+                    ScramCredentialUpsertion::default()
+                        .with_name(sb(u.user.clone()))
+                        .with_mechanism(u.mechanism.code())
+                        .with_iterations(u.iterations)
+                        .with_salt(bytes::Bytes::from(salt))
+                        .with_salted_password(bytes::Bytes::from(salted))
+                })
+                .collect(),
+        );
+    let resp = conn.send(&req).await?;
+    Ok(resp
+        .results
+        .into_iter()
+        .map(|r| {
+            let user = r.user.to_string();
+            let outcome = match server_error(
+                r.error_code,
+                r.error_message.as_deref(),
+                format!("altering the credentials of {user}"),
+            ) {
+                Some(e) => Err(e),
+                None => Ok(()),
+            };
+            (user, outcome)
+        })
+        .collect())
+}

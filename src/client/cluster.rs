@@ -19,6 +19,8 @@ pub struct ClientConfig {
     pub connect_timeout: Duration,
     /// Librdkafka's `allow.auto.create.topics` (Metadata requests).
     pub allow_auto_create: bool,
+    /// `security.protocol` and what it needs (TLS configuration, SASL credentials).
+    pub security: super::Security,
 }
 
 impl Default for ClientConfig {
@@ -27,6 +29,7 @@ impl Default for ClientConfig {
             client_id: "kw".to_string(),
             connect_timeout: Duration::from_secs(5),
             allow_auto_create: false,
+            security: super::Security::default(),
         }
     }
 }
@@ -93,7 +96,7 @@ impl Client {
     }
 
     /// A client that connects on first use, for a cluster that may not be up yet.
-    pub fn offline(bootstrap: &str, client_id: &str) -> Result<Arc<Client>> {
+    pub fn offline(bootstrap: &str, config: ClientConfig) -> Result<Arc<Client>> {
         let list = parse_bootstrap(bootstrap);
         if list.is_empty() {
             return Err(Error::Other(
@@ -102,10 +105,7 @@ impl Client {
         }
         Ok(Arc::new(Client {
             bootstrap: list,
-            config: ClientConfig {
-                client_id: client_id.to_string(),
-                ..ClientConfig::default()
-            },
+            config,
             brokers: Mutex::new(HashMap::new()),
             connections: tokio::sync::Mutex::new(HashMap::new()),
             topics: Mutex::new(HashMap::new()),
@@ -119,8 +119,13 @@ impl Client {
                 return Ok(c.clone());
             }
         }
-        let c =
-            Connection::connect(addr, &self.config.client_id, self.config.connect_timeout).await?;
+        let c = Connection::connect(
+            addr,
+            &self.config.client_id,
+            self.config.connect_timeout,
+            &self.config.security,
+        )
+        .await?;
         conns.insert(addr.to_string(), c.clone());
         Ok(c)
     }
@@ -141,11 +146,20 @@ impl Client {
             }
         }
         let mut errors = Vec::new();
+        let mut refused = None;
         for addr in &candidates {
             match self.connection_to(addr).await {
                 Ok(c) => return Ok(c),
+                Err(e @ Error::Security { .. }) => {
+                    errors.push(e.to_string());
+                    refused.get_or_insert(e);
+                }
                 Err(e) => errors.push(e.to_string()),
             }
+        }
+        // A TLS or SASL refusal says what to fix; "nobody answered" would not.
+        if let Some(e) = refused {
+            return Err(e);
         }
         Err(Error::NoBroker {
             tried: errors.join("; "),

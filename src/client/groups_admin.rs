@@ -117,6 +117,7 @@ pub async fn find_coordinator_of(
                             &addr,
                             &client.config.client_id,
                             client.config.connect_timeout,
+                            &client.config.security,
                         )
                         .await?
                     }
@@ -243,6 +244,7 @@ pub async fn describe_groups(client: &Client, groups: &[String]) -> Result<Vec<G
                     &addr,
                     &client.config.client_id,
                     client.config.connect_timeout,
+                    &client.config.security,
                 )
                 .await
                 .ok()?,

@@ -16,7 +16,7 @@ pub mod producer;
 pub mod txn_admin;
 
 pub use cluster::{Client, ClientConfig};
-pub use connection::Connection;
+pub use connection::{Connection, SaslConfig, Security};
 
 use kafka_protocol::error::ResponseError;
 
@@ -24,6 +24,9 @@ use kafka_protocol::error::ResponseError;
 pub enum Error {
     #[error("cannot connect to {addr}: {reason}")]
     Connect { addr: String, reason: String },
+    /// TLS or SASL refused: retrying will not help.
+    #[error("{reason} ({addr})")]
+    Security { addr: String, reason: String },
     #[error("none of the bootstrap brokers answered ({tried}); is a broker running there? start one with `kw serve`")]
     NoBroker { tried: String },
     #[error("connection to {addr} lost: {reason}")]

@@ -37,6 +37,8 @@ pub struct ConsoleConfig {
     pub listen: String,
     /// How often a snapshot is taken and open pages refresh.
     pub refresh: Duration,
+    /// How to reach the brokers (`-X security.protocol=...`).
+    pub security: crate::client::Security,
 }
 
 /// What the collector last learned, shared with the HTTP handlers (a std lock:
@@ -125,19 +127,19 @@ async fn collect_loop(console: Arc<Console>) {
 /// once bound (with the address), running the server and collector in the
 /// background of the returned future's task.
 pub async fn serve(config: ConsoleConfig, listener: TcpListener) -> anyhow::Result<()> {
-    let client = Client::connect(
-        &config.bootstrap,
-        ClientConfig {
-            client_id: "kw-console".into(),
-            connect_timeout: Duration::from_secs(3),
-            allow_auto_create: false,
-        },
-    )
-    .await
-    .or_else(|_| {
+    let client_config = ClientConfig {
+        client_id: "kw-console".into(),
+        connect_timeout: Duration::from_secs(3),
+        allow_auto_create: false,
+        security: config.security.clone(),
+    };
+    let client = match Client::connect(&config.bootstrap, client_config.clone()).await {
+        Ok(c) => c,
+        // TLS or SASL refused: waiting will not help.
+        Err(e @ crate::client::Error::Security { .. }) => return Err(e.into()),
         // The cluster may not be up yet: the console starts anyway and says so.
-        Client::offline(&config.bootstrap, "kw-console")
-    })?;
+        Err(_) => Client::offline(&config.bootstrap, client_config)?,
+    };
     let (updates, _) = watch::channel(0);
     let console = Arc::new(Console {
         client,

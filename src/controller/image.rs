@@ -7,13 +7,16 @@ use std::collections::BTreeMap;
 use uuid::Uuid;
 
 use super::election;
-use super::records::MetadataRecord;
+use super::records::{Endpoint, MetadataRecord};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BrokerRegistration {
     pub node_id: i32,
+    /// The inter-broker listener's endpoint.
     pub host: String,
     pub port: i32,
+    /// Every listener; empty for a registration from before kw had several.
+    pub listeners: Vec<Endpoint>,
     /// Missed its session: leads nothing, is in no ISR (unless the last member),
     /// and is left out of Metadata responses.
     pub fenced: bool,
@@ -37,6 +40,21 @@ pub struct TopicImage {
     pub configs: BTreeMap<String, String>,
 }
 
+impl BrokerRegistration {
+    /// Where a client on listener `name` reaches this broker (Kafka answers each
+    /// client with the endpoints of the listener it came in on); None if the
+    /// broker has no such listener.
+    pub fn endpoint(&self, name: &str) -> Option<(&str, i32)> {
+        if self.listeners.is_empty() {
+            return Some((&self.host, self.port));
+        }
+        self.listeners
+            .iter()
+            .find(|e| e.name == name)
+            .map(|e| (e.host.as_str(), e.port))
+    }
+}
+
 impl TopicImage {
     pub fn is_internal(&self) -> bool {
         self.name.starts_with("__")
@@ -56,6 +74,8 @@ pub struct MetadataImage {
     pub producer_blocks: BTreeMap<i32, (i64, i64)>,
     /// Dynamic broker configs: "" for every broker, "N" for broker N.
     pub broker_configs: BTreeMap<String, BTreeMap<String, String>>,
+    /// SCRAM credentials: user -> mechanism code -> credential.
+    pub scram: BTreeMap<String, BTreeMap<i8, crate::security::scram::Credential>>,
 }
 
 /// Config resource types (Kafka's ConfigResource.Type).
@@ -90,6 +110,7 @@ impl MetadataImage {
                 node_id,
                 host,
                 port,
+                listeners,
             } => {
                 // A new address does not change whether the broker is alive.
                 let fenced = self.brokers.get(node_id).is_some_and(|b| b.fenced);
@@ -98,6 +119,7 @@ impl MetadataImage {
                     BrokerRegistration {
                         node_id: *node_id,
                         host: host.clone(),
+                        listeners: listeners.clone(),
                         port: *port,
                         fenced,
                     },
@@ -166,6 +188,24 @@ impl MetadataImage {
             }
             MetadataRecord::DeleteTopic { name } => {
                 self.topics.remove(name);
+            }
+            MetadataRecord::AlterScram { upsert, delete } => {
+                for (user, mechanism) in delete {
+                    if let Some(m) = self.scram.get_mut(user) {
+                        m.remove(mechanism);
+                        if m.is_empty() {
+                            self.scram.remove(user);
+                        }
+                    }
+                }
+                for r in upsert {
+                    if let Some(c) = r.credential() {
+                        self.scram
+                            .entry(r.user.clone())
+                            .or_default()
+                            .insert(r.mechanism, c);
+                    }
+                }
             }
             MetadataRecord::AlterConfigs {
                 resource_type,
@@ -355,6 +395,7 @@ mod tests {
                 node_id: id,
                 host: "h".into(),
                 port: 9091 + id,
+                listeners: Vec::new(),
             });
         }
         img.apply(&MetadataRecord::CreateTopic {

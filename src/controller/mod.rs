@@ -190,7 +190,12 @@ impl Controller {
     /// Register this broker's address (and the cluster id on first start). Needs a
     /// quorum: fails after about 15 s without one, and may simply be called again.
     /// Once it returns, this node's image is caught up to at least the registration.
-    pub async fn register(&self, host: &str, port: i32) -> Result<(), Error> {
+    pub async fn register(
+        &self,
+        host: &str,
+        port: i32,
+        listeners: Vec<records::Endpoint>,
+    ) -> Result<(), Error> {
         let mut records = Vec::new();
         let image = self.image();
         if image.cluster_id.is_empty() {
@@ -201,12 +206,13 @@ impl Controller {
         if image
             .brokers
             .get(&self.node_id)
-            .is_none_or(|b| b.host != host || b.port != port)
+            .is_none_or(|b| b.host != host || b.port != port || b.listeners != listeners)
         {
             records.push(MetadataRecord::RegisterBroker {
                 node_id: self.node_id,
                 host: host.to_string(),
                 port,
+                listeners,
             });
         }
         if records.is_empty() {
@@ -547,6 +553,16 @@ impl Controller {
         .await
     }
 
+    /// Create, replace or delete SCRAM credentials, all in one record.
+    pub async fn alter_scram(
+        &self,
+        upsert: Vec<records::ScramRecord>,
+        delete: Vec<(String, i8)>,
+    ) -> Result<u64, Error> {
+        self.commit(vec![MetadataRecord::AlterScram { upsert, delete }])
+            .await
+    }
+
     /// A producer id never handed out before, on any node, also across restarts.
     pub async fn allocate_producer_id(&self) -> Result<i64, Error> {
         let mut ids = self.producer_ids.lock().await;
@@ -608,7 +624,7 @@ pub(crate) mod tests {
             voters: BTreeMap::from([(1u64, addr)]),
         };
         let c = Controller::start(dir, 1, settings).await.unwrap();
-        c.register("127.0.0.1", 9092).await.unwrap();
+        c.register("127.0.0.1", 9092, Vec::new()).await.unwrap();
         c
     }
 

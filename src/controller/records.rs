@@ -5,6 +5,55 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+/// One listener of a broker as clients reach it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Endpoint {
+    /// The listener's name (`PLAINTEXT`, `SASL_SSL`, `INTERNAL`, ...).
+    pub name: String,
+    pub host: String,
+    pub port: i32,
+    /// Its security protocol's name.
+    pub protocol: String,
+}
+
+/// One user's SCRAM credential for one mechanism (1 SHA-256, 2 SHA-512); the
+/// byte strings in base64. Never the password.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ScramRecord {
+    pub user: String,
+    pub mechanism: i8,
+    pub salt: String,
+    pub stored_key: String,
+    pub server_key: String,
+    pub iterations: i32,
+}
+
+impl ScramRecord {
+    pub fn new(user: &str, mechanism: i8, c: &crate::security::scram::Credential) -> ScramRecord {
+        use base64::Engine;
+        let b64 = base64::engine::general_purpose::STANDARD;
+        ScramRecord {
+            user: user.to_string(),
+            mechanism,
+            salt: b64.encode(&c.salt),
+            stored_key: b64.encode(&c.stored_key),
+            server_key: b64.encode(&c.server_key),
+            iterations: c.iterations,
+        }
+    }
+
+    pub fn credential(&self) -> Option<crate::security::scram::Credential> {
+        use base64::Engine;
+        let b64 = base64::engine::general_purpose::STANDARD;
+        Some(crate::security::scram::Credential {
+            salt: b64.decode(&self.salt).ok()?,
+            stored_key: b64.decode(&self.stored_key).ok()?,
+            server_key: b64.decode(&self.server_key).ok()?,
+            iterations: self.iterations,
+        })
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum MetadataRecord {
@@ -12,11 +61,15 @@ pub enum MetadataRecord {
     Cluster {
         cluster_id: String,
     },
-    /// A broker announced where clients reach it.
+    /// A broker announced where clients reach it: `host:port` is its inter-broker
+    /// listener, `listeners` every listener by name (empty in logs written before
+    /// kw had several listeners).
     RegisterBroker {
         node_id: i32,
         host: String,
         port: i32,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        listeners: Vec<Endpoint>,
     },
     /// A topic with its replica assignment (first replica = preferred leader).
     CreateTopic {
@@ -29,6 +82,14 @@ pub enum MetadataRecord {
     CreatePartitions {
         name: String,
         assignments: Vec<Vec<i32>>,
+    },
+    /// Users' SCRAM credentials created, replaced or deleted in one step (KIP-554).
+    AlterScram {
+        #[serde(default)]
+        upsert: Vec<ScramRecord>,
+        /// (user, mechanism)
+        #[serde(default)]
+        delete: Vec<(String, i8)>,
     },
     DeleteTopic {
         name: String,

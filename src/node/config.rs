@@ -10,6 +10,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 use std::time::Duration;
 
+use crate::security::SecurityProtocol;
+
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum ConfigError {
     #[error("unknown broker config '{0}' (kw takes Kafka's names, e.g. num.partitions; `kw serve --help` lists them)")]
@@ -46,6 +48,10 @@ pub enum Kind {
     Choice(&'static [&'static str]),
     /// A comma-separated list of these words (at least one).
     List(&'static [&'static str]),
+    /// Any text (a path, a listener list); checked where it is used.
+    Text,
+    /// A secret: any text, never printed (DescribeConfigs reports it as sensitive).
+    Password,
 }
 
 const I32: i64 = i32::MAX as i64;
@@ -66,6 +72,7 @@ impl Kind {
             Kind::Int { min, max } => format!("an integer from {min} to {max}"),
             Kind::Choice(words) => format!("one of {}", words.join(", ")),
             Kind::List(words) => format!("a comma-separated list of {}", words.join(", ")),
+            Kind::Text | Kind::Password => "text".into(),
         }
     }
 }
@@ -127,6 +134,7 @@ impl Value for String {
                     .all(|i| words.contains(i))
                     .then(|| items.join(","))
             }
+            Kind::Password => Some(text.to_string()),
             _ => Some(text.to_string()),
         }
     }
@@ -286,6 +294,51 @@ settings! {
     broker_session_timeout_ms: i32 = 3000, "broker.session.timeout.ms", at_least(1, I32);
     /// How often a broker heartbeats to the controller (kw's default; Kafka's is 2000).
     broker_heartbeat_interval_ms: i32 = 500, "broker.heartbeat.interval.ms", at_least(1, I32);
+    /// Where the node listens: NAME://HOST:PORT,... (default: PLAINTEXT:// on --listen).
+    listeners: Option<String> = None, "listeners", Kind::Text;
+    /// What clients are told per listener: NAME://HOST:PORT,... (default: the listeners).
+    advertised_listeners: Option<String> = None, "advertised.listeners", Kind::Text;
+    /// Listener name to security protocol: NAME:PROTOCOL,...
+    listener_security_protocol_map: String =
+        "PLAINTEXT:PLAINTEXT,SSL:SSL,SASL_PLAINTEXT:SASL_PLAINTEXT,SASL_SSL:SASL_SSL".into(),
+        "listener.security.protocol.map", Kind::Text;
+    /// The listener replication, transaction markers and coordinators' traffic use.
+    inter_broker_listener_name: Option<String> = None, "inter.broker.listener.name", Kind::Text;
+    /// The security protocol between brokers, when inter.broker.listener.name is not given.
+    security_inter_broker_protocol: Option<String> = None, "security.inter.broker.protocol",
+        Kind::Choice(&["PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"]);
+    /// Format of the keystore (kw reads PEM only).
+    ssl_keystore_type: String = "PEM".into(), "ssl.keystore.type", Kind::Choice(&["PEM"]);
+    /// PEM file with the listener's private key and certificate chain.
+    ssl_keystore_location: Option<String> = None, "ssl.keystore.location", Kind::Text;
+    /// The listener's certificate chain as PEM text (with ssl.keystore.key).
+    ssl_keystore_certificate_chain: Option<String> = None, "ssl.keystore.certificate.chain", Kind::Password;
+    /// The listener's private key as PEM text (with ssl.keystore.certificate.chain).
+    ssl_keystore_key: Option<String> = None, "ssl.keystore.key", Kind::Password;
+    /// Password of an encrypted key (kw reads unencrypted PEM keys only).
+    ssl_key_password: Option<String> = None, "ssl.key.password", Kind::Password;
+    /// Password of a keystore file (not used by PEM keystores).
+    ssl_keystore_password: Option<String> = None, "ssl.keystore.password", Kind::Password;
+    /// Format of the truststore (kw reads PEM only).
+    ssl_truststore_type: String = "PEM".into(), "ssl.truststore.type", Kind::Choice(&["PEM"]);
+    /// PEM file with the CAs that sign client certificates (and, between brokers, broker certificates).
+    ssl_truststore_location: Option<String> = None, "ssl.truststore.location", Kind::Text;
+    /// The trusted CAs as PEM text.
+    ssl_truststore_certificates: Option<String> = None, "ssl.truststore.certificates", Kind::Password;
+    /// Password of a truststore file (not used by PEM truststores).
+    ssl_truststore_password: Option<String> = None, "ssl.truststore.password", Kind::Password;
+    /// Client certificates on TLS listeners: none, requested or required (mTLS).
+    ssl_client_auth: String = "none".into(), "ssl.client.auth", Kind::Choice(&["none", "requested", "required"]);
+    /// Between brokers: https checks the peer's host name against its certificate; empty does not.
+    ssl_endpoint_identification_algorithm: String = "https".into(), "ssl.endpoint.identification.algorithm", Kind::Text;
+    /// SASL mechanisms SASL listeners accept (kw's default; Kafka's is GSSAPI, which kw does not speak).
+    sasl_enabled_mechanisms: String = "PLAIN,SCRAM-SHA-256,SCRAM-SHA-512".into(), "sasl.enabled.mechanisms",
+        Kind::List(&["PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512"]);
+    /// The mechanism brokers authenticate to each other with (kw's default; Kafka's is GSSAPI).
+    sasl_mechanism_inter_broker_protocol: String = "PLAIN".into(), "sasl.mechanism.inter.broker.protocol",
+        Kind::Choice(&["PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512"]);
+    /// LoginModule required username="..." password="..." user_NAME="..." ...; (this broker's credentials between brokers; user_ entries are PLAIN users and seed SCRAM credentials).
+    sasl_jaas_config: Option<String> = None, "sasl.jaas.config", Kind::Password;
 }
 
 /// Broker settings that set the default of a topic config: (broker key, topic key).
@@ -318,16 +371,6 @@ pub const IGNORED: &[(&str, &str)] = &[
     (
         "controller.listener.names",
         "the quorum port is part of --voters",
-    ),
-    ("listeners", "use --listen"),
-    ("advertised.listeners", "use --advertise"),
-    (
-        "listener.security.protocol.map",
-        "kw listens in PLAINTEXT only",
-    ),
-    (
-        "inter.broker.listener.name",
-        "replication uses the client listener",
     ),
     ("log.dir", "use --data-dir"),
     ("log.dirs", "use --data-dir"),
@@ -375,16 +418,210 @@ pub struct NodeConfig {
     pub clustered: bool,
     /// voter id -> quorum address; None for a lone node (a private quorum port).
     pub voters: Option<BTreeMap<u64, String>>,
-    /// HOST:PORT to listen on for clients (port 0: any free port).
-    pub listen: String,
-    /// What clients are told to connect to; None: the listen host and the bound port.
-    pub advertise: Option<(String, u16)>,
+    /// Where clients connect, at least one; each with its own security protocol.
+    pub listeners: Vec<ListenerConfig>,
+    /// The index in `listeners` of the one brokers use between themselves.
+    pub inter_broker: usize,
     pub data_dir: PathBuf,
     pub settings: Settings,
     /// Keys given with `--config` (reported as static broker configs).
     pub given: BTreeSet<String>,
     /// Ignored keys that were given, with the hint of [`IGNORED`].
     pub ignored: Vec<(String, &'static str)>,
+}
+
+/// One listener: a name clients are told endpoints by, its security protocol,
+/// where it binds and what clients are told.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ListenerConfig {
+    /// Upper case, as Kafka normalises listener names.
+    pub name: String,
+    pub protocol: SecurityProtocol,
+    /// HOST:PORT to bind (port 0: any free port).
+    pub bind: String,
+    /// What clients are told; None: the bind host and the bound port.
+    pub advertise: Option<(String, u16)>,
+}
+
+/// Kafka's `NAME://HOST:PORT,...` (an empty host binds every interface).
+fn parse_listener_list(key: &str, text: &str) -> Result<Vec<(String, String, u16)>, ConfigError> {
+    let invalid = |expected: &str| ConfigError::Invalid {
+        key: key.to_string(),
+        value: text.to_string(),
+        expected: expected.to_string(),
+    };
+    let mut out: Vec<(String, String, u16)> = Vec::new();
+    for item in text.split(',').map(str::trim).filter(|s| !s.is_empty()) {
+        let (name, addr) = item
+            .split_once("://")
+            .ok_or_else(|| invalid("a comma-separated list of NAME://HOST:PORT"))?;
+        let name = name.trim().to_ascii_uppercase();
+        if name.is_empty()
+            || !name
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+        {
+            return Err(invalid("listener names of letters, digits, _ and -"));
+        }
+        let (host, port) = addr
+            .rsplit_once(':')
+            .ok_or_else(|| invalid("a comma-separated list of NAME://HOST:PORT"))?;
+        let port: u16 = port
+            .parse()
+            .map_err(|_| invalid("a comma-separated list of NAME://HOST:PORT"))?;
+        let host = host.trim_matches(|c| c == '[' || c == ']').to_string();
+        if out.iter().any(|(n, _, _)| *n == name) {
+            return Err(invalid(&format!(
+                "each listener name once ({name} is listed twice)"
+            )));
+        }
+        out.push((name, host, port));
+    }
+    if out.is_empty() {
+        return Err(invalid("at least one NAME://HOST:PORT"));
+    }
+    Ok(out)
+}
+
+/// `listener.security.protocol.map`: NAME:PROTOCOL,...
+fn parse_protocol_map(text: &str) -> Result<BTreeMap<String, SecurityProtocol>, ConfigError> {
+    let invalid = || ConfigError::Invalid {
+        key: "listener.security.protocol.map".into(),
+        value: text.to_string(),
+        expected:
+            "a comma-separated list of NAME:PROTOCOL (PLAINTEXT, SSL, SASL_PLAINTEXT or SASL_SSL)"
+                .into(),
+    };
+    let mut map = BTreeMap::new();
+    for item in text.split(',').map(str::trim).filter(|s| !s.is_empty()) {
+        let (name, protocol) = item.split_once(':').ok_or_else(invalid)?;
+        let protocol: SecurityProtocol = protocol.parse().map_err(|_| invalid())?;
+        map.insert(name.trim().to_ascii_uppercase(), protocol);
+    }
+    Ok(map)
+}
+
+/// The listeners from `--listen`/`--advertise` or Kafka's `listeners`,
+/// `advertised.listeners`, `listener.security.protocol.map` and the inter-broker
+/// settings; returns them with the index of the inter-broker one.
+fn listeners_of(
+    flags: &Flags,
+    s: &Settings,
+    node_id: i32,
+) -> Result<(Vec<ListenerConfig>, usize), ConfigError> {
+    let map = parse_protocol_map(&s.listener_security_protocol_map)?;
+    let binds: Vec<(String, String, u16)> = match (&s.listeners, &flags.listen) {
+        (Some(_), Some(_)) => {
+            return Err(ConfigError::Flag(
+                "give the listeners with --listen or with --config listeners=..., not both".into(),
+            ))
+        }
+        (Some(text), None) => parse_listener_list("listeners", text)?,
+        (None, listen) => {
+            let listen = listen
+                .clone()
+                .unwrap_or_else(|| format!("127.0.0.1:{}", 9091 + node_id as i64));
+            let (host, port) = split_host_port(&listen)?;
+            vec![("PLAINTEXT".to_string(), host, port)]
+        }
+    };
+    let mut listeners = Vec::new();
+    for (name, host, port) in binds {
+        let protocol = *map.get(&name).ok_or_else(|| ConfigError::Conflict {
+            key: "listeners".into(),
+            value: s.listeners.clone().unwrap_or_default(),
+            expected: format!(
+                "listener names that listener.security.protocol.map maps to a protocol ({name} is not in it)"
+            ),
+        })?;
+        if port != 0
+            && listeners
+                .iter()
+                .any(|l: &ListenerConfig| l.bind.ends_with(&format!(":{port}")))
+        {
+            return Err(ConfigError::Conflict {
+                key: "listeners".into(),
+                value: s.listeners.clone().unwrap_or_default(),
+                expected: format!("a port per listener ({port} is used twice)"),
+            });
+        }
+        let host = if host.is_empty() {
+            "0.0.0.0".to_string()
+        } else {
+            host
+        };
+        let bind = if host.contains(':') {
+            format!("[{host}]:{port}")
+        } else {
+            format!("{host}:{port}")
+        };
+        listeners.push(ListenerConfig {
+            name,
+            protocol,
+            bind,
+            advertise: None,
+        });
+    }
+    match (&s.advertised_listeners, &flags.advertise) {
+        (Some(_), Some(_)) => {
+            return Err(ConfigError::Flag(
+                "give the advertised address with --advertise or with --config advertised.listeners=..., not both".into(),
+            ))
+        }
+        (Some(text), None) => {
+            for (name, host, port) in parse_listener_list("advertised.listeners", text)? {
+                let conflict = |expected: String| ConfigError::Conflict {
+                    key: "advertised.listeners".into(),
+                    value: text.clone(),
+                    expected,
+                };
+                if host.is_empty() || host == "0.0.0.0" || host == "::" {
+                    return Err(conflict(format!("a host clients can reach for {name}")));
+                }
+                let l = listeners
+                    .iter_mut()
+                    .find(|l| l.name == name)
+                    .ok_or_else(|| conflict(format!("names from listeners ({name} is not a listener)")))?;
+                l.advertise = Some((host, port));
+            }
+        }
+        (None, Some(adv)) => listeners[0].advertise = Some(split_host_port(adv)?),
+        (None, None) => {}
+    }
+    let wanted = match (
+        &s.inter_broker_listener_name,
+        &s.security_inter_broker_protocol,
+    ) {
+        (Some(n), Some(p)) => {
+            return Err(ConfigError::Conflict {
+                key: "inter.broker.listener.name".into(),
+                value: n.clone(),
+                expected: format!(
+                "only one of inter.broker.listener.name and security.inter.broker.protocol ({p})"
+            ),
+            })
+        }
+        (Some(n), None) => Some(("inter.broker.listener.name", n.to_ascii_uppercase())),
+        (None, Some(p)) => Some(("security.inter.broker.protocol", p.clone())),
+        // Kafka's default is the PLAINTEXT listener; kw takes the first one when
+        // there is none, so a TLS-only node needs no extra setting.
+        (None, None) => None,
+    };
+    let inter_broker = match wanted {
+        Some((key, name)) => listeners
+            .iter()
+            .position(|l| l.name == name)
+            .ok_or_else(|| ConfigError::Conflict {
+                key: key.into(),
+                value: name.clone(),
+                expected: "the name of one of the listeners".into(),
+            })?,
+        None => listeners
+            .iter()
+            .position(|l| l.name == "PLAINTEXT")
+            .unwrap_or(0),
+    };
+    Ok((listeners, inter_broker))
 }
 
 /// The `kw serve` flags a [`NodeConfig`] is made from.
@@ -396,6 +633,54 @@ pub struct Flags {
     pub advertise: Option<String>,
     pub data_dir: Option<PathBuf>,
     pub config: Vec<String>,
+}
+
+/// The `key=value` pairs of a Java properties file (Kafka's `server.properties`):
+/// `#` and `!` comment lines, `=` or `:` between key and value, a trailing `\`
+/// continues a line, and `\n`, `\t`, `\\` escapes.
+pub fn parse_properties(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut logical = String::new();
+    for line in text.lines() {
+        let line = if logical.is_empty() {
+            line.trim()
+        } else {
+            line.trim_start()
+        };
+        if logical.is_empty() && (line.is_empty() || line.starts_with('#') || line.starts_with('!'))
+        {
+            continue;
+        }
+        let trailing = line.len() - line.trim_end_matches('\\').len();
+        if trailing % 2 == 1 {
+            logical.push_str(&line[..line.len() - 1]);
+            continue;
+        }
+        logical.push_str(line);
+        let entry = std::mem::take(&mut logical);
+        let split = entry.find(['=', ':']).unwrap_or(entry.len());
+        let (key, value) = (
+            entry[..split].trim(),
+            entry.get(split + 1..).unwrap_or("").trim(),
+        );
+        let mut unescaped = String::with_capacity(value.len());
+        let mut chars = value.chars();
+        while let Some(c) = chars.next() {
+            if c != '\\' {
+                unescaped.push(c);
+                continue;
+            }
+            match chars.next() {
+                Some('n') => unescaped.push('\n'),
+                Some('t') => unescaped.push('\t'),
+                Some('r') => unescaped.push('\r'),
+                Some(other) => unescaped.push(other),
+                None => {}
+            }
+        }
+        out.push(format!("{key}={unescaped}"));
+    }
+    out
 }
 
 /// Split `key=value`.
@@ -589,16 +874,49 @@ impl NodeConfig {
                 )));
             }
         }
-        let listen = flags
-            .listen
-            .clone()
-            .unwrap_or_else(|| format!("127.0.0.1:{}", 9091 + node_id as i64));
-        split_host_port(&listen)?;
-        let advertise = flags
-            .advertise
-            .as_deref()
-            .map(split_host_port)
-            .transpose()?;
+        let (listeners, inter_broker) = listeners_of(flags, &settings, node_id)?;
+        if let Some(text) = &settings.sasl_jaas_config {
+            // The value is a secret: the error names the problem, not the text.
+            crate::security::jaas::JaasConfig::parse(text).map_err(|why| ConfigError::Invalid {
+                key: "sasl.jaas.config".into(),
+                value: "(hidden)".into(),
+                expected: why,
+            })?;
+        }
+        if listeners[inter_broker].protocol.uses_sasl() {
+            let jaas = settings
+                .sasl_jaas_config
+                .as_deref()
+                .and_then(|t| crate::security::jaas::JaasConfig::parse(t).ok());
+            if jaas
+                .as_ref()
+                .is_none_or(|j| j.username().is_none() || j.password().is_none())
+            {
+                return Err(ConfigError::Conflict {
+                    key: "sasl.jaas.config".into(),
+                    value: "(hidden)".into(),
+                    expected: format!(
+                        "username=\"...\" password=\"...\": the inter-broker listener {} uses {}",
+                        listeners[inter_broker].name, listeners[inter_broker].protocol
+                    ),
+                });
+            }
+            let mechanism = &settings.sasl_mechanism_inter_broker_protocol;
+            if !settings
+                .sasl_enabled_mechanisms
+                .split(',')
+                .any(|m| m == mechanism)
+            {
+                return Err(ConfigError::Conflict {
+                    key: "sasl.mechanism.inter.broker.protocol".into(),
+                    value: mechanism.clone(),
+                    expected: format!(
+                        "one of sasl.enabled.mechanisms ({})",
+                        settings.sasl_enabled_mechanisms
+                    ),
+                });
+            }
+        }
         let data_dir = flags
             .data_dir
             .clone()
@@ -607,8 +925,8 @@ impl NodeConfig {
             node_id,
             clustered,
             voters,
-            listen,
-            advertise,
+            listeners,
+            inter_broker,
             data_dir,
             settings,
             given,
@@ -622,8 +940,13 @@ impl NodeConfig {
             node_id: 1,
             clustered: false,
             voters: None,
-            listen: listen.to_string(),
-            advertise: None,
+            listeners: vec![ListenerConfig {
+                name: "PLAINTEXT".into(),
+                protocol: SecurityProtocol::Plaintext,
+                bind: listen.to_string(),
+                advertise: None,
+            }],
+            inter_broker: 0,
             data_dir: data_dir.into(),
             settings: Settings::default(),
             given: BTreeSet::new(),
@@ -729,6 +1052,8 @@ mod tests {
                     vec![words.join(","), words[0].to_string()],
                     vec!["nope".into(), format!("{},nope", words[0]), "".into()],
                 ),
+                // Checked where they are used (listeners below, files at start).
+                Kind::Text | Kind::Password => (vec!["x".into()], vec![]),
             };
             for v in good {
                 let pair = format!("{}={v}", info.key);
@@ -924,10 +1249,139 @@ mod tests {
             ..Flags::default()
         })
         .unwrap();
-        assert_eq!(c.listen, "127.0.0.1:9093");
+        assert_eq!(c.listeners[0].bind, "127.0.0.1:9093");
+        assert_eq!(c.listeners[0].protocol, SecurityProtocol::Plaintext);
         assert_eq!(c.data_dir, PathBuf::from("kw-data/node-2"));
         assert_eq!(c.voters.unwrap().len(), 3);
         let c = NodeConfig::from_flags(&Flags::default()).unwrap();
         assert!(!c.clustered && c.voters.is_none());
+    }
+
+    #[test]
+    fn properties_files_read_as_java_reads_them() {
+        let text = "# a comment\n! another\n\nlisteners = SSL://:9093\nnum.partitions:3\nssl.keystore.key=-----BEGIN\\n\\\n  KEY-----\nempty=\n";
+        assert_eq!(
+            parse_properties(text),
+            [
+                "listeners=SSL://:9093",
+                "num.partitions=3",
+                "ssl.keystore.key=-----BEGIN\nKEY-----",
+                "empty=",
+            ]
+        );
+    }
+
+    #[test]
+    fn listeners_take_kafkas_settings() {
+        let with = |config: &[&str]| {
+            NodeConfig::from_flags(&Flags {
+                config: config.iter().map(|s| s.to_string()).collect(),
+                ..Flags::default()
+            })
+        };
+        let c = with(&[
+            "listeners=PLAINTEXT://127.0.0.1:9092,sasl_ssl://:9192,INTERNAL://127.0.0.1:9292",
+            "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,SASL_SSL:SASL_SSL,INTERNAL:SSL",
+            "advertised.listeners=SASL_SSL://kafka.example.com:443",
+            "inter.broker.listener.name=internal",
+        ])
+        .unwrap();
+        let names: Vec<(&str, SecurityProtocol, &str)> = c
+            .listeners
+            .iter()
+            .map(|l| (l.name.as_str(), l.protocol, l.bind.as_str()))
+            .collect();
+        assert_eq!(
+            names,
+            [
+                ("PLAINTEXT", SecurityProtocol::Plaintext, "127.0.0.1:9092"),
+                ("SASL_SSL", SecurityProtocol::SaslSsl, "0.0.0.0:9192"),
+                ("INTERNAL", SecurityProtocol::Ssl, "127.0.0.1:9292"),
+            ]
+        );
+        assert_eq!(
+            c.listeners[1].advertise,
+            Some(("kafka.example.com".into(), 443))
+        );
+        assert_eq!(c.inter_broker, 2);
+        // Without a choice: the PLAINTEXT listener, else the first.
+        let c = with(&["listeners=SSL://127.0.0.1:1,PLAINTEXT://127.0.0.1:2"]).unwrap();
+        assert_eq!(c.inter_broker, 1);
+        let c = with(&["listeners=SSL://127.0.0.1:1,SASL_SSL://127.0.0.1:2"]).unwrap();
+        assert_eq!(c.inter_broker, 0);
+        let jaas = r#"sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required username="a" password="b";"#;
+        let c = with(&[
+            "listeners=SSL://127.0.0.1:1,SASL_SSL://127.0.0.1:2",
+            "security.inter.broker.protocol=SASL_SSL",
+            jaas,
+        ])
+        .unwrap();
+        assert_eq!(c.inter_broker, 1);
+        // SASL between brokers needs this broker's own credentials, and a mechanism
+        // the listeners accept.
+        let e = with(&["listeners=SASL_SSL://127.0.0.1:2"])
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("sasl.jaas.config"), "{e}");
+        let e = with(&[
+            "listeners=SASL_SSL://127.0.0.1:2",
+            jaas,
+            "sasl.enabled.mechanisms=SCRAM-SHA-512",
+        ])
+        .unwrap_err()
+        .to_string();
+        assert!(e.contains("sasl.mechanism.inter.broker.protocol"), "{e}");
+        let e = with(&["sasl.jaas.config=Module required password=\"s3cret\""])
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("sasl.jaas.config") && !e.contains("s3cret"),
+            "{e}"
+        );
+        for (bad, says) in [
+            (vec!["listeners=FOO://127.0.0.1:1"], "FOO is not in it"),
+            (vec!["listeners=PLAINTEXT://127.0.0.1"], "NAME://HOST:PORT"),
+            (
+                vec!["listeners=PLAINTEXT://a:1,PLAINTEXT://a:2"],
+                "listed twice",
+            ),
+            (
+                vec!["listeners=PLAINTEXT://a:1,SSL://a:1"],
+                "1 is used twice",
+            ),
+            (
+                vec!["advertised.listeners=SSL://h:1"],
+                "SSL is not a listener",
+            ),
+            (
+                vec!["advertised.listeners=PLAINTEXT://:1"],
+                "a host clients can reach",
+            ),
+            (
+                vec!["inter.broker.listener.name=NOPE"],
+                "one of the listeners",
+            ),
+            (
+                vec![
+                    "inter.broker.listener.name=PLAINTEXT",
+                    "security.inter.broker.protocol=PLAINTEXT",
+                ],
+                "only one of",
+            ),
+            (
+                vec!["listener.security.protocol.map=PLAINTEXT:TLS"],
+                "NAME:PROTOCOL",
+            ),
+        ] {
+            let e = with(&bad).unwrap_err().to_string();
+            assert!(e.contains(says), "{bad:?}: {e}");
+        }
+        let e = NodeConfig::from_flags(&Flags {
+            listen: Some("127.0.0.1:1".into()),
+            config: vec!["listeners=PLAINTEXT://127.0.0.1:2".into()],
+            ..Flags::default()
+        })
+        .unwrap_err();
+        assert!(e.to_string().contains("not both"), "{e}");
     }
 }

@@ -23,12 +23,18 @@ use tracing::{debug, info, warn};
 pub use config::{ConfigError, Flags, NodeConfig, Settings};
 
 use crate::broker::config::DescribedConfig;
+use crate::broker::config::SaslSettings;
+use crate::broker::listener::ListenerSpec;
 use crate::broker::{listener, Broker, BrokerSettings};
+use crate::controller::records::Endpoint;
 use crate::controller::{Controller, LivenessSettings, QuorumSettings};
 use crate::group::state::GroupConfig;
 use crate::group::{Coordinator, CoordinatorConfig};
 use crate::replication::manager::ReplicationSettings;
 use crate::replication::ReplicaManager;
+use crate::security::jaas::JaasConfig;
+use crate::security::tls::{ClientAuth, ClientTls, Pem, ServerTls, TlsAcceptor};
+use crate::security::Secret;
 use crate::txn::TxnConfig;
 
 #[derive(Debug, thiserror::Error)]
@@ -48,6 +54,14 @@ pub enum Error {
         #[source]
         source: std::io::Error,
     },
+    #[error("TLS for listener {listener}: {source}")]
+    Tls {
+        listener: String,
+        #[source]
+        source: crate::security::tls::TlsError,
+    },
+    #[error("{0}")]
+    Unsupported(String),
     #[error("starting the metadata quorum in {dir}: {source}")]
     Quorum {
         dir: PathBuf,
@@ -118,6 +132,8 @@ pub struct Node {
     clustered: bool,
     client_addr: SocketAddr,
     advertised: (String, u16),
+    /// Every listener's name and bound address.
+    bound: Vec<(String, SocketAddr)>,
     data_dir: PathBuf,
     broker: Arc<Broker>,
     /// Stopped first on shutdown: heartbeats and the controller's liveness watch.
@@ -136,31 +152,50 @@ impl Node {
             warn!("{w}");
         }
         let lock = DataDirLock::acquire(&config.data_dir)?;
-        let tcp = TcpListener::bind(&config.listen)
-            .await
-            .map_err(|source| Error::Bind {
-                addr: config.listen.clone(),
-                hint: " (is another broker using that port? choose another with --listen)",
+        let mut bound = Vec::new();
+        let mut endpoints = Vec::new();
+        for l in &config.listeners {
+            let tcp = TcpListener::bind(&l.bind).await.map_err(|source| Error::Bind {
+                addr: l.bind.clone(),
+                hint: " (is another broker using that port? choose another with --listen or listeners)",
                 source,
             })?;
-        let client_addr = tcp.local_addr().map_err(|source| Error::Bind {
-            addr: config.listen.clone(),
-            hint: "",
-            source,
-        })?;
-        let advertised = match &config.advertise {
-            Some((host, port)) if *port != 0 => (host.clone(), *port),
-            Some((host, _)) => (host.clone(), client_addr.port()),
-            None => {
-                let ip = client_addr.ip();
-                let host = if ip.is_unspecified() {
-                    "127.0.0.1".to_string()
-                } else {
-                    ip.to_string()
-                };
-                (host, client_addr.port())
-            }
-        };
+            let addr = tcp.local_addr().map_err(|source| Error::Bind {
+                addr: l.bind.clone(),
+                hint: "",
+                source,
+            })?;
+            let (host, port) = match &l.advertise {
+                Some((host, port)) if *port != 0 => (host.clone(), *port),
+                Some((host, _)) => (host.clone(), addr.port()),
+                None if addr.ip().is_unspecified() => ("127.0.0.1".to_string(), addr.port()),
+                None => (addr.ip().to_string(), addr.port()),
+            };
+            let tls = if l.protocol.uses_tls() {
+                Some(TlsAcceptor::from(server_tls(&config, l)?))
+            } else {
+                None
+            };
+            endpoints.push(Endpoint {
+                name: l.name.clone(),
+                host,
+                port: port as i32,
+                protocol: l.protocol.name().to_string(),
+            });
+            bound.push((
+                tcp,
+                Arc::new(ListenerSpec {
+                    name: Arc::from(l.name.as_str()),
+                    protocol: l.protocol,
+                    tls,
+                }),
+                addr,
+            ));
+        }
+        let client_addr = bound[0].2;
+        let advertised = (endpoints[0].host.clone(), endpoints[0].port as u16);
+        let inter = &endpoints[config.inter_broker];
+        let inter_broker = inter_broker_security(&config)?;
         let node_id = config.node_id;
         let quorum = Self::bind_quorum(&config).await?;
         let controller = Controller::start(&config.data_dir, node_id, quorum)
@@ -173,10 +208,13 @@ impl Node {
         // Registration needs a quorum: a node started before its peers waits here.
         loop {
             match controller
-                .register(&advertised.0, advertised.1 as i32)
+                .register(&inter.host, inter.port, endpoints.clone())
                 .await
             {
-                Ok(()) => break,
+                Ok(()) => {
+                    seed_scram(&controller, &config).await;
+                    break;
+                }
                 Err(e) => {
                     debug!(error = %e, "registration not committed yet");
                     tokio::time::sleep(Duration::from_millis(500)).await;
@@ -198,6 +236,7 @@ impl Node {
                     s.log_retention_check_interval_ms as u64,
                 ),
                 topic_defaults: config.topic_defaults(),
+                inter_broker: inter_broker.clone(),
             },
         );
         replicas.start(controller.clone()).await;
@@ -234,6 +273,7 @@ impl Node {
                     s.transaction_abort_timed_out_transaction_cleanup_interval_ms as u64,
                 ),
                 offsets_partitions: s.offsets_topic_num_partitions,
+                inter_broker,
             },
             controller.clone(),
             replicas.clone(),
@@ -246,7 +286,18 @@ impl Node {
             groups,
             txns,
         );
-        let server = tokio::spawn(listener::run(tcp, broker.clone()));
+        let permits = Arc::new(tokio::sync::Semaphore::new(broker.config.max_connections));
+        let mut tasks = Vec::new();
+        let mut addrs = Vec::new();
+        for (tcp, spec, addr) in bound {
+            addrs.push((spec.name.to_string(), addr));
+            tasks.push(tokio::spawn(listener::run(
+                tcp,
+                spec,
+                broker.clone(),
+                permits.clone(),
+            )));
+        }
         // Liveness only matters with peers; a lone node never fences itself.
         let liveness = if config.clustered {
             controller.spawn_liveness(LivenessSettings {
@@ -260,16 +311,19 @@ impl Node {
         } else {
             Vec::new()
         };
-        info!(node = node_id, listen = %client_addr, "listening");
+        for (name, addr) in &addrs {
+            info!(node = node_id, listener = %name, %addr, "listening");
+        }
         Ok(Node {
             node_id,
             clustered: config.clustered,
             client_addr,
             advertised,
+            bound: addrs,
             data_dir: config.data_dir.clone(),
             broker,
             liveness,
-            tasks: vec![server, ticker, txn_ticker],
+            tasks: tasks.into_iter().chain([ticker, txn_ticker]).collect(),
             _lock: lock,
         })
     }
@@ -307,6 +361,14 @@ impl Node {
     /// The address the client listener is bound to.
     pub fn client_addr(&self) -> SocketAddr {
         self.client_addr
+    }
+
+    /// Every listener as NAME://ADDRESS, for the start-up line.
+    pub fn listeners(&self) -> Vec<String> {
+        self.bound
+            .iter()
+            .map(|(name, addr)| format!("{name}://{addr}"))
+            .collect()
     }
 
     /// HOST:PORT clients are told to use (a bootstrap address).
@@ -359,9 +421,12 @@ fn broker_settings(config: &NodeConfig) -> BrokerSettings {
                 .iter()
                 .find(|i| i.key == name)
                 .expect("values() and TABLE list the same keys");
+            let sensitive = matches!(info.kind, config::Kind::Password);
             DescribedConfig {
                 name: name.to_string(),
-                value,
+                // Kafka never prints a secret, set or not.
+                value: if sensitive { None } else { value },
+                is_sensitive: sensitive,
                 is_static: config.given.contains(name),
                 config_type: config_type(info.kind),
             }
@@ -379,7 +444,181 @@ fn broker_settings(config: &NodeConfig) -> BrokerSettings {
         fetch_max_bytes: s.fetch_max_bytes as usize,
         topic_defaults: config.topic_defaults(),
         described,
+        sasl: sasl_settings(config),
     }
+}
+
+fn pem(location: &Option<String>, text: &Option<String>) -> Option<Pem> {
+    match (location, text) {
+        (Some(path), _) => Some(Pem::File(PathBuf::from(path))),
+        (None, Some(text)) => Some(Pem::Text(text.clone())),
+        (None, None) => None,
+    }
+}
+
+/// A TLS listener's configuration, its files read and checked here, once. As in
+/// Kafka, `ssl.client.auth` applies to SSL listeners; SASL_SSL clients
+/// authenticate with SASL.
+fn server_tls(
+    config: &NodeConfig,
+    listener: &config::ListenerConfig,
+) -> Result<Arc<tokio_rustls::rustls::ServerConfig>, Error> {
+    let s = &config.settings;
+    let chain = pem(&s.ssl_keystore_location, &s.ssl_keystore_certificate_chain);
+    let key = match (&s.ssl_keystore_location, &s.ssl_keystore_key) {
+        (_, Some(text)) => Some(Pem::Text(text.clone())),
+        (Some(path), None) => Some(Pem::File(PathBuf::from(path))),
+        (None, None) => None,
+    };
+    let tls = ServerTls {
+        chain,
+        key,
+        trust: pem(&s.ssl_truststore_location, &s.ssl_truststore_certificates),
+        client_auth: if listener.protocol == crate::security::SecurityProtocol::Ssl {
+            s.ssl_client_auth
+                .parse::<ClientAuth>()
+                .map_err(Error::Unsupported)?
+        } else {
+            ClientAuth::None
+        },
+    };
+    tls.config().map_err(|source| Error::Tls {
+        listener: listener.name.clone(),
+        source,
+    })
+}
+
+fn jaas(config: &NodeConfig) -> Option<JaasConfig> {
+    config
+        .settings
+        .sasl_jaas_config
+        .as_deref()
+        .and_then(|t| JaasConfig::parse(t).ok())
+}
+
+/// The first administrator of a new cluster: the users of `sasl.jaas.config`
+/// (`username`/`password` and every `user_NAME`) get SCRAM credentials for each
+/// enabled SCRAM mechanism they have none for yet. Credentials set later through
+/// AlterUserScramCredentials (`kw users`) are never overwritten.
+async fn seed_scram(controller: &Controller, config: &NodeConfig) {
+    let Some(jaas) = jaas(config) else { return };
+    let mut users: Vec<(String, String)> = jaas
+        .users()
+        .map(|(u, p)| (u.to_string(), p.to_string()))
+        .collect();
+    if let (Some(u), Some(p)) = (jaas.username(), jaas.password()) {
+        if !users.iter().any(|(name, _)| name == u) {
+            users.push((u.to_string(), p.to_string()));
+        }
+    }
+    let image = controller.image();
+    let mut upsert = Vec::new();
+    for m in crate::security::scram::Mechanism::ALL {
+        if !config
+            .settings
+            .sasl_enabled_mechanisms
+            .split(',')
+            .any(|e| e == m.name())
+        {
+            continue;
+        }
+        for (user, password) in &users {
+            if image
+                .scram
+                .get(user)
+                .is_some_and(|c| c.contains_key(&m.code()))
+            {
+                continue;
+            }
+            let c = crate::security::scram::new_credential(m, password, 8192);
+            upsert.push(crate::controller::records::ScramRecord::new(
+                user,
+                m.code(),
+                &c,
+            ));
+        }
+    }
+    if upsert.is_empty() {
+        return;
+    }
+    if let Err(e) = controller.alter_scram(upsert, Vec::new()).await {
+        warn!(error = %e, "could not store the SCRAM credentials of sasl.jaas.config's users");
+    }
+}
+
+/// What SASL listeners accept.
+fn sasl_settings(config: &NodeConfig) -> SaslSettings {
+    SaslSettings {
+        mechanisms: config
+            .settings
+            .sasl_enabled_mechanisms
+            .split(',')
+            .map(String::from)
+            .collect(),
+        plain_users: jaas(config)
+            .map(|j| {
+                j.users()
+                    .map(|(u, p)| (u.to_string(), Secret(p.to_string())))
+                    .collect()
+            })
+            .unwrap_or_default(),
+    }
+}
+
+/// How this node reaches the others' inter-broker listener: the same protocol,
+/// trusting the truststore and presenting the keystore, and with SASL its own
+/// credentials of `sasl.jaas.config`, as Kafka's brokers do.
+fn inter_broker_security(config: &NodeConfig) -> Result<crate::client::Security, Error> {
+    let l = &config.listeners[config.inter_broker];
+    let sasl = if l.protocol.uses_sasl() {
+        let jaas = jaas(config);
+        let (Some(username), Some(password)) = (
+            jaas.as_ref().and_then(|j| j.username()),
+            jaas.as_ref().and_then(|j| j.password()),
+        ) else {
+            return Err(Error::Unsupported(format!(
+                "the inter-broker listener {} uses SASL: set sasl.jaas.config with username and password",
+                l.name
+            )));
+        };
+        Some(crate::client::SaslConfig {
+            mechanism: config.settings.sasl_mechanism_inter_broker_protocol.clone(),
+            username: username.to_string(),
+            password: Secret(password.to_string()),
+        })
+    } else {
+        None
+    };
+    if !l.protocol.uses_tls() {
+        return Ok(crate::client::Security {
+            protocol: l.protocol,
+            tls: None,
+            sasl,
+        });
+    }
+    let s = &config.settings;
+    let tls = ClientTls {
+        ca: pem(&s.ssl_truststore_location, &s.ssl_truststore_certificates),
+        certificate: pem(&s.ssl_keystore_location, &s.ssl_keystore_certificate_chain),
+        key: match (&s.ssl_keystore_location, &s.ssl_keystore_key) {
+            (_, Some(text)) => Some(Pem::Text(text.clone())),
+            (Some(path), None) => Some(Pem::File(PathBuf::from(path))),
+            (None, None) => None,
+        },
+        verify_certificate: true,
+        verify_hostname: s
+            .ssl_endpoint_identification_algorithm
+            .eq_ignore_ascii_case("https"),
+    };
+    let client = tls.config().map_err(|source| Error::Tls {
+        listener: l.name.clone(),
+        source,
+    })?;
+    Ok(crate::client::Security {
+        protocol: l.protocol,
+        tls: Some(client),
+        sasl,
+    })
 }
 
 /// DescribeConfigs' type of a setting, from what it accepts.
@@ -391,5 +630,7 @@ fn config_type(kind: config::Kind) -> i8 {
         config::Kind::Int { max, .. } if max <= i16::MAX as i64 => 4,
         config::Kind::Int { max, .. } if max <= i32::MAX as i64 => 3,
         config::Kind::Int { .. } => 5,
+        config::Kind::Text => 2,
+        config::Kind::Password => 9,
     }
 }

@@ -46,6 +46,12 @@ pub const SUPPORTED: &[(ApiKey, i16, i16)] = &[
     (ApiKey::IncrementalAlterConfigs, 0, 1),
     (ApiKey::DeleteRecords, 0, 2),
     (ApiKey::OffsetDelete, 0, 0),
+    // SASL (KIP-152). After a v0 handshake the SASL tokens come as bare frames;
+    // librdkafka also needs v0 in range to believe the broker speaks SASL at all.
+    (ApiKey::SaslHandshake, 0, 1),
+    (ApiKey::SaslAuthenticate, 0, 2),
+    (ApiKey::DescribeUserScramCredentials, 0, 0),
+    (ApiKey::AlterUserScramCredentials, 0, 0),
 ];
 
 /// The advertised range for `key`, if kw serves it.
@@ -103,6 +109,10 @@ mod tests {
             ApiKey::IncrementalAlterConfigs => IncrementalAlterConfigsRequest::VERSIONS,
             ApiKey::DeleteRecords => DeleteRecordsRequest::VERSIONS,
             ApiKey::OffsetDelete => OffsetDeleteRequest::VERSIONS,
+            ApiKey::SaslHandshake => SaslHandshakeRequest::VERSIONS,
+            ApiKey::SaslAuthenticate => SaslAuthenticateRequest::VERSIONS,
+            ApiKey::DescribeUserScramCredentials => DescribeUserScramCredentialsRequest::VERSIONS,
+            ApiKey::AlterUserScramCredentials => AlterUserScramCredentialsRequest::VERSIONS,
             other => panic!("add {other:?} to the test"),
         };
         (r.min, r.max)

@@ -43,6 +43,7 @@ struct Assignment {
 
 pub struct Fetchers {
     node_id: i32,
+    security: crate::client::Security,
     assignments: Mutex<HashMap<TopicPartition, Assignment>>,
     /// Fetcher tasks by leader broker id.
     tasks: Mutex<HashMap<i32, tokio::task::JoinHandle<()>>>,
@@ -59,9 +60,10 @@ impl Drop for Fetchers {
 }
 
 impl Fetchers {
-    pub fn new(node_id: i32) -> Arc<Fetchers> {
+    pub fn new(node_id: i32, security: crate::client::Security) -> Arc<Fetchers> {
         Arc::new(Fetchers {
             node_id,
+            security,
             assignments: Mutex::new(HashMap::new()),
             tasks: Mutex::new(HashMap::new()),
             changed: Notify::new(),
@@ -203,7 +205,13 @@ impl Fetchers {
                     tokio::time::sleep(RETRY_BACKOFF).await;
                     continue;
                 };
-                match Connection::connect(&addr, "kw-replica-fetcher", Duration::from_secs(2)).await
+                match Connection::connect(
+                    &addr,
+                    "kw-replica-fetcher",
+                    Duration::from_secs(2),
+                    &self.security,
+                )
+                .await
                 {
                     Ok(c) => conn = Some(c),
                     Err(e) => {

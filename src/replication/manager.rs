@@ -33,6 +33,8 @@ pub struct ReplicationSettings {
     pub retention_check_interval: Duration,
     /// Broker-level defaults of topic configs, under topic config names.
     pub topic_defaults: BTreeMap<String, String>,
+    /// How followers reach leaders: the inter-broker listener's security.
+    pub inter_broker: crate::client::Security,
 }
 
 impl Default for ReplicationSettings {
@@ -42,6 +44,7 @@ impl Default for ReplicationSettings {
             high_watermark_checkpoint_interval: Duration::from_secs(5),
             retention_check_interval: Duration::from_secs(300),
             topic_defaults: BTreeMap::new(),
+            inter_broker: crate::client::Security::default(),
         }
     }
 }
@@ -69,13 +72,14 @@ fn parse_i64(v: Option<&str>, fallback: i64) -> i64 {
 impl ReplicaManager {
     pub fn new(node_id: i32, data_dir: &Path, settings: ReplicationSettings) -> Arc<Self> {
         let (applied, _) = watch::channel(0);
+        let fetchers = Fetchers::new(node_id, settings.inter_broker.clone());
         Arc::new(ReplicaManager {
             node_id,
             data_dir: data_dir.to_path_buf(),
             settings,
             partitions: RwLock::new(HashMap::new()),
             applied,
-            fetchers: Fetchers::new(node_id),
+            fetchers,
             isr_wakeup: Notify::new(),
             tasks: Mutex::new(Vec::new()),
         })

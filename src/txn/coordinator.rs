@@ -46,6 +46,8 @@ pub struct TxnConfig {
     pub abort_check_interval: Duration,
     /// `offsets.topic.num.partitions`: where AddOffsetsToTxn's group commits go.
     pub offsets_partitions: i32,
+    /// How markers reach partition leaders: the inter-broker listener's security.
+    pub inter_broker: crate::client::Security,
 }
 
 impl Default for TxnConfig {
@@ -58,6 +60,7 @@ impl Default for TxnConfig {
             max_timeout_ms: 900_000,
             abort_check_interval: Duration::from_secs(10),
             offsets_partitions: 50,
+            inter_broker: crate::client::Security::default(),
         }
     }
 }
@@ -100,10 +103,11 @@ impl Coordinator {
         controller: Arc<Controller>,
         replicas: Arc<ReplicaManager>,
     ) -> Arc<Coordinator> {
+        let markers = MarkerWriter::new(controller.clone(), config.inter_broker.clone());
         Arc::new(Coordinator {
             node_id,
             config,
-            markers: MarkerWriter::new(controller.clone()),
+            markers,
             controller,
             replicas,
             inner: Mutex::new(Inner::default()),

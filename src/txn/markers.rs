@@ -44,13 +44,15 @@ pub enum Outcome {
 
 pub struct MarkerWriter {
     controller: Arc<Controller>,
+    security: crate::client::Security,
     connections: tokio::sync::Mutex<HashMap<i32, Arc<Connection>>>,
 }
 
 impl MarkerWriter {
-    pub fn new(controller: Arc<Controller>) -> MarkerWriter {
+    pub fn new(controller: Arc<Controller>, security: crate::client::Security) -> MarkerWriter {
         MarkerWriter {
             controller,
+            security,
             connections: tokio::sync::Mutex::new(HashMap::new()),
         }
     }
@@ -63,7 +65,9 @@ impl MarkerWriter {
         let image = self.controller.image();
         let b = image.brokers.get(&broker)?;
         let addr = format!("{}:{}", b.host, b.port);
-        match Connection::connect(&addr, "kw-txn-coordinator", CONNECT_TIMEOUT).await {
+        match Connection::connect(&addr, "kw-txn-coordinator", CONNECT_TIMEOUT, &self.security)
+            .await
+        {
             Ok(c) => {
                 conns.insert(broker, c.clone());
                 Some(c)

@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 pub mod faults;
+pub mod pki;
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -67,6 +68,9 @@ pub struct Node {
     voters: Option<String>,
     /// The network namespace the node runs in (isolated clusters).
     netns: Option<std::sync::Arc<faults::Netns>>,
+    /// The listeners are in `extra_args` (`listeners=...`, with a PLAINTEXT one on
+    /// `port`), not --listen/--advertise.
+    custom_listeners: bool,
     _tmp: Option<tempfile::TempDir>,
 }
 
@@ -87,6 +91,27 @@ impl Node {
             extra_args: args.iter().map(|s| s.to_string()).collect(),
             voters: None,
             netns: None,
+            custom_listeners: false,
+            _tmp: Some(tmp),
+        };
+        node.spawn();
+        node
+    }
+
+    /// Start a single node whose listeners `args` set (`--config listeners=...`),
+    /// one of them PLAINTEXT on `port` (where readiness is checked).
+    pub fn start_listeners(port: u16, args: &[String]) -> Node {
+        let tmp = tempfile::tempdir().expect("temp dir");
+        let mut node = Node {
+            id: 1,
+            port,
+            data_dir: tmp.path().join("node-1"),
+            log_path: tmp.path().join("node-1.log"),
+            child: None,
+            extra_args: args.to_vec(),
+            voters: None,
+            netns: None,
+            custom_listeners: true,
             _tmp: Some(tmp),
         };
         node.spawn();
@@ -117,8 +142,14 @@ impl Node {
             Some(ns) => ns.command(&kw_bin()),
             None => Command::new(kw_bin()),
         };
+        let listen: Vec<&str> = if self.custom_listeners {
+            Vec::new()
+        } else {
+            vec!["--listen", &addr, "--advertise", &addr]
+        };
         let child = cmd
-            .args(["serve", "--listen", &addr, "--advertise", &addr])
+            .arg("serve")
+            .args(listen)
             .args(match &self.voters {
                 Some(v) => vec![
                     "--node".to_string(),
@@ -328,7 +359,44 @@ impl Cluster {
                 extra_args: extra.iter().map(|s| s.to_string()).collect(),
                 voters: Some(voters.clone()),
                 netns: None,
+                custom_listeners: false,
                 _tmp: None,
+            })
+            .collect();
+        for node in &mut nodes {
+            node.spawn_no_wait();
+        }
+        for node in &nodes {
+            node.wait_ready();
+        }
+        let c = Cluster { nodes, _tmp: tmp };
+        c.wait_live_brokers(n);
+        c
+    }
+
+    /// A cluster whose nodes' listeners `args(id, port)` sets, one of them
+    /// PLAINTEXT on `port`.
+    pub fn start_listeners(n: usize, args: impl Fn(i32, u16) -> Vec<String>) -> Cluster {
+        let tmp = tempfile::tempdir().expect("temp dir");
+        let voters = (1..=n)
+            .map(|id| format!("{id}@127.0.0.1:{}", free_port()))
+            .collect::<Vec<_>>()
+            .join(",");
+        let mut nodes: Vec<Node> = (1..=n as i32)
+            .map(|id| {
+                let port = free_port();
+                Node {
+                    id,
+                    port,
+                    data_dir: tmp.path().join(format!("node-{id}")),
+                    log_path: tmp.path().join(format!("node-{id}.log")),
+                    child: None,
+                    extra_args: args(id, port),
+                    voters: Some(voters.clone()),
+                    netns: None,
+                    custom_listeners: true,
+                    _tmp: None,
+                }
             })
             .collect();
         for node in &mut nodes {
@@ -887,6 +955,7 @@ impl IsolatedCluster {
                     extra_args: extra.iter().map(|s| s.to_string()).collect(),
                     voters: Some(voters.clone()),
                     netns: Some(namespaces[id as usize - 1].clone()),
+                    custom_listeners: false,
                     _tmp: None,
                 }
             })

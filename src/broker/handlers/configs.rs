@@ -162,7 +162,12 @@ pub fn describe(
                                 _ if c.is_static => (c.value.clone(), Source::StaticBroker as i8),
                                 _ => (c.value.clone(), SOURCE_DEFAULT),
                             };
-                            entry(&c.name, value.as_deref(), source, c.config_type, !is_dynamic, version)
+                            let mut e = entry(&c.name, value.as_deref(), source, c.config_type, !is_dynamic, version);
+                            if c.is_sensitive {
+                                e.value = None;
+                                e.is_sensitive = true;
+                            }
+                            e
                         })
                         .collect();
                     // Dynamic keys kw has no static setting for: topic defaults kw

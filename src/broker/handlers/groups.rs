@@ -29,6 +29,7 @@ pub async fn find_coordinator(
     broker: &Broker,
     version: i16,
     req: FindCoordinatorRequest,
+    listener: &str,
 ) -> FindCoordinatorResponse {
     let keys: Vec<String> = if version >= 4 {
         req.coordinator_keys.iter().map(|k| k.to_string()).collect()
@@ -46,6 +47,16 @@ pub async fn find_coordinator(
             1 => broker.txns.find_coordinator(key).await,
             _ => Err(ResponseError::InvalidRequest),
         };
+        // The coordinator as the client reaches it: on the listener it came in on.
+        let image = broker.controller.image();
+        let found = found.and_then(|(node, _, _)| {
+            image
+                .brokers
+                .get(&node)
+                .and_then(|b| b.endpoint(listener))
+                .map(|(host, port)| (node, host.to_string(), port))
+                .ok_or(ResponseError::CoordinatorNotAvailable)
+        });
         match found {
             Ok((node, host, port)) => {
                 c.node_id = BrokerId(node);

@@ -13,7 +13,12 @@ use crate::controller::TopicImage;
 use crate::protocol::error_code::ResponseError;
 use crate::protocol::sb;
 
-pub async fn handle(broker: &Broker, version: i16, req: MetadataRequest) -> MetadataResponse {
+pub async fn handle(
+    broker: &Broker,
+    version: i16,
+    req: MetadataRequest,
+    listener: &str,
+) -> MetadataResponse {
     let mut image = broker.controller.image();
     let allow_create = version < 4 || req.allow_auto_topic_creation;
     let requested: Option<Vec<(Option<String>, Uuid)>> = match req.topics {
@@ -88,13 +93,17 @@ pub async fn handle(broker: &Broker, version: i16, req: MetadataRequest) -> Meta
             image
                 .brokers
                 .values()
-                // Kafka lists only live brokers.
+                // Kafka lists only live brokers, each by the listener the
+                // client came in on.
                 .filter(|b| !b.fenced)
-                .map(|b| {
-                    MetadataResponseBroker::default()
-                        .with_node_id(BrokerId(b.node_id))
-                        .with_host(sb(b.host.clone()))
-                        .with_port(b.port)
+                .filter_map(|b| {
+                    let (host, port) = b.endpoint(listener)?;
+                    Some(
+                        MetadataResponseBroker::default()
+                            .with_node_id(BrokerId(b.node_id))
+                            .with_host(sb(host.to_string()))
+                            .with_port(port),
+                    )
                 })
                 .collect(),
         )
@@ -157,6 +166,7 @@ pub async fn describe_cluster(
     broker: &Broker,
     version: i16,
     req: kafka_protocol::messages::DescribeClusterRequest,
+    listener: &str,
 ) -> kafka_protocol::messages::DescribeClusterResponse {
     use kafka_protocol::messages::describe_cluster_response::DescribeClusterBroker;
     use kafka_protocol::messages::DescribeClusterResponse;
@@ -175,16 +185,17 @@ pub async fn describe_cluster(
         .brokers
         .values()
         .filter(|b| !b.fenced || (version >= 2 && req.include_fenced_brokers))
-        .map(|b| {
+        .filter_map(|b| {
+            let (host, port) = b.endpoint(listener)?;
             let e = DescribeClusterBroker::default()
                 .with_broker_id(BrokerId(b.node_id))
-                .with_host(sb(b.host.clone()))
-                .with_port(b.port);
-            if version >= 2 {
+                .with_host(sb(host.to_string()))
+                .with_port(port);
+            Some(if version >= 2 {
                 e.with_is_fenced(b.fenced)
             } else {
                 e
-            }
+            })
         })
         .collect();
     let resp = resp.with_brokers(brokers);

@@ -10,5 +10,6 @@ pub mod list_offsets;
 pub mod metadata;
 pub mod produce;
 pub mod producer_id;
+pub mod scram;
 pub mod topics;
 pub mod txn;
