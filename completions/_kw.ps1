@@ -39,6 +39,7 @@ Register-ArgumentCompleter -Native -CommandName 'kw' -ScriptBlock {
             [CompletionResult]::new('groups', 'groups', [CompletionResultType]::ParameterValue, 'List, describe, delete consumer groups and reset their offsets')
             [CompletionResult]::new('simulate-sales', 'simulate-sales', [CompletionResultType]::ParameterValue, 'Stream the workshop''s sales data (products, purchases, restocks)')
             [CompletionResult]::new('transactions', 'transactions', [CompletionResultType]::ParameterValue, 'List and describe transactions and a partition''s producers (like kafka-transactions)')
+            [CompletionResult]::new('acls', 'acls', [CompletionResultType]::ParameterValue, 'Add, list and remove ACLs (like kafka-acls)')
             [CompletionResult]::new('users', 'users', [CompletionResultType]::ParameterValue, 'Add, delete and list users'' SCRAM credentials (like kafka-configs --entity-type users)')
             [CompletionResult]::new('cluster', 'cluster', [CompletionResultType]::ParameterValue, 'Run a local cluster in the background (up, status, stop, start, down)')
             [CompletionResult]::new('console', 'console', [CompletionResultType]::ParameterValue, 'Serve the web console for a cluster (topics, groups, brokers, timeline)')
@@ -543,6 +544,126 @@ Register-ArgumentCompleter -Native -CommandName 'kw' -ScriptBlock {
         'kw;transactions;help;help' {
             break
         }
+        'kw;acls' {
+            [CompletionResult]::new('-b', '-b', [CompletionResultType]::ParameterName, 'Bootstrap broker(s), host:port[,host:port...]')
+            [CompletionResult]::new('--bootstrap-server', '--bootstrap-server', [CompletionResultType]::ParameterName, 'Bootstrap broker(s), host:port[,host:port...]')
+            [CompletionResult]::new('-X', '-X ', [CompletionResultType]::ParameterName, 'Client property by librdkafka name, e.g. -X security.protocol=SSL -X acks=1 (repeatable; wins over the configuration file)')
+            [CompletionResult]::new('-F', '-F ', [CompletionResultType]::ParameterName, 'Client properties from FILE, one property=value per line (kcat''s -F) [default: $KCAT_CONFIG, else ~/.config/kcat.conf if it exists]')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output on stderr (-v info, -vv debug, -vvv trace); RUST_LOG wins when set')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log output on stderr (-v info, -vv debug, -vvv trace); RUST_LOG wins when set')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('add', 'add', [CompletionResultType]::ParameterValue, 'Add ACLs (kafka-acls --add)')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List ACLs, per resource (kafka-acls --list)')
+            [CompletionResult]::new('remove', 'remove', [CompletionResultType]::ParameterValue, 'Remove ACLs (kafka-acls --remove); asks first unless --force')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'kw;acls;add' {
+            [CompletionResult]::new('--topic', '--topic', [CompletionResultType]::ParameterName, 'Topic (repeatable; ''*'' for every topic)')
+            [CompletionResult]::new('--group', '--group', [CompletionResultType]::ParameterName, 'Consumer group (repeatable; ''*'' for every group)')
+            [CompletionResult]::new('--transactional-id', '--transactional-id', [CompletionResultType]::ParameterName, 'Transactional id (repeatable; ''*'' for every one)')
+            [CompletionResult]::new('--resource-pattern-type', '--resource-pattern-type', [CompletionResultType]::ParameterName, 'literal or prefixed for add; also any or match for list and remove')
+            [CompletionResult]::new('--allow-principal', '--allow-principal', [CompletionResultType]::ParameterName, 'Principal to allow, Type:name (repeatable)')
+            [CompletionResult]::new('--deny-principal', '--deny-principal', [CompletionResultType]::ParameterName, 'Principal to deny, Type:name (repeatable)')
+            [CompletionResult]::new('--allow-host', '--allow-host', [CompletionResultType]::ParameterName, 'Host the allow entries apply to [default: *]')
+            [CompletionResult]::new('--deny-host', '--deny-host', [CompletionResultType]::ParameterName, 'Host the deny entries apply to [default: *]')
+            [CompletionResult]::new('--operation', '--operation', [CompletionResultType]::ParameterName, 'Operation (repeatable): Read, Write, Create, Delete, Alter, Describe, ClusterAction, DescribeConfigs, AlterConfigs, IdempotentWrite, All')
+            [CompletionResult]::new('--principal', '--principal', [CompletionResultType]::ParameterName, 'Only entries of this principal (list)')
+            [CompletionResult]::new('-b', '-b', [CompletionResultType]::ParameterName, 'Bootstrap broker(s), host:port[,host:port...]')
+            [CompletionResult]::new('--bootstrap-server', '--bootstrap-server', [CompletionResultType]::ParameterName, 'Bootstrap broker(s), host:port[,host:port...]')
+            [CompletionResult]::new('-X', '-X ', [CompletionResultType]::ParameterName, 'Client property by librdkafka name, e.g. -X security.protocol=SSL -X acks=1 (repeatable; wins over the configuration file)')
+            [CompletionResult]::new('-F', '-F ', [CompletionResultType]::ParameterName, 'Client properties from FILE, one property=value per line (kcat''s -F) [default: $KCAT_CONFIG, else ~/.config/kcat.conf if it exists]')
+            [CompletionResult]::new('--cluster', '--cluster', [CompletionResultType]::ParameterName, 'The cluster resource')
+            [CompletionResult]::new('--producer', '--producer', [CompletionResultType]::ParameterName, 'Producer ACLs: WRITE, DESCRIBE and CREATE on the topics (and WRITE, DESCRIBE on the transactional ids; IDEMPOTENT_WRITE on the cluster with --idempotent)')
+            [CompletionResult]::new('--idempotent', '--idempotent', [CompletionResultType]::ParameterName, 'With --producer: IDEMPOTENT_WRITE on the cluster')
+            [CompletionResult]::new('--consumer', '--consumer', [CompletionResultType]::ParameterName, 'Consumer ACLs: READ and DESCRIBE on the topics, READ on the groups')
+            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Remove without asking')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output on stderr (-v info, -vv debug, -vvv trace); RUST_LOG wins when set')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log output on stderr (-v info, -vv debug, -vvv trace); RUST_LOG wins when set')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'kw;acls;list' {
+            [CompletionResult]::new('--topic', '--topic', [CompletionResultType]::ParameterName, 'Topic (repeatable; ''*'' for every topic)')
+            [CompletionResult]::new('--group', '--group', [CompletionResultType]::ParameterName, 'Consumer group (repeatable; ''*'' for every group)')
+            [CompletionResult]::new('--transactional-id', '--transactional-id', [CompletionResultType]::ParameterName, 'Transactional id (repeatable; ''*'' for every one)')
+            [CompletionResult]::new('--resource-pattern-type', '--resource-pattern-type', [CompletionResultType]::ParameterName, 'literal or prefixed for add; also any or match for list and remove')
+            [CompletionResult]::new('--allow-principal', '--allow-principal', [CompletionResultType]::ParameterName, 'Principal to allow, Type:name (repeatable)')
+            [CompletionResult]::new('--deny-principal', '--deny-principal', [CompletionResultType]::ParameterName, 'Principal to deny, Type:name (repeatable)')
+            [CompletionResult]::new('--allow-host', '--allow-host', [CompletionResultType]::ParameterName, 'Host the allow entries apply to [default: *]')
+            [CompletionResult]::new('--deny-host', '--deny-host', [CompletionResultType]::ParameterName, 'Host the deny entries apply to [default: *]')
+            [CompletionResult]::new('--operation', '--operation', [CompletionResultType]::ParameterName, 'Operation (repeatable): Read, Write, Create, Delete, Alter, Describe, ClusterAction, DescribeConfigs, AlterConfigs, IdempotentWrite, All')
+            [CompletionResult]::new('--principal', '--principal', [CompletionResultType]::ParameterName, 'Only entries of this principal (list)')
+            [CompletionResult]::new('-b', '-b', [CompletionResultType]::ParameterName, 'Bootstrap broker(s), host:port[,host:port...]')
+            [CompletionResult]::new('--bootstrap-server', '--bootstrap-server', [CompletionResultType]::ParameterName, 'Bootstrap broker(s), host:port[,host:port...]')
+            [CompletionResult]::new('-X', '-X ', [CompletionResultType]::ParameterName, 'Client property by librdkafka name, e.g. -X security.protocol=SSL -X acks=1 (repeatable; wins over the configuration file)')
+            [CompletionResult]::new('-F', '-F ', [CompletionResultType]::ParameterName, 'Client properties from FILE, one property=value per line (kcat''s -F) [default: $KCAT_CONFIG, else ~/.config/kcat.conf if it exists]')
+            [CompletionResult]::new('--cluster', '--cluster', [CompletionResultType]::ParameterName, 'The cluster resource')
+            [CompletionResult]::new('--producer', '--producer', [CompletionResultType]::ParameterName, 'Producer ACLs: WRITE, DESCRIBE and CREATE on the topics (and WRITE, DESCRIBE on the transactional ids; IDEMPOTENT_WRITE on the cluster with --idempotent)')
+            [CompletionResult]::new('--idempotent', '--idempotent', [CompletionResultType]::ParameterName, 'With --producer: IDEMPOTENT_WRITE on the cluster')
+            [CompletionResult]::new('--consumer', '--consumer', [CompletionResultType]::ParameterName, 'Consumer ACLs: READ and DESCRIBE on the topics, READ on the groups')
+            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Remove without asking')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output on stderr (-v info, -vv debug, -vvv trace); RUST_LOG wins when set')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log output on stderr (-v info, -vv debug, -vvv trace); RUST_LOG wins when set')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'kw;acls;remove' {
+            [CompletionResult]::new('--topic', '--topic', [CompletionResultType]::ParameterName, 'Topic (repeatable; ''*'' for every topic)')
+            [CompletionResult]::new('--group', '--group', [CompletionResultType]::ParameterName, 'Consumer group (repeatable; ''*'' for every group)')
+            [CompletionResult]::new('--transactional-id', '--transactional-id', [CompletionResultType]::ParameterName, 'Transactional id (repeatable; ''*'' for every one)')
+            [CompletionResult]::new('--resource-pattern-type', '--resource-pattern-type', [CompletionResultType]::ParameterName, 'literal or prefixed for add; also any or match for list and remove')
+            [CompletionResult]::new('--allow-principal', '--allow-principal', [CompletionResultType]::ParameterName, 'Principal to allow, Type:name (repeatable)')
+            [CompletionResult]::new('--deny-principal', '--deny-principal', [CompletionResultType]::ParameterName, 'Principal to deny, Type:name (repeatable)')
+            [CompletionResult]::new('--allow-host', '--allow-host', [CompletionResultType]::ParameterName, 'Host the allow entries apply to [default: *]')
+            [CompletionResult]::new('--deny-host', '--deny-host', [CompletionResultType]::ParameterName, 'Host the deny entries apply to [default: *]')
+            [CompletionResult]::new('--operation', '--operation', [CompletionResultType]::ParameterName, 'Operation (repeatable): Read, Write, Create, Delete, Alter, Describe, ClusterAction, DescribeConfigs, AlterConfigs, IdempotentWrite, All')
+            [CompletionResult]::new('--principal', '--principal', [CompletionResultType]::ParameterName, 'Only entries of this principal (list)')
+            [CompletionResult]::new('-b', '-b', [CompletionResultType]::ParameterName, 'Bootstrap broker(s), host:port[,host:port...]')
+            [CompletionResult]::new('--bootstrap-server', '--bootstrap-server', [CompletionResultType]::ParameterName, 'Bootstrap broker(s), host:port[,host:port...]')
+            [CompletionResult]::new('-X', '-X ', [CompletionResultType]::ParameterName, 'Client property by librdkafka name, e.g. -X security.protocol=SSL -X acks=1 (repeatable; wins over the configuration file)')
+            [CompletionResult]::new('-F', '-F ', [CompletionResultType]::ParameterName, 'Client properties from FILE, one property=value per line (kcat''s -F) [default: $KCAT_CONFIG, else ~/.config/kcat.conf if it exists]')
+            [CompletionResult]::new('--cluster', '--cluster', [CompletionResultType]::ParameterName, 'The cluster resource')
+            [CompletionResult]::new('--producer', '--producer', [CompletionResultType]::ParameterName, 'Producer ACLs: WRITE, DESCRIBE and CREATE on the topics (and WRITE, DESCRIBE on the transactional ids; IDEMPOTENT_WRITE on the cluster with --idempotent)')
+            [CompletionResult]::new('--idempotent', '--idempotent', [CompletionResultType]::ParameterName, 'With --producer: IDEMPOTENT_WRITE on the cluster')
+            [CompletionResult]::new('--consumer', '--consumer', [CompletionResultType]::ParameterName, 'Consumer ACLs: READ and DESCRIBE on the topics, READ on the groups')
+            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Remove without asking')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output on stderr (-v info, -vv debug, -vvv trace); RUST_LOG wins when set')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log output on stderr (-v info, -vv debug, -vvv trace); RUST_LOG wins when set')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'kw;acls;help' {
+            [CompletionResult]::new('add', 'add', [CompletionResultType]::ParameterValue, 'Add ACLs (kafka-acls --add)')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List ACLs, per resource (kafka-acls --list)')
+            [CompletionResult]::new('remove', 'remove', [CompletionResultType]::ParameterValue, 'Remove ACLs (kafka-acls --remove); asks first unless --force')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'kw;acls;help;add' {
+            break
+        }
+        'kw;acls;help;list' {
+            break
+        }
+        'kw;acls;help;remove' {
+            break
+        }
+        'kw;acls;help;help' {
+            break
+        }
         'kw;users' {
             [CompletionResult]::new('-b', '-b', [CompletionResultType]::ParameterName, 'Bootstrap broker(s), host:port[,host:port...]')
             [CompletionResult]::new('--bootstrap-server', '--bootstrap-server', [CompletionResultType]::ParameterName, 'Bootstrap broker(s), host:port[,host:port...]')
@@ -790,6 +911,7 @@ Register-ArgumentCompleter -Native -CommandName 'kw' -ScriptBlock {
             [CompletionResult]::new('groups', 'groups', [CompletionResultType]::ParameterValue, 'List, describe, delete consumer groups and reset their offsets')
             [CompletionResult]::new('simulate-sales', 'simulate-sales', [CompletionResultType]::ParameterValue, 'Stream the workshop''s sales data (products, purchases, restocks)')
             [CompletionResult]::new('transactions', 'transactions', [CompletionResultType]::ParameterValue, 'List and describe transactions and a partition''s producers (like kafka-transactions)')
+            [CompletionResult]::new('acls', 'acls', [CompletionResultType]::ParameterValue, 'Add, list and remove ACLs (like kafka-acls)')
             [CompletionResult]::new('users', 'users', [CompletionResultType]::ParameterValue, 'Add, delete and list users'' SCRAM credentials (like kafka-configs --entity-type users)')
             [CompletionResult]::new('cluster', 'cluster', [CompletionResultType]::ParameterValue, 'Run a local cluster in the background (up, status, stop, start, down)')
             [CompletionResult]::new('console', 'console', [CompletionResultType]::ParameterValue, 'Serve the web console for a cluster (topics, groups, brokers, timeline)')
@@ -875,6 +997,21 @@ Register-ArgumentCompleter -Native -CommandName 'kw' -ScriptBlock {
             break
         }
         'kw;help;transactions;describe-producers' {
+            break
+        }
+        'kw;help;acls' {
+            [CompletionResult]::new('add', 'add', [CompletionResultType]::ParameterValue, 'Add ACLs (kafka-acls --add)')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List ACLs, per resource (kafka-acls --list)')
+            [CompletionResult]::new('remove', 'remove', [CompletionResultType]::ParameterValue, 'Remove ACLs (kafka-acls --remove); asks first unless --force')
+            break
+        }
+        'kw;help;acls;add' {
+            break
+        }
+        'kw;help;acls;list' {
+            break
+        }
+        'kw;help;acls;remove' {
             break
         }
         'kw;help;users' {

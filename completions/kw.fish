@@ -38,6 +38,7 @@ complete -c kw -n "__fish_kw_needs_command" -f -a "metadata" -d 'Show brokers, t
 complete -c kw -n "__fish_kw_needs_command" -f -a "groups" -d 'List, describe, delete consumer groups and reset their offsets'
 complete -c kw -n "__fish_kw_needs_command" -f -a "simulate-sales" -d 'Stream the workshop\'s sales data (products, purchases, restocks)'
 complete -c kw -n "__fish_kw_needs_command" -f -a "transactions" -d 'List and describe transactions and a partition\'s producers (like kafka-transactions)'
+complete -c kw -n "__fish_kw_needs_command" -f -a "acls" -d 'Add, list and remove ACLs (like kafka-acls)'
 complete -c kw -n "__fish_kw_needs_command" -f -a "users" -d 'Add, delete and list users\' SCRAM credentials (like kafka-configs --entity-type users)'
 complete -c kw -n "__fish_kw_needs_command" -f -a "cluster" -d 'Run a local cluster in the background (up, status, stop, start, down)'
 complete -c kw -n "__fish_kw_needs_command" -f -a "console" -d 'Serve the web console for a cluster (topics, groups, brokers, timeline)'
@@ -295,6 +296,83 @@ complete -c kw -n "__fish_kw_using_subcommand transactions; and __fish_seen_subc
 complete -c kw -n "__fish_kw_using_subcommand transactions; and __fish_seen_subcommand_from help" -f -a "describe" -d 'One transactional id: producer, epoch, state, timeout, open transaction'
 complete -c kw -n "__fish_kw_using_subcommand transactions; and __fish_seen_subcommand_from help" -f -a "describe-producers" -d 'The producers a partition\'s leader knows, with their open transactions'
 complete -c kw -n "__fish_kw_using_subcommand transactions; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c kw -n "__fish_kw_using_subcommand acls; and not __fish_seen_subcommand_from add list remove help" -s b -l bootstrap-server -d 'Bootstrap broker(s), host:port[,host:port...]' -r
+complete -c kw -n "__fish_kw_using_subcommand acls; and not __fish_seen_subcommand_from add list remove help" -s X -d 'Client property by librdkafka name, e.g. -X security.protocol=SSL -X acks=1 (repeatable; wins over the configuration file)' -r
+complete -c kw -n "__fish_kw_using_subcommand acls; and not __fish_seen_subcommand_from add list remove help" -s F -d 'Client properties from FILE, one property=value per line (kcat\'s -F) [default: $KCAT_CONFIG, else ~/.config/kcat.conf if it exists]' -r -F
+complete -c kw -n "__fish_kw_using_subcommand acls; and not __fish_seen_subcommand_from add list remove help" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug, -vvv trace); RUST_LOG wins when set'
+complete -c kw -n "__fish_kw_using_subcommand acls; and not __fish_seen_subcommand_from add list remove help" -s h -l help -d 'Print help'
+complete -c kw -n "__fish_kw_using_subcommand acls; and not __fish_seen_subcommand_from add list remove help" -s V -l version -d 'Print version'
+complete -c kw -n "__fish_kw_using_subcommand acls; and not __fish_seen_subcommand_from add list remove help" -f -a "add" -d 'Add ACLs (kafka-acls --add)'
+complete -c kw -n "__fish_kw_using_subcommand acls; and not __fish_seen_subcommand_from add list remove help" -f -a "list" -d 'List ACLs, per resource (kafka-acls --list)'
+complete -c kw -n "__fish_kw_using_subcommand acls; and not __fish_seen_subcommand_from add list remove help" -f -a "remove" -d 'Remove ACLs (kafka-acls --remove); asks first unless --force'
+complete -c kw -n "__fish_kw_using_subcommand acls; and not __fish_seen_subcommand_from add list remove help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c kw -n "__fish_kw_using_subcommand acls; and __fish_seen_subcommand_from add" -l topic -d 'Topic (repeatable; \'*\' for every topic)' -r
+complete -c kw -n "__fish_kw_using_subcommand acls; and __fish_seen_subcommand_from add" -l group -d 'Consumer group (repeatable; \'*\' for every group)' -r
+complete -c kw -n "__fish_kw_using_subcommand acls; and __fish_seen_subcommand_from add" -l transactional-id -d 'Transactional id (repeatable; \'*\' for every one)' -r
+complete -c kw -n "__fish_kw_using_subcommand acls; and __fish_seen_subcommand_from add" -l resource-pattern-type -d 'literal or prefixed for add; also any or match for list and remove' -r
+complete -c kw -n "__fish_kw_using_subcommand acls; and __fish_seen_subcommand_from add" -l allow-principal -d 'Principal to allow, Type:name (repeatable)' -r
+complete -c kw -n "__fish_kw_using_subcommand acls; and __fish_seen_subcommand_from add" -l deny-principal -d 'Principal to deny, Type:name (repeatable)' -r
+complete -c kw -n "__fish_kw_using_subcommand acls; and __fish_seen_subcommand_from add" -l allow-host -d 'Host the allow entries apply to [default: *]' -r
+complete -c kw -n "__fish_kw_using_subcommand acls; and __fish_seen_subcommand_from add" -l deny-host -d 'Host the deny entries apply to [default: *]' -r
+complete -c kw -n "__fish_kw_using_subcommand acls; and __fish_seen_subcommand_from add" -l operation -d 'Operation (repeatable): Read, Write, Create, Delete, Alter, Describe, ClusterAction, DescribeConfigs, AlterConfigs, IdempotentWrite, All' -r
+complete -c kw -n "__fish_kw_using_subcommand acls; and __fish_seen_subcommand_from add" -l principal -d 'Only entries of this principal (list)' -r
+complete -c kw -n "__fish_kw_using_subcommand acls; and __fish_seen_subcommand_from add" -s b -l bootstrap-server -d 'Bootstrap broker(s), host:port[,host:port...]' -r
+complete -c kw -n "__fish_kw_using_subcommand acls; and __fish_seen_subcommand_from add" -s X -d 'Client property by librdkafka name, e.g. -X security.protocol=SSL -X acks=1 (repeatable; wins over the configuration file)' -r
+complete -c kw -n "__fish_kw_using_subcommand acls; and __fish_seen_subcommand_from add" -s F -d 'Client properties from FILE, one property=value per line (kcat\'s -F) [default: $KCAT_CONFIG, else ~/.config/kcat.conf if it exists]' -r -F
+complete -c kw -n "__fish_kw_using_subcommand acls; and __fish_seen_subcommand_from add" -l cluster -d 'The cluster resource'
+complete -c kw -n "__fish_kw_using_subcommand acls; and __fish_seen_subcommand_from add" -l producer -d 'Producer ACLs: WRITE, DESCRIBE and CREATE on the topics (and WRITE, DESCRIBE on the transactional ids; IDEMPOTENT_WRITE on the cluster with --idempotent)'
+complete -c kw -n "__fish_kw_using_subcommand acls; and __fish_seen_subcommand_from add" -l idempotent -d 'With --producer: IDEMPOTENT_WRITE on the cluster'
+complete -c kw -n "__fish_kw_using_subcommand acls; and __fish_seen_subcommand_from add" -l consumer -d 'Consumer ACLs: READ and DESCRIBE on the topics, READ on the groups'
+complete -c kw -n "__fish_kw_using_subcommand acls; and __fish_seen_subcommand_from add" -l force -d 'Remove without asking'
+complete -c kw -n "__fish_kw_using_subcommand acls; and __fish_seen_subcommand_from add" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug, -vvv trace); RUST_LOG wins when set'
+complete -c kw -n "__fish_kw_using_subcommand acls; and __fish_seen_subcommand_from add" -s h -l help -d 'Print help'
+complete -c kw -n "__fish_kw_using_subcommand acls; and __fish_seen_subcommand_from add" -s V -l version -d 'Print version'
+complete -c kw -n "__fish_kw_using_subcommand acls; and __fish_seen_subcommand_from list" -l topic -d 'Topic (repeatable; \'*\' for every topic)' -r
+complete -c kw -n "__fish_kw_using_subcommand acls; and __fish_seen_subcommand_from list" -l group -d 'Consumer group (repeatable; \'*\' for every group)' -r
+complete -c kw -n "__fish_kw_using_subcommand acls; and __fish_seen_subcommand_from list" -l transactional-id -d 'Transactional id (repeatable; \'*\' for every one)' -r
+complete -c kw -n "__fish_kw_using_subcommand acls; and __fish_seen_subcommand_from list" -l resource-pattern-type -d 'literal or prefixed for add; also any or match for list and remove' -r
+complete -c kw -n "__fish_kw_using_subcommand acls; and __fish_seen_subcommand_from list" -l allow-principal -d 'Principal to allow, Type:name (repeatable)' -r
+complete -c kw -n "__fish_kw_using_subcommand acls; and __fish_seen_subcommand_from list" -l deny-principal -d 'Principal to deny, Type:name (repeatable)' -r
+complete -c kw -n "__fish_kw_using_subcommand acls; and __fish_seen_subcommand_from list" -l allow-host -d 'Host the allow entries apply to [default: *]' -r
+complete -c kw -n "__fish_kw_using_subcommand acls; and __fish_seen_subcommand_from list" -l deny-host -d 'Host the deny entries apply to [default: *]' -r
+complete -c kw -n "__fish_kw_using_subcommand acls; and __fish_seen_subcommand_from list" -l operation -d 'Operation (repeatable): Read, Write, Create, Delete, Alter, Describe, ClusterAction, DescribeConfigs, AlterConfigs, IdempotentWrite, All' -r
+complete -c kw -n "__fish_kw_using_subcommand acls; and __fish_seen_subcommand_from list" -l principal -d 'Only entries of this principal (list)' -r
+complete -c kw -n "__fish_kw_using_subcommand acls; and __fish_seen_subcommand_from list" -s b -l bootstrap-server -d 'Bootstrap broker(s), host:port[,host:port...]' -r
+complete -c kw -n "__fish_kw_using_subcommand acls; and __fish_seen_subcommand_from list" -s X -d 'Client property by librdkafka name, e.g. -X security.protocol=SSL -X acks=1 (repeatable; wins over the configuration file)' -r
+complete -c kw -n "__fish_kw_using_subcommand acls; and __fish_seen_subcommand_from list" -s F -d 'Client properties from FILE, one property=value per line (kcat\'s -F) [default: $KCAT_CONFIG, else ~/.config/kcat.conf if it exists]' -r -F
+complete -c kw -n "__fish_kw_using_subcommand acls; and __fish_seen_subcommand_from list" -l cluster -d 'The cluster resource'
+complete -c kw -n "__fish_kw_using_subcommand acls; and __fish_seen_subcommand_from list" -l producer -d 'Producer ACLs: WRITE, DESCRIBE and CREATE on the topics (and WRITE, DESCRIBE on the transactional ids; IDEMPOTENT_WRITE on the cluster with --idempotent)'
+complete -c kw -n "__fish_kw_using_subcommand acls; and __fish_seen_subcommand_from list" -l idempotent -d 'With --producer: IDEMPOTENT_WRITE on the cluster'
+complete -c kw -n "__fish_kw_using_subcommand acls; and __fish_seen_subcommand_from list" -l consumer -d 'Consumer ACLs: READ and DESCRIBE on the topics, READ on the groups'
+complete -c kw -n "__fish_kw_using_subcommand acls; and __fish_seen_subcommand_from list" -l force -d 'Remove without asking'
+complete -c kw -n "__fish_kw_using_subcommand acls; and __fish_seen_subcommand_from list" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug, -vvv trace); RUST_LOG wins when set'
+complete -c kw -n "__fish_kw_using_subcommand acls; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
+complete -c kw -n "__fish_kw_using_subcommand acls; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
+complete -c kw -n "__fish_kw_using_subcommand acls; and __fish_seen_subcommand_from remove" -l topic -d 'Topic (repeatable; \'*\' for every topic)' -r
+complete -c kw -n "__fish_kw_using_subcommand acls; and __fish_seen_subcommand_from remove" -l group -d 'Consumer group (repeatable; \'*\' for every group)' -r
+complete -c kw -n "__fish_kw_using_subcommand acls; and __fish_seen_subcommand_from remove" -l transactional-id -d 'Transactional id (repeatable; \'*\' for every one)' -r
+complete -c kw -n "__fish_kw_using_subcommand acls; and __fish_seen_subcommand_from remove" -l resource-pattern-type -d 'literal or prefixed for add; also any or match for list and remove' -r
+complete -c kw -n "__fish_kw_using_subcommand acls; and __fish_seen_subcommand_from remove" -l allow-principal -d 'Principal to allow, Type:name (repeatable)' -r
+complete -c kw -n "__fish_kw_using_subcommand acls; and __fish_seen_subcommand_from remove" -l deny-principal -d 'Principal to deny, Type:name (repeatable)' -r
+complete -c kw -n "__fish_kw_using_subcommand acls; and __fish_seen_subcommand_from remove" -l allow-host -d 'Host the allow entries apply to [default: *]' -r
+complete -c kw -n "__fish_kw_using_subcommand acls; and __fish_seen_subcommand_from remove" -l deny-host -d 'Host the deny entries apply to [default: *]' -r
+complete -c kw -n "__fish_kw_using_subcommand acls; and __fish_seen_subcommand_from remove" -l operation -d 'Operation (repeatable): Read, Write, Create, Delete, Alter, Describe, ClusterAction, DescribeConfigs, AlterConfigs, IdempotentWrite, All' -r
+complete -c kw -n "__fish_kw_using_subcommand acls; and __fish_seen_subcommand_from remove" -l principal -d 'Only entries of this principal (list)' -r
+complete -c kw -n "__fish_kw_using_subcommand acls; and __fish_seen_subcommand_from remove" -s b -l bootstrap-server -d 'Bootstrap broker(s), host:port[,host:port...]' -r
+complete -c kw -n "__fish_kw_using_subcommand acls; and __fish_seen_subcommand_from remove" -s X -d 'Client property by librdkafka name, e.g. -X security.protocol=SSL -X acks=1 (repeatable; wins over the configuration file)' -r
+complete -c kw -n "__fish_kw_using_subcommand acls; and __fish_seen_subcommand_from remove" -s F -d 'Client properties from FILE, one property=value per line (kcat\'s -F) [default: $KCAT_CONFIG, else ~/.config/kcat.conf if it exists]' -r -F
+complete -c kw -n "__fish_kw_using_subcommand acls; and __fish_seen_subcommand_from remove" -l cluster -d 'The cluster resource'
+complete -c kw -n "__fish_kw_using_subcommand acls; and __fish_seen_subcommand_from remove" -l producer -d 'Producer ACLs: WRITE, DESCRIBE and CREATE on the topics (and WRITE, DESCRIBE on the transactional ids; IDEMPOTENT_WRITE on the cluster with --idempotent)'
+complete -c kw -n "__fish_kw_using_subcommand acls; and __fish_seen_subcommand_from remove" -l idempotent -d 'With --producer: IDEMPOTENT_WRITE on the cluster'
+complete -c kw -n "__fish_kw_using_subcommand acls; and __fish_seen_subcommand_from remove" -l consumer -d 'Consumer ACLs: READ and DESCRIBE on the topics, READ on the groups'
+complete -c kw -n "__fish_kw_using_subcommand acls; and __fish_seen_subcommand_from remove" -l force -d 'Remove without asking'
+complete -c kw -n "__fish_kw_using_subcommand acls; and __fish_seen_subcommand_from remove" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug, -vvv trace); RUST_LOG wins when set'
+complete -c kw -n "__fish_kw_using_subcommand acls; and __fish_seen_subcommand_from remove" -s h -l help -d 'Print help'
+complete -c kw -n "__fish_kw_using_subcommand acls; and __fish_seen_subcommand_from remove" -s V -l version -d 'Print version'
+complete -c kw -n "__fish_kw_using_subcommand acls; and __fish_seen_subcommand_from help" -f -a "add" -d 'Add ACLs (kafka-acls --add)'
+complete -c kw -n "__fish_kw_using_subcommand acls; and __fish_seen_subcommand_from help" -f -a "list" -d 'List ACLs, per resource (kafka-acls --list)'
+complete -c kw -n "__fish_kw_using_subcommand acls; and __fish_seen_subcommand_from help" -f -a "remove" -d 'Remove ACLs (kafka-acls --remove); asks first unless --force'
+complete -c kw -n "__fish_kw_using_subcommand acls; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c kw -n "__fish_kw_using_subcommand users; and not __fish_seen_subcommand_from add delete list help" -s b -l bootstrap-server -d 'Bootstrap broker(s), host:port[,host:port...]' -r
 complete -c kw -n "__fish_kw_using_subcommand users; and not __fish_seen_subcommand_from add delete list help" -s X -d 'Client property by librdkafka name, e.g. -X security.protocol=SSL -X acks=1 (repeatable; wins over the configuration file)' -r
 complete -c kw -n "__fish_kw_using_subcommand users; and not __fish_seen_subcommand_from add delete list help" -s F -d 'Client properties from FILE, one property=value per line (kcat\'s -F) [default: $KCAT_CONFIG, else ~/.config/kcat.conf if it exists]' -r -F
@@ -413,19 +491,20 @@ complete -c kw -n "__fish_kw_using_subcommand generate" -s F -d 'Client properti
 complete -c kw -n "__fish_kw_using_subcommand generate" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug, -vvv trace); RUST_LOG wins when set'
 complete -c kw -n "__fish_kw_using_subcommand generate" -s h -l help -d 'Print help'
 complete -c kw -n "__fish_kw_using_subcommand generate" -s V -l version -d 'Print version'
-complete -c kw -n "__fish_kw_using_subcommand help; and not __fish_seen_subcommand_from serve topics produce consume metadata groups simulate-sales transactions users cluster console generate help" -f -a "serve" -d 'Run a broker node'
-complete -c kw -n "__fish_kw_using_subcommand help; and not __fish_seen_subcommand_from serve topics produce consume metadata groups simulate-sales transactions users cluster console generate help" -f -a "topics" -d 'Create, delete, list and describe topics'
-complete -c kw -n "__fish_kw_using_subcommand help; and not __fish_seen_subcommand_from serve topics produce consume metadata groups simulate-sales transactions users cluster console generate help" -f -a "produce" -d 'Produce messages from stdin or files (like kcat -P)'
-complete -c kw -n "__fish_kw_using_subcommand help; and not __fish_seen_subcommand_from serve topics produce consume metadata groups simulate-sales transactions users cluster console generate help" -f -a "consume" -d 'Consume messages (like kcat -C)'
-complete -c kw -n "__fish_kw_using_subcommand help; and not __fish_seen_subcommand_from serve topics produce consume metadata groups simulate-sales transactions users cluster console generate help" -f -a "metadata" -d 'Show brokers, topics and partitions (like kcat -L)'
-complete -c kw -n "__fish_kw_using_subcommand help; and not __fish_seen_subcommand_from serve topics produce consume metadata groups simulate-sales transactions users cluster console generate help" -f -a "groups" -d 'List, describe, delete consumer groups and reset their offsets'
-complete -c kw -n "__fish_kw_using_subcommand help; and not __fish_seen_subcommand_from serve topics produce consume metadata groups simulate-sales transactions users cluster console generate help" -f -a "simulate-sales" -d 'Stream the workshop\'s sales data (products, purchases, restocks)'
-complete -c kw -n "__fish_kw_using_subcommand help; and not __fish_seen_subcommand_from serve topics produce consume metadata groups simulate-sales transactions users cluster console generate help" -f -a "transactions" -d 'List and describe transactions and a partition\'s producers (like kafka-transactions)'
-complete -c kw -n "__fish_kw_using_subcommand help; and not __fish_seen_subcommand_from serve topics produce consume metadata groups simulate-sales transactions users cluster console generate help" -f -a "users" -d 'Add, delete and list users\' SCRAM credentials (like kafka-configs --entity-type users)'
-complete -c kw -n "__fish_kw_using_subcommand help; and not __fish_seen_subcommand_from serve topics produce consume metadata groups simulate-sales transactions users cluster console generate help" -f -a "cluster" -d 'Run a local cluster in the background (up, status, stop, start, down)'
-complete -c kw -n "__fish_kw_using_subcommand help; and not __fish_seen_subcommand_from serve topics produce consume metadata groups simulate-sales transactions users cluster console generate help" -f -a "console" -d 'Serve the web console for a cluster (topics, groups, brokers, timeline)'
-complete -c kw -n "__fish_kw_using_subcommand help; and not __fish_seen_subcommand_from serve topics produce consume metadata groups simulate-sales transactions users cluster console generate help" -f -a "generate" -d 'Write shell completions or man pages (for packagers)'
-complete -c kw -n "__fish_kw_using_subcommand help; and not __fish_seen_subcommand_from serve topics produce consume metadata groups simulate-sales transactions users cluster console generate help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c kw -n "__fish_kw_using_subcommand help; and not __fish_seen_subcommand_from serve topics produce consume metadata groups simulate-sales transactions acls users cluster console generate help" -f -a "serve" -d 'Run a broker node'
+complete -c kw -n "__fish_kw_using_subcommand help; and not __fish_seen_subcommand_from serve topics produce consume metadata groups simulate-sales transactions acls users cluster console generate help" -f -a "topics" -d 'Create, delete, list and describe topics'
+complete -c kw -n "__fish_kw_using_subcommand help; and not __fish_seen_subcommand_from serve topics produce consume metadata groups simulate-sales transactions acls users cluster console generate help" -f -a "produce" -d 'Produce messages from stdin or files (like kcat -P)'
+complete -c kw -n "__fish_kw_using_subcommand help; and not __fish_seen_subcommand_from serve topics produce consume metadata groups simulate-sales transactions acls users cluster console generate help" -f -a "consume" -d 'Consume messages (like kcat -C)'
+complete -c kw -n "__fish_kw_using_subcommand help; and not __fish_seen_subcommand_from serve topics produce consume metadata groups simulate-sales transactions acls users cluster console generate help" -f -a "metadata" -d 'Show brokers, topics and partitions (like kcat -L)'
+complete -c kw -n "__fish_kw_using_subcommand help; and not __fish_seen_subcommand_from serve topics produce consume metadata groups simulate-sales transactions acls users cluster console generate help" -f -a "groups" -d 'List, describe, delete consumer groups and reset their offsets'
+complete -c kw -n "__fish_kw_using_subcommand help; and not __fish_seen_subcommand_from serve topics produce consume metadata groups simulate-sales transactions acls users cluster console generate help" -f -a "simulate-sales" -d 'Stream the workshop\'s sales data (products, purchases, restocks)'
+complete -c kw -n "__fish_kw_using_subcommand help; and not __fish_seen_subcommand_from serve topics produce consume metadata groups simulate-sales transactions acls users cluster console generate help" -f -a "transactions" -d 'List and describe transactions and a partition\'s producers (like kafka-transactions)'
+complete -c kw -n "__fish_kw_using_subcommand help; and not __fish_seen_subcommand_from serve topics produce consume metadata groups simulate-sales transactions acls users cluster console generate help" -f -a "acls" -d 'Add, list and remove ACLs (like kafka-acls)'
+complete -c kw -n "__fish_kw_using_subcommand help; and not __fish_seen_subcommand_from serve topics produce consume metadata groups simulate-sales transactions acls users cluster console generate help" -f -a "users" -d 'Add, delete and list users\' SCRAM credentials (like kafka-configs --entity-type users)'
+complete -c kw -n "__fish_kw_using_subcommand help; and not __fish_seen_subcommand_from serve topics produce consume metadata groups simulate-sales transactions acls users cluster console generate help" -f -a "cluster" -d 'Run a local cluster in the background (up, status, stop, start, down)'
+complete -c kw -n "__fish_kw_using_subcommand help; and not __fish_seen_subcommand_from serve topics produce consume metadata groups simulate-sales transactions acls users cluster console generate help" -f -a "console" -d 'Serve the web console for a cluster (topics, groups, brokers, timeline)'
+complete -c kw -n "__fish_kw_using_subcommand help; and not __fish_seen_subcommand_from serve topics produce consume metadata groups simulate-sales transactions acls users cluster console generate help" -f -a "generate" -d 'Write shell completions or man pages (for packagers)'
+complete -c kw -n "__fish_kw_using_subcommand help; and not __fish_seen_subcommand_from serve topics produce consume metadata groups simulate-sales transactions acls users cluster console generate help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c kw -n "__fish_kw_using_subcommand help; and __fish_seen_subcommand_from topics" -f -a "create" -d 'Create a topic'
 complete -c kw -n "__fish_kw_using_subcommand help; and __fish_seen_subcommand_from topics" -f -a "delete" -d 'Delete a topic and its data'
 complete -c kw -n "__fish_kw_using_subcommand help; and __fish_seen_subcommand_from topics" -f -a "list" -d 'List topic names, sorted'
@@ -440,6 +519,9 @@ complete -c kw -n "__fish_kw_using_subcommand help; and __fish_seen_subcommand_f
 complete -c kw -n "__fish_kw_using_subcommand help; and __fish_seen_subcommand_from transactions" -f -a "list" -d 'Every transactional id, its coordinator, producer id and state'
 complete -c kw -n "__fish_kw_using_subcommand help; and __fish_seen_subcommand_from transactions" -f -a "describe" -d 'One transactional id: producer, epoch, state, timeout, open transaction'
 complete -c kw -n "__fish_kw_using_subcommand help; and __fish_seen_subcommand_from transactions" -f -a "describe-producers" -d 'The producers a partition\'s leader knows, with their open transactions'
+complete -c kw -n "__fish_kw_using_subcommand help; and __fish_seen_subcommand_from acls" -f -a "add" -d 'Add ACLs (kafka-acls --add)'
+complete -c kw -n "__fish_kw_using_subcommand help; and __fish_seen_subcommand_from acls" -f -a "list" -d 'List ACLs, per resource (kafka-acls --list)'
+complete -c kw -n "__fish_kw_using_subcommand help; and __fish_seen_subcommand_from acls" -f -a "remove" -d 'Remove ACLs (kafka-acls --remove); asks first unless --force'
 complete -c kw -n "__fish_kw_using_subcommand help; and __fish_seen_subcommand_from users" -f -a "add" -d 'Set a user\'s SCRAM password (creates the user); the password is read from stdin (first line) or --password-file'
 complete -c kw -n "__fish_kw_using_subcommand help; and __fish_seen_subcommand_from users" -f -a "delete" -d 'Delete a user\'s SCRAM credentials (every mechanism unless --mechanism)'
 complete -c kw -n "__fish_kw_using_subcommand help; and __fish_seen_subcommand_from users" -f -a "list" -d 'Users with SCRAM credentials, as kafka-configs --describe prints them'

@@ -83,6 +83,10 @@ impl RequestHarness {
             config: vec![
                 "group.initial.rebalance.delay.ms=0".into(),
                 "auto.create.topics.enable=false".into(),
+                // ACLs on, the fuzzer's (anonymous) session a super user: the ACL
+                // APIs and every check run, and nothing is refused.
+                "authorizer.class.name=kw".into(),
+                "super.users=User:ANONYMOUS".into(),
             ],
             ..Flags::default()
         })
@@ -749,6 +753,43 @@ pub fn seeds() -> Vec<(&'static str, String, Vec<u8>)> {
                     .with_name(sb("other"))
                     .with_mechanism(2),
             ]),
+    );
+
+    request(
+        &mut out,
+        "create-acls",
+        &CreateAclsRequest::default().with_creations(vec![
+            create_acls_request::AclCreation::default()
+                .with_resource_type(2)
+                .with_resource_name(sb("fuzz"))
+                .with_resource_pattern_type(4)
+                .with_principal(sb("User:alice"))
+                .with_host(sb("*"))
+                .with_operation(3)
+                .with_permission_type(3),
+        ]),
+    );
+    request(
+        &mut out,
+        "describe-acls",
+        &DescribeAclsRequest::default()
+            .with_resource_type_filter(1)
+            .with_pattern_type_filter(2)
+            .with_resource_name_filter(Some(sb("fuzz")))
+            .with_operation(1)
+            .with_permission_type(1),
+    );
+    request(
+        &mut out,
+        "delete-acls",
+        &DeleteAclsRequest::default().with_filters(vec![
+            delete_acls_request::DeleteAclsFilter::default()
+                .with_resource_type_filter(2)
+                .with_pattern_type_filter(1)
+                .with_principal_filter(Some(sb("User:alice")))
+                .with_operation(1)
+                .with_permission_type(1),
+        ]),
     );
 
     // Responses: [key][version] + header + body, as the client decodes them.

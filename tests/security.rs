@@ -632,3 +632,197 @@ fn three_nodes_replicate_over_sasl_ssl_with_scram() {
     assert_eq!(code, 0, "{err}");
     assert_eq!(out.lines().count(), 300);
 }
+
+/// A node with ACLs on: PLAINTEXT (anonymous) and SASL_PLAINTEXT listeners,
+/// admin a super user, alice and bob PLAIN/SCRAM users from the JAAS config.
+fn acl_node(dir: &Path) -> (Node, String) {
+    let (plain, sasl) = (free_port(), free_port());
+    let props = dir.join("acl.properties");
+    std::fs::write(
+        &props,
+        format!(
+            "listeners=PLAINTEXT://127.0.0.1:{plain},SASL_PLAINTEXT://127.0.0.1:{sasl}\n\
+             authorizer.class.name=org.apache.kafka.metadata.authorizer.StandardAuthorizer\n\
+             super.users=User:admin\n\
+             sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required username=\"admin\" password=\"admin-secret\" user_admin=\"admin-secret\" user_alice=\"alice-secret\" user_bob=\"bob-secret\";\n"
+        ),
+    )
+    .unwrap();
+    let node = Node::start_listeners(plain, &["--config-file".into(), path(&props)]);
+    (node, format!("127.0.0.1:{sasl}"))
+}
+
+fn as_user(user: &str, mechanism: &str) -> Vec<String> {
+    vec![
+        "security.protocol=SASL_PLAINTEXT".into(),
+        format!("sasl.mechanism={mechanism}"),
+        format!("sasl.username={user}"),
+        format!("sasl.password={user}-secret"),
+    ]
+}
+
+#[test]
+fn acls_allow_one_topic_and_group_refuse_the_rest_and_spare_super_users() {
+    let dir = tempfile::tempdir().unwrap();
+    let (node, addr) = acl_node(dir.path());
+    let admin = as_user("admin", "SCRAM-SHA-512");
+    let alice = as_user("alice", "PLAIN");
+    for topic in ["allowed", "secret"] {
+        let (code, _, err) = kw_with(&addr, &admin, &["topics", "create", topic]);
+        assert_eq!(code, 0, "{err}");
+        let (code, _, err) = kw_stdin(&addr, &admin, &["produce", "-t", topic], "m1\nm2\nm3\n");
+        assert_eq!(code, 0, "{err}");
+    }
+    // kafka-acls' shortcut: READ and DESCRIBE on the topic, READ on the group.
+    let (code, out, err) = kw_with(
+        &addr,
+        &admin,
+        &[
+            "acls",
+            "add",
+            "--allow-principal",
+            "User:alice",
+            "--consumer",
+            "--topic",
+            "allowed",
+            "--group",
+            "alice-group",
+        ],
+    );
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.contains("Adding ACLs for resource `ResourcePattern(resourceType=TOPIC, name=allowed, patternType=LITERAL)`: \n \t(principal=User:alice, host=*, operation=READ, permissionType=ALLOW)"),
+        "{out}"
+    );
+    let (code, out, err) = kw_with(&addr, &admin, &["acls", "list"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("Current ACLs for resource `ResourcePattern(resourceType=GROUP, name=alice-group, patternType=LITERAL)`"), "{out}");
+
+    // alice reads the one topic, with her group.
+    let (code, out, err) = kw_with(
+        &addr,
+        &alice,
+        &["consume", "-t", "allowed", "-o", "beginning", "-e", "-q"],
+    );
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(out.lines().count(), 3);
+    let (code, out, err) = kw_with(
+        &addr,
+        &alice,
+        &[
+            "consume",
+            "-G",
+            "alice-group",
+            "allowed",
+            "-o",
+            "beginning",
+            "-e",
+            "-q",
+        ],
+    );
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(out.lines().count(), 3);
+    // ... but not the other topic, nor another group, nor writes.
+    let (code, _, err) = kw_with(
+        &addr,
+        &alice,
+        &["consume", "-t", "secret", "-o", "beginning", "-e", "-q"],
+    );
+    assert_eq!(code, 1);
+    assert!(err.to_lowercase().contains("authoriz"), "{err}");
+    let (code, _, err) = kw_with(
+        &addr,
+        &alice,
+        &["consume", "-G", "other-group", "allowed", "-e", "-q"],
+    );
+    assert_eq!(code, 1);
+    assert!(err.to_lowercase().contains("group authorization"), "{err}");
+    let (code, _, err) = kw_stdin(&addr, &alice, &["produce", "-t", "allowed"], "nope\n");
+    assert_eq!(code, 1, "{err}");
+    // Metadata leaves out what she may not describe.
+    let (code, out, err) = kw_with(&addr, &alice, &["topics", "list"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(out.trim(), "allowed");
+    // Admin operations need the cluster: refused, one sentence each.
+    for args in [
+        &["topics", "create", "mine"][..],
+        &[
+            "acls",
+            "add",
+            "--allow-principal",
+            "User:alice",
+            "--operation",
+            "All",
+            "--topic",
+            "secret",
+        ],
+        &["users", "list"],
+        &["topics", "delete", "allowed"],
+    ] {
+        let (code, _, err) = kw_with(&addr, &alice, args);
+        assert_eq!(code, 1, "{args:?}: {err}");
+        assert!(err.to_lowercase().contains("authoriz"), "{args:?}: {err}");
+    }
+    // Anonymous PLAINTEXT clients see nothing and may do nothing.
+    let (code, out, _) = kw_with(&node.bootstrap(), &[], &["topics", "list"]);
+    assert_eq!(code, 0);
+    assert_eq!(out.trim(), "");
+
+    // kcat as alice: one topic yes, the other no.
+    let kcat_as = |topic: &str| {
+        let mut k = kcat();
+        k.args(["-b", &addr]);
+        for p in &alice {
+            k.args(["-X", p]);
+        }
+        k.args(["-C", "-t", topic, "-o", "beginning", "-e", "-q"]);
+        run_with_timeout(&mut k, None, Duration::from_secs(30))
+    };
+    let ok = kcat_as("allowed");
+    assert!(
+        ok.status.success(),
+        "{}",
+        String::from_utf8_lossy(&ok.stderr)
+    );
+    assert_eq!(String::from_utf8_lossy(&ok.stdout).lines().count(), 3);
+    let denied = kcat_as("secret");
+    assert!(!denied.status.success() || String::from_utf8_lossy(&denied.stdout).is_empty());
+
+    // confluent-kafka: alice's consumer and producer, admin's AdminClient ACL calls.
+    let out = run_ok(
+        python().args([&script("acl_clients.py"), &addr]),
+        None,
+        Duration::from_secs(120),
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    for line in [
+        "alice read 3 from allowed",
+        "alice secret: TOPIC_AUTHORIZATION_FAILED",
+        "alice produce: TOPIC_AUTHORIZATION_FAILED",
+        "admin sees 3 acls",
+        "bob create_acls: CLUSTER_AUTHORIZATION_FAILED",
+    ] {
+        assert!(text.contains(line), "missing '{line}' in:\n{text}");
+    }
+
+    // The super user is unaffected; removing the ACLs takes alice's access away.
+    let (code, out, err) = kw_with(
+        &addr,
+        &admin,
+        &["consume", "-t", "secret", "-o", "beginning", "-e", "-q"],
+    );
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(out.lines().count(), 3);
+    let (code, _, err) = kw_with(
+        &addr,
+        &admin,
+        &["acls", "remove", "--topic", "allowed", "--force"],
+    );
+    assert_eq!(code, 0, "{err}");
+    let (code, _, _) = kw_with(
+        &addr,
+        &alice,
+        &["consume", "-t", "allowed", "-o", "beginning", "-e", "-q"],
+    );
+    assert_eq!(code, 1);
+}

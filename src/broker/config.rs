@@ -43,6 +43,15 @@ pub struct BrokerSettings {
     pub described: Vec<DescribedConfig>,
     /// What SASL listeners accept.
     pub sasl: SaslSettings,
+    /// Set when `authorizer.class.name` switches ACLs on.
+    pub authz: Option<AuthzSettings>,
+}
+
+/// `super.users` and `allow.everyone.if.no.acl.found`.
+#[derive(Debug, Clone, Default)]
+pub struct AuthzSettings {
+    pub super_users: Vec<String>,
+    pub allow_if_no_acl: bool,
 }
 
 /// `sasl.enabled.mechanisms` and PLAIN's users from `sasl.jaas.config`.
@@ -68,6 +77,7 @@ impl Default for BrokerSettings {
             topic_defaults: BTreeMap::new(),
             described: Vec::new(),
             sasl: SaslSettings::default(),
+            authz: None,
         }
     }
 }

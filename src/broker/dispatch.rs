@@ -5,7 +5,8 @@
 use bytes::{Bytes, BytesMut};
 use kafka_protocol::messages::api_versions_response::ApiVersion;
 use kafka_protocol::messages::{
-    ApiKey, ApiVersionsResponse, RequestHeader, RequestKind, ResponseHeader, ResponseKind,
+    ApiKey, ApiVersionsResponse, HeartbeatResponse, JoinGroupResponse, LeaveGroupResponse,
+    RequestHeader, RequestKind, ResponseHeader, ResponseKind, SyncGroupResponse,
 };
 use kafka_protocol::protocol::{decode_request_header_from_buffer, Encodable};
 use tracing::{debug, Instrument};
@@ -16,6 +17,7 @@ use super::{Broker, Session};
 use crate::protocol::error_code::ResponseError;
 use crate::protocol::frame::{finish_frame, peek_request_prefix, start_frame};
 use crate::protocol::versions;
+use crate::security::acl::Operation;
 
 #[derive(Debug, thiserror::Error)]
 pub enum DispatchError {
@@ -112,87 +114,126 @@ async fn route(
 ) -> Result<Option<ResponseKind>, DispatchError> {
     use RequestKind as R;
     let peer = session.host.as_str();
-    let listener = &*session.listener;
+    // Group membership needs READ on the group (a top-level error otherwise).
+    let member_denied = |group: &str| !broker.allowed_on_group(session, Operation::Read, group);
+    let group_refused = ResponseError::GroupAuthorizationFailed.code();
     let resp = match request {
         R::ApiVersions(_) => ResponseKind::ApiVersions(handlers::api_versions::handle()),
         R::Metadata(r) => {
-            ResponseKind::Metadata(handlers::metadata::handle(broker, version, r, listener).await)
+            ResponseKind::Metadata(handlers::metadata::handle(broker, version, r, session).await)
         }
-        R::Produce(r) => match handlers::produce::handle(broker, version, r, peer).await {
+        R::Produce(r) => match handlers::produce::handle(broker, version, r, session).await {
             Some(resp) => ResponseKind::Produce(resp),
             None => return Ok(None),
         },
-        R::Fetch(r) => ResponseKind::Fetch(handlers::fetch::handle(broker, version, r).await),
+        R::Fetch(r) => {
+            ResponseKind::Fetch(handlers::fetch::handle(broker, version, r, session).await)
+        }
         R::ListOffsets(r) => {
-            ResponseKind::ListOffsets(handlers::list_offsets::handle(broker, version, r))
+            ResponseKind::ListOffsets(handlers::list_offsets::handle(broker, version, r, session))
         }
         R::OffsetForLeaderEpoch(r) => ResponseKind::OffsetForLeaderEpoch(
-            handlers::list_offsets::offset_for_leader_epoch(broker, r),
+            handlers::list_offsets::offset_for_leader_epoch(broker, r, session),
         ),
         R::CreateTopics(r) => {
-            ResponseKind::CreateTopics(handlers::topics::create(broker, version, r).await)
+            ResponseKind::CreateTopics(handlers::topics::create(broker, version, r, session).await)
         }
         R::DeleteTopics(r) => {
-            ResponseKind::DeleteTopics(handlers::topics::delete(broker, version, r).await)
+            ResponseKind::DeleteTopics(handlers::topics::delete(broker, version, r, session).await)
         }
-        R::CreatePartitions(r) => {
-            ResponseKind::CreatePartitions(handlers::topics::create_partitions(broker, r).await)
-        }
+        R::CreatePartitions(r) => ResponseKind::CreatePartitions(
+            handlers::topics::create_partitions(broker, r, session).await,
+        ),
         R::DeleteRecords(r) => {
-            ResponseKind::DeleteRecords(handlers::topics::delete_records(broker, r).await)
+            ResponseKind::DeleteRecords(handlers::topics::delete_records(broker, r, session).await)
         }
-        R::OffsetDelete(r) => ResponseKind::OffsetDelete(groups::offset_delete(broker, r).await),
+        R::OffsetDelete(r) => {
+            ResponseKind::OffsetDelete(groups::offset_delete(broker, r, session).await)
+        }
         R::DescribeCluster(r) => ResponseKind::DescribeCluster(
-            handlers::metadata::describe_cluster(broker, version, r, listener).await,
+            handlers::metadata::describe_cluster(broker, version, r, session).await,
         ),
         R::DescribeConfigs(r) => {
-            ResponseKind::DescribeConfigs(handlers::configs::describe(broker, version, r))
+            ResponseKind::DescribeConfigs(handlers::configs::describe(broker, version, r, session))
         }
-        R::AlterConfigs(r) => ResponseKind::AlterConfigs(handlers::configs::alter(broker, r).await),
+        R::AlterConfigs(r) => {
+            ResponseKind::AlterConfigs(handlers::configs::alter(broker, r, session).await)
+        }
         R::IncrementalAlterConfigs(r) => ResponseKind::IncrementalAlterConfigs(
-            handlers::configs::incremental_alter(broker, r).await,
+            handlers::configs::incremental_alter(broker, r, session).await,
         ),
-        R::InitProducerId(r) => {
-            ResponseKind::InitProducerId(handlers::producer_id::handle(broker, version, r).await)
-        }
+        R::InitProducerId(r) => ResponseKind::InitProducerId(
+            handlers::producer_id::handle(broker, version, r, session).await,
+        ),
         R::AddPartitionsToTxn(r) => ResponseKind::AddPartitionsToTxn(
-            handlers::txn::add_partitions(broker, version, r).await,
+            handlers::txn::add_partitions(broker, version, r, session).await,
         ),
-        R::AddOffsetsToTxn(r) => {
-            ResponseKind::AddOffsetsToTxn(handlers::txn::add_offsets(broker, version, r).await)
+        R::AddOffsetsToTxn(r) => ResponseKind::AddOffsetsToTxn(
+            handlers::txn::add_offsets(broker, version, r, session).await,
+        ),
+        R::EndTxn(r) => {
+            ResponseKind::EndTxn(handlers::txn::end_txn(broker, version, r, session).await)
         }
-        R::EndTxn(r) => ResponseKind::EndTxn(handlers::txn::end_txn(broker, version, r).await),
         R::TxnOffsetCommit(r) => ResponseKind::TxnOffsetCommit(
-            handlers::txn::txn_offset_commit(broker, version, r).await,
+            handlers::txn::txn_offset_commit(broker, version, r, session).await,
         ),
         R::WriteTxnMarkers(r) => {
-            ResponseKind::WriteTxnMarkers(handlers::txn::write_markers(broker, r).await)
+            ResponseKind::WriteTxnMarkers(handlers::txn::write_markers(broker, r, session).await)
         }
         R::DescribeTransactions(r) => ResponseKind::DescribeTransactions(
-            handlers::txn::describe_transactions(broker, r).await,
+            handlers::txn::describe_transactions(broker, r, session).await,
         ),
-        R::ListTransactions(r) => {
-            ResponseKind::ListTransactions(handlers::txn::list_transactions(broker, version, r))
-        }
+        R::ListTransactions(r) => ResponseKind::ListTransactions(handlers::txn::list_transactions(
+            broker, version, r, session,
+        )),
         R::DescribeProducers(r) => {
-            ResponseKind::DescribeProducers(handlers::txn::describe_producers(broker, r))
+            ResponseKind::DescribeProducers(handlers::txn::describe_producers(broker, r, session))
         }
         R::FindCoordinator(r) => ResponseKind::FindCoordinator(
-            groups::find_coordinator(broker, version, r, listener).await,
+            groups::find_coordinator(broker, version, r, session).await,
         ),
+        R::JoinGroup(r) if member_denied(r.group_id.as_str()) => {
+            ResponseKind::JoinGroup(JoinGroupResponse::default().with_error_code(group_refused))
+        }
+        R::SyncGroup(r) if member_denied(r.group_id.as_str()) => {
+            ResponseKind::SyncGroup(SyncGroupResponse::default().with_error_code(group_refused))
+        }
+        R::Heartbeat(r) if member_denied(r.group_id.as_str()) => {
+            ResponseKind::Heartbeat(HeartbeatResponse::default().with_error_code(group_refused))
+        }
+        R::LeaveGroup(r) if member_denied(r.group_id.as_str()) => {
+            ResponseKind::LeaveGroup(LeaveGroupResponse::default().with_error_code(group_refused))
+        }
+        R::CreateAcls(r) => {
+            ResponseKind::CreateAcls(handlers::acls::create(broker, r, session).await)
+        }
+        R::DescribeAcls(r) => {
+            ResponseKind::DescribeAcls(handlers::acls::describe(broker, r, session))
+        }
+        R::DeleteAcls(r) => {
+            ResponseKind::DeleteAcls(handlers::acls::delete(broker, r, session).await)
+        }
         R::JoinGroup(r) => {
             ResponseKind::JoinGroup(groups::join_group(broker, version, r, client_id, peer).await)
         }
         R::SyncGroup(r) => ResponseKind::SyncGroup(groups::sync_group(broker, version, r).await),
         R::Heartbeat(r) => ResponseKind::Heartbeat(groups::heartbeat(broker, r)),
         R::LeaveGroup(r) => ResponseKind::LeaveGroup(groups::leave_group(broker, version, r).await),
-        R::OffsetCommit(r) => ResponseKind::OffsetCommit(groups::offset_commit(broker, r).await),
-        R::OffsetFetch(r) => ResponseKind::OffsetFetch(groups::offset_fetch(broker, version, r)),
-        R::DescribeGroups(r) => {
-            ResponseKind::DescribeGroups(groups::describe_groups(broker, version, r))
+        R::OffsetCommit(r) => {
+            ResponseKind::OffsetCommit(groups::offset_commit(broker, r, session).await)
         }
-        R::ListGroups(r) => ResponseKind::ListGroups(groups::list_groups(broker, version, r)),
-        R::DeleteGroups(r) => ResponseKind::DeleteGroups(groups::delete_groups(broker, r).await),
+        R::OffsetFetch(r) => {
+            ResponseKind::OffsetFetch(groups::offset_fetch(broker, version, r, session))
+        }
+        R::DescribeGroups(r) => {
+            ResponseKind::DescribeGroups(groups::describe_groups(broker, version, r, session))
+        }
+        R::ListGroups(r) => {
+            ResponseKind::ListGroups(groups::list_groups(broker, version, r, session))
+        }
+        R::DeleteGroups(r) => {
+            ResponseKind::DeleteGroups(groups::delete_groups(broker, r, session).await)
+        }
         // Authenticated already, or a listener without SASL (as Kafka answers).
         R::SaslHandshake(_) => ResponseKind::SaslHandshake(
             kafka_protocol::messages::SaslHandshakeResponse::default()
@@ -205,12 +246,12 @@ async fn route(
                     "SaslAuthenticate request received after successful authentication",
                 ))),
         ),
-        R::DescribeUserScramCredentials(r) => {
-            ResponseKind::DescribeUserScramCredentials(handlers::scram::describe(broker, r))
-        }
-        R::AlterUserScramCredentials(r) => {
-            ResponseKind::AlterUserScramCredentials(handlers::scram::alter(broker, r).await)
-        }
+        R::DescribeUserScramCredentials(r) => ResponseKind::DescribeUserScramCredentials(
+            handlers::scram::describe(broker, r, session),
+        ),
+        R::AlterUserScramCredentials(r) => ResponseKind::AlterUserScramCredentials(
+            handlers::scram::alter(broker, r, session).await,
+        ),
         // The version table already filters keys kw does not serve; this arm only
         // catches a key added to the table without a route.
         _ => {

@@ -4,6 +4,7 @@
 //! no storage work themselves. Must not depend on `node` or `cli` (the node wires
 //! the broker up and hands it a [`BrokerSettings`]), nor on `client`.
 
+mod authz;
 pub mod config;
 mod connection;
 pub mod dispatch;

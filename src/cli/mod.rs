@@ -4,6 +4,7 @@
 //! stderr. Nothing below depends on it; it must not reach into the broker's parts
 //! (`broker`, `replication`, `group`, `controller`, `storage`) directly.
 
+pub mod acls;
 pub mod cluster;
 pub mod console;
 pub mod consume;
@@ -79,6 +80,8 @@ pub enum Command {
     SimulateSales(simulate_sales::SimulateArgs),
     /// List and describe transactions and a partition's producers (like kafka-transactions)
     Transactions(transactions::TransactionsArgs),
+    /// Add, list and remove ACLs (like kafka-acls)
+    Acls(acls::AclsArgs),
     /// Add, delete and list users' SCRAM credentials (like kafka-configs --entity-type users)
     Users(users::UsersArgs),
     /// Run a local cluster in the background (up, status, stop, start, down)
@@ -167,6 +170,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<u8> {
         Command::SimulateSales(args) => simulate_sales::run(&connect()?, args).await,
         Command::Transactions(args) => transactions::run(&connect()?, args).await,
         Command::Users(args) => users::run(&connect()?, args).await,
+        Command::Acls(args) => acls::run(&connect()?, args).await,
         Command::Generate(args) => generate::run(args),
         Command::Cluster(args) => cluster::run(args).await,
         Command::Console(args) => console::run(&connect()?, args).await,

@@ -390,3 +390,188 @@ pub async fn alter_scram(
         })
         .collect())
 }
+
+fn acl_filter_fields(
+    f: &crate::security::acl::AclFilter,
+) -> (
+    i8,
+    Option<String>,
+    i8,
+    Option<String>,
+    Option<String>,
+    i8,
+    i8,
+) {
+    use crate::security::acl::PatternFilter;
+    const ANY: i8 = 1;
+    (
+        f.resource_type.map_or(ANY, |t| t.code()),
+        f.name.clone(),
+        match f.pattern {
+            PatternFilter::Any => ANY,
+            PatternFilter::Match => 2,
+            PatternFilter::Exactly(p) => p.code(),
+        },
+        f.principal.clone(),
+        f.host.clone(),
+        f.operation.map_or(ANY, |o| o.code()),
+        f.permission.map_or(ANY, |p| p.code()),
+    )
+}
+
+fn binding_of(
+    resource_type: i8,
+    name: &str,
+    pattern: i8,
+    principal: &str,
+    host: &str,
+    operation: i8,
+    permission: i8,
+) -> Option<crate::security::acl::AclBinding> {
+    use crate::security::acl::*;
+    Some(AclBinding {
+        resource_type: ResourceType::from_code(resource_type)?,
+        name: name.to_string(),
+        pattern: PatternType::from_code(pattern)?,
+        principal: principal.to_string(),
+        host: host.to_string(),
+        operation: Operation::from_code(operation)?,
+        permission: Permission::from_code(permission)?,
+    })
+}
+
+/// Add ACLs; the outcome of each.
+pub async fn create_acls(
+    client: &Client,
+    acls: &[crate::security::acl::AclBinding],
+) -> Result<Vec<std::result::Result<(), Error>>> {
+    use kafka_protocol::messages::create_acls_request::AclCreation;
+    use kafka_protocol::messages::CreateAclsRequest;
+    let conn = client.any_connection().await?;
+    let req = CreateAclsRequest::default().with_creations(
+        acls.iter()
+            .map(|a| {
+                AclCreation::default()
+                    .with_resource_type(a.resource_type.code())
+                    .with_resource_name(sb(a.name.clone()))
+                    .with_resource_pattern_type(a.pattern.code())
+                    .with_principal(sb(a.principal.clone()))
+                    .with_host(sb(a.host.clone()))
+                    .with_operation(a.operation.code())
+                    .with_permission_type(a.permission.code())
+            })
+            .collect(),
+    );
+    let resp = conn.send(&req).await?;
+    Ok(resp
+        .results
+        .into_iter()
+        .map(|r| {
+            match server_error(
+                r.error_code,
+                r.error_message.as_deref(),
+                "adding ACLs".into(),
+            ) {
+                Some(e) => Err(e),
+                None => Ok(()),
+            }
+        })
+        .collect())
+}
+
+/// The ACLs a filter matches.
+pub async fn describe_acls(
+    client: &Client,
+    filter: &crate::security::acl::AclFilter,
+) -> Result<Vec<crate::security::acl::AclBinding>> {
+    use kafka_protocol::messages::DescribeAclsRequest;
+    let conn = client.any_connection().await?;
+    let (rt, name, pattern, principal, host, op, perm) = acl_filter_fields(filter);
+    let req = DescribeAclsRequest::default()
+        .with_resource_type_filter(rt)
+        .with_resource_name_filter(name.map(sb))
+        .with_pattern_type_filter(pattern)
+        .with_principal_filter(principal.map(sb))
+        .with_host_filter(host.map(sb))
+        .with_operation(op)
+        .with_permission_type(perm);
+    let resp = conn.send(&req).await?;
+    if let Some(e) = server_error(
+        resp.error_code,
+        resp.error_message.as_deref(),
+        "listing ACLs".into(),
+    ) {
+        return Err(e);
+    }
+    Ok(resp
+        .resources
+        .iter()
+        .flat_map(|r| {
+            r.acls.iter().filter_map(move |a| {
+                binding_of(
+                    r.resource_type,
+                    r.resource_name.as_str(),
+                    r.pattern_type,
+                    a.principal.as_str(),
+                    a.host.as_str(),
+                    a.operation,
+                    a.permission_type,
+                )
+            })
+        })
+        .collect())
+}
+
+/// Remove the ACLs each filter matches; what each removed.
+pub async fn delete_acls(
+    client: &Client,
+    filters: &[crate::security::acl::AclFilter],
+) -> Result<Vec<std::result::Result<Vec<crate::security::acl::AclBinding>, Error>>> {
+    use kafka_protocol::messages::delete_acls_request::DeleteAclsFilter;
+    use kafka_protocol::messages::DeleteAclsRequest;
+    let conn = client.any_connection().await?;
+    let req = DeleteAclsRequest::default().with_filters(
+        filters
+            .iter()
+            .map(|f| {
+                let (rt, name, pattern, principal, host, op, perm) = acl_filter_fields(f);
+                DeleteAclsFilter::default()
+                    .with_resource_type_filter(rt)
+                    .with_resource_name_filter(name.map(sb))
+                    .with_pattern_type_filter(pattern)
+                    .with_principal_filter(principal.map(sb))
+                    .with_host_filter(host.map(sb))
+                    .with_operation(op)
+                    .with_permission_type(perm)
+            })
+            .collect(),
+    );
+    let resp = conn.send(&req).await?;
+    Ok(resp
+        .filter_results
+        .into_iter()
+        .map(|r| {
+            if let Some(e) = server_error(
+                r.error_code,
+                r.error_message.as_deref(),
+                "removing ACLs".into(),
+            ) {
+                return Err(e);
+            }
+            Ok(r.matching_acls
+                .iter()
+                .filter_map(|a| {
+                    binding_of(
+                        a.resource_type,
+                        a.resource_name.as_str(),
+                        a.pattern_type,
+                        a.principal.as_str(),
+                        a.host.as_str(),
+                        a.operation,
+                        a.permission_type,
+                    )
+                })
+                .collect())
+        })
+        .collect())
+}

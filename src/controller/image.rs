@@ -74,6 +74,8 @@ pub struct MetadataImage {
     pub producer_blocks: BTreeMap<i32, (i64, i64)>,
     /// Dynamic broker configs: "" for every broker, "N" for broker N.
     pub broker_configs: BTreeMap<String, BTreeMap<String, String>>,
+    /// Every ACL, sorted, each once.
+    pub acls: Vec<crate::security::acl::AclBinding>,
     /// SCRAM credentials: user -> mechanism code -> credential.
     pub scram: BTreeMap<String, BTreeMap<i8, crate::security::scram::Credential>>,
 }
@@ -188,6 +190,16 @@ impl MetadataImage {
             }
             MetadataRecord::DeleteTopic { name } => {
                 self.topics.remove(name);
+            }
+            MetadataRecord::CreateAcls { acls } => {
+                for a in acls {
+                    if let Err(at) = self.acls.binary_search(a) {
+                        self.acls.insert(at, a.clone());
+                    }
+                }
+            }
+            MetadataRecord::DeleteAcls { acls } => {
+                self.acls.retain(|a| !acls.contains(a));
             }
             MetadataRecord::AlterScram { upsert, delete } => {
                 for (user, mechanism) in delete {

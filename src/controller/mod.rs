@@ -553,6 +553,22 @@ impl Controller {
         .await
     }
 
+    /// Add ACLs, all in one record.
+    pub async fn create_acls(
+        &self,
+        acls: Vec<crate::security::acl::AclBinding>,
+    ) -> Result<u64, Error> {
+        self.commit(vec![MetadataRecord::CreateAcls { acls }]).await
+    }
+
+    /// Remove ACLs, all in one record.
+    pub async fn delete_acls(
+        &self,
+        acls: Vec<crate::security::acl::AclBinding>,
+    ) -> Result<u64, Error> {
+        self.commit(vec![MetadataRecord::DeleteAcls { acls }]).await
+    }
+
     /// Create, replace or delete SCRAM credentials, all in one record.
     pub async fn alter_scram(
         &self,

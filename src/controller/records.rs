@@ -83,6 +83,14 @@ pub enum MetadataRecord {
         name: String,
         assignments: Vec<Vec<i32>>,
     },
+    /// ACLs added (an existing one is not added twice).
+    CreateAcls {
+        acls: Vec<crate::security::acl::AclBinding>,
+    },
+    /// ACLs removed.
+    DeleteAcls {
+        acls: Vec<crate::security::acl::AclBinding>,
+    },
     /// Users' SCRAM credentials created, replaced or deleted in one step (KIP-554).
     AlterScram {
         #[serde(default)]

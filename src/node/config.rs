@@ -337,6 +337,12 @@ settings! {
     /// The mechanism brokers authenticate to each other with (kw's default; Kafka's is GSSAPI).
     sasl_mechanism_inter_broker_protocol: String = "PLAIN".into(), "sasl.mechanism.inter.broker.protocol",
         Kind::Choice(&["PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512"]);
+    /// The authorizer: empty for none (everything allowed); Kafka's StandardAuthorizer or AclAuthorizer class name (or kw) switches on ACLs.
+    authorizer_class_name: String = String::new(), "authorizer.class.name", Kind::Text;
+    /// Principals allowed everything, separated by ';' (User:admin;User:CN=broker,O=acme).
+    super_users: Option<String> = None, "super.users", Kind::Text;
+    /// With the authorizer on: allow a request on a resource no ACL mentions.
+    allow_everyone_if_no_acl_found: bool = false, "allow.everyone.if.no.acl.found", Kind::Bool;
     /// LoginModule required username="..." password="..." user_NAME="..." ...; (this broker's credentials between brokers; user_ entries are PLAIN users and seed SCRAM credentials).
     sasl_jaas_config: Option<String> = None, "sasl.jaas.config", Kind::Password;
 }
@@ -875,6 +881,39 @@ impl NodeConfig {
             }
         }
         let (listeners, inter_broker) = listeners_of(flags, &settings, node_id)?;
+        const AUTHORIZERS: &[&str] = &[
+            "",
+            "kw",
+            "org.apache.kafka.metadata.authorizer.StandardAuthorizer",
+            "kafka.security.authorizer.AclAuthorizer",
+        ];
+        if !AUTHORIZERS.contains(&settings.authorizer_class_name.as_str()) {
+            return Err(ConfigError::Invalid {
+                key: "authorizer.class.name".into(),
+                value: settings.authorizer_class_name.clone(),
+                expected: "org.apache.kafka.metadata.authorizer.StandardAuthorizer (or kafka.security.authorizer.AclAuthorizer, or kw), or empty for none".into(),
+            });
+        }
+        for user in settings
+            .super_users
+            .as_deref()
+            .unwrap_or_default()
+            .split(';')
+            .map(str::trim)
+        {
+            if !user.is_empty()
+                && !user
+                    .split_once(':')
+                    .is_some_and(|(t, n)| !t.is_empty() && !n.is_empty())
+            {
+                return Err(ConfigError::Invalid {
+                    key: "super.users".into(),
+                    value: settings.super_users.clone().unwrap_or_default(),
+                    expected: "principals as Type:name separated by ';' (User:admin;User:alice)"
+                        .into(),
+                });
+            }
+        }
         if let Some(text) = &settings.sasl_jaas_config {
             // The value is a secret: the error names the problem, not the text.
             crate::security::jaas::JaasConfig::parse(text).map_err(|why| ConfigError::Invalid {

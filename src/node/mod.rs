@@ -445,6 +445,20 @@ fn broker_settings(config: &NodeConfig) -> BrokerSettings {
         topic_defaults: config.topic_defaults(),
         described,
         sasl: sasl_settings(config),
+        authz: (!s.authorizer_class_name.is_empty()).then(|| {
+            crate::broker::config::AuthzSettings {
+                super_users: s
+                    .super_users
+                    .as_deref()
+                    .unwrap_or_default()
+                    .split(';')
+                    .map(str::trim)
+                    .filter(|u| !u.is_empty())
+                    .map(String::from)
+                    .collect(),
+                allow_if_no_acl: s.allow_everyone_if_no_acl_found,
+            }
+        }),
     }
 }
 

@@ -30,6 +30,12 @@ fn short_name(e: ResponseError) -> String {
         RequestTimedOut => "Request timed out",
         OutOfOrderSequenceNumber => "Out of order sequence number",
         InvalidConfig => "Configuration is invalid",
+        TopicAuthorizationFailed => "Topic authorization failed",
+        GroupAuthorizationFailed => "Group authorization failed",
+        ClusterAuthorizationFailed => "Cluster authorization failed",
+        TransactionalIdAuthorizationFailed => "Transactional Id authorization failed",
+        SecurityDisabled => "Security features are disabled",
+        SaslAuthenticationFailed => "SASL Authentication failed",
         _ => return format!("{e:?}"),
     };
     s.to_string()

@@ -3,6 +3,7 @@
 //! the principal of a client certificate), and later SASL and ACLs. Knows nothing
 //! of the broker, the client, the controller or storage; they depend on it.
 
+pub mod acl;
 pub mod jaas;
 pub mod scram;
 pub mod tls;

@@ -16,13 +16,14 @@ use kafka_protocol::messages::{
     IncrementalAlterConfigsRequest, IncrementalAlterConfigsResponse,
 };
 
-use crate::broker::Broker;
+use crate::broker::{Broker, Session};
 use crate::controller::image::{RESOURCE_BROKER, RESOURCE_TOPIC};
 use crate::controller::topic_config::{
     self, effective_with_source, topic_config_of_broker_key, Kind, Source, TOPIC_CONFIGS,
 };
 use crate::protocol::error_code::ResponseError;
 use crate::protocol::sb;
+use crate::security::acl::Operation;
 
 const SOURCE_DEFAULT: i8 = Source::Default as i8;
 
@@ -57,10 +58,37 @@ fn synonym(name: &str, value: &str, source: Source) -> DescribeConfigsSynonym {
 /// A failure of one resource: (code, message).
 type Failure = (ResponseError, String);
 
+/// Whether the session may do `op` (DESCRIBE_CONFIGS or ALTER_CONFIGS) to a
+/// resource's configs; the error for it when not.
+fn authorize(
+    broker: &Broker,
+    session: &Session,
+    op: Operation,
+    resource_type: i8,
+    name: &str,
+) -> Result<(), (ResponseError, String)> {
+    let ok = match resource_type {
+        RESOURCE_TOPIC => broker.allowed_on_topic(session, op, name),
+        _ => broker.allowed_on_cluster(session, op),
+    };
+    match (ok, resource_type) {
+        (true, _) => Ok(()),
+        (false, RESOURCE_TOPIC) => Err((
+            ResponseError::TopicAuthorizationFailed,
+            format!("Authorization failed for topic {name}."),
+        )),
+        (false, _) => Err((
+            ResponseError::ClusterAuthorizationFailed,
+            "Cluster authorization failed.".into(),
+        )),
+    }
+}
+
 pub fn describe(
     broker: &Broker,
     version: i16,
     req: DescribeConfigsRequest,
+    session: &Session,
 ) -> DescribeConfigsResponse {
     let image = broker.controller.image();
     let me = broker.config.node_id.to_string();
@@ -85,6 +113,9 @@ pub fn describe(
                     .with_error_code(code.code())
                     .with_error_message(Some(sb(msg)))
             };
+            if let Err((code, msg)) = authorize(broker, session, Operation::DescribeConfigs, res.resource_type, res.resource_name.as_str()) {
+                return fail(code, msg);
+            }
             match res.resource_type {
                 RESOURCE_TOPIC => match image.topic(res.resource_name.as_str()) {
                     None => fail(
@@ -347,11 +378,22 @@ fn pairs<'a>(
     Ok(out)
 }
 
-pub async fn alter(broker: &Broker, req: AlterConfigsRequest) -> AlterConfigsResponse {
+pub async fn alter(
+    broker: &Broker,
+    req: AlterConfigsRequest,
+    session: &Session,
+) -> AlterConfigsResponse {
     let mut responses = Vec::with_capacity(req.resources.len());
     for res in &req.resources {
         let name = res.resource_name.as_str();
         let outcome = async {
+            authorize(
+                broker,
+                session,
+                Operation::AlterConfigs,
+                res.resource_type,
+                name,
+            )?;
             let items = pairs(
                 res.configs
                     .iter()
@@ -456,11 +498,19 @@ fn incremental(
 pub async fn incremental_alter(
     broker: &Broker,
     req: IncrementalAlterConfigsRequest,
+    session: &Session,
 ) -> IncrementalAlterConfigsResponse {
     let mut responses = Vec::with_capacity(req.resources.len());
     for res in &req.resources {
         let name = res.resource_name.as_str();
         let outcome = async {
+            authorize(
+                broker,
+                session,
+                Operation::AlterConfigs,
+                res.resource_type,
+                name,
+            )?;
             let items = pairs(
                 res.configs
                     .iter()

@@ -12,16 +12,36 @@ use kafka_protocol::messages::{FetchRequest, FetchResponse, ProducerId};
 use tokio::sync::Notify;
 use tokio::time::Instant;
 
-use crate::broker::Broker;
+use crate::broker::{Broker, Session};
 use crate::protocol::error_code::ResponseError;
 use crate::replication::ReadLimit;
+use crate::security::acl::Operation;
 
 /// Upper bound on what one partition contributes to a fetch, whatever the client
 /// asks: reads are buffered in memory, so a huge `partition_max_bytes` must not
 /// become a huge allocation.
 const PARTITION_FETCH_BYTES_MAX: usize = 64 * 1024 * 1024;
 
-pub async fn handle(broker: &Broker, version: i16, req: FetchRequest) -> FetchResponse {
+pub async fn handle(
+    broker: &Broker,
+    version: i16,
+    req: FetchRequest,
+    session: &Session,
+) -> FetchResponse {
+    // Followers need CLUSTER_ACTION on the cluster; consumers READ on each topic.
+    let denied = if req.replica_id.0 >= 0 {
+        if broker.allowed_on_cluster(session, Operation::ClusterAction) {
+            Default::default()
+        } else {
+            req.topics.iter().map(|t| t.topic.0.to_string()).collect()
+        }
+    } else {
+        broker.denied_topics(
+            session,
+            Operation::Read,
+            req.topics.iter().map(|t| t.topic.0.as_str()),
+        )
+    };
     // log_start_offset exists from v5 on.
     let with_start = version >= 5;
     let deadline = Instant::now() + Duration::from_millis(req.max_wait_ms.max(0) as u64);
@@ -59,6 +79,11 @@ pub async fn handle(broker: &Broker, version: i16, req: FetchRequest) -> FetchRe
                     .with_partition_index(p.partition)
                     .with_aborted_transactions(read_committed.then(Vec::new));
                 match broker.replicas.get(name, p.partition) {
+                    _ if denied.contains(name) => {
+                        out.error_code = ResponseError::TopicAuthorizationFailed.code();
+                        out.high_watermark = -1;
+                        any_error = true;
+                    }
                     Some(_) if refuse_consumers => {
                         out.error_code = ResponseError::NotLeaderOrFollower.code();
                         out.high_watermark = -1;

@@ -19,18 +19,20 @@ use kafka_protocol::messages::offset_fetch_response::{
 };
 use kafka_protocol::messages::*;
 
-use crate::broker::Broker;
+use crate::broker::{Broker, Session};
 use crate::group::coordinator::OffsetEntry;
 use crate::group::state::JoinArgs;
 use crate::protocol::error_code::ResponseError;
 use crate::protocol::sb;
+use crate::security::acl::{Operation, ResourceType};
 
 pub async fn find_coordinator(
     broker: &Broker,
     version: i16,
     req: FindCoordinatorRequest,
-    listener: &str,
+    session: &Session,
 ) -> FindCoordinatorResponse {
+    let listener = &*session.listener;
     let keys: Vec<String> = if version >= 4 {
         req.coordinator_keys.iter().map(|k| k.to_string()).collect()
     } else {
@@ -41,8 +43,14 @@ pub async fn find_coordinator(
         let mut c = WireCoordinator::default()
             .with_key(sb(key.clone()))
             .with_node_id(BrokerId(-1));
-        // key_type 0 is a group, 1 a transactional id.
+        // key_type 0 is a group, 1 a transactional id; DESCRIBE on it is needed.
         let found = match req.key_type {
+            0 if !broker.allowed_on_group(session, Operation::Describe, key) => {
+                Err(ResponseError::GroupAuthorizationFailed)
+            }
+            1 if !broker.allowed_on_txn(session, Operation::Describe, key) => {
+                Err(ResponseError::TransactionalIdAuthorizationFailed)
+            }
             0 => broker.groups.find_coordinator(key).await,
             1 => broker.txns.find_coordinator(key).await,
             _ => Err(ResponseError::InvalidRequest),
@@ -207,15 +215,35 @@ pub async fn leave_group(
     }
 }
 
-pub async fn offset_commit(broker: &Broker, req: OffsetCommitRequest) -> OffsetCommitResponse {
+pub async fn offset_commit(
+    broker: &Broker,
+    req: OffsetCommitRequest,
+    session: &Session,
+) -> OffsetCommitResponse {
+    // READ on the group (its error goes on every partition), then on each topic.
+    let group_denied = !broker.allowed_on_group(session, Operation::Read, req.group_id.as_str());
+    let denied = broker.denied_topics(
+        session,
+        Operation::Read,
+        req.topics.iter().map(|t| t.name.as_str()),
+    );
     // As Kafka: a partition that does not exist gets UNKNOWN_TOPIC_OR_PARTITION and
     // nothing is stored for it; the others are committed.
     let image = broker.controller.image();
     let exists = |topic: &str, partition: i32| image.partition(topic, partition).is_some();
+    let refused = |topic: &str| -> Option<ResponseError> {
+        if group_denied {
+            Some(ResponseError::GroupAuthorizationFailed)
+        } else if denied.contains(topic) {
+            Some(ResponseError::TopicAuthorizationFailed)
+        } else {
+            None
+        }
+    };
     let mut flat = Vec::new();
     for t in &req.topics {
         for p in &t.partitions {
-            if !exists(t.name.as_str(), p.partition_index) {
+            if !exists(t.name.as_str(), p.partition_index) || refused(t.name.as_str()).is_some() {
                 continue;
             }
             flat.push((
@@ -250,7 +278,9 @@ pub async fn offset_commit(broker: &Broker, req: OffsetCommitRequest) -> OffsetC
                     t.partitions
                         .iter()
                         .map(|p| {
-                            let code = if exists(t.name.as_str(), p.partition_index) {
+                            let code = if let Some(e) = refused(t.name.as_str()) {
+                                e.code()
+                            } else if exists(t.name.as_str(), p.partition_index) {
                                 codes.next().unwrap_or(0)
                             } else {
                                 ResponseError::UnknownTopicOrPartition.code()
@@ -339,7 +369,39 @@ fn select_committed(entries: &[OffsetEntry], wanted: &Wanted) -> Vec<(String, Ve
     }
 }
 
-pub fn offset_fetch(broker: &Broker, version: i16, req: OffsetFetchRequest) -> OffsetFetchResponse {
+/// OffsetFetch's topic check: DESCRIBE on each topic; when all of a group's
+/// topics are asked for, those it may not describe are left out.
+fn described_only(
+    broker: &Broker,
+    session: &Session,
+    rows: Vec<(String, Vec<Row>)>,
+    all: bool,
+) -> Vec<(String, Vec<Row>)> {
+    rows.into_iter()
+        .filter_map(|(t, ps)| {
+            if broker.allowed_on_topic(session, Operation::Describe, &t) {
+                Some((t, ps))
+            } else if all {
+                None
+            } else {
+                let code = ResponseError::TopicAuthorizationFailed.code();
+                let ps = ps
+                    .into_iter()
+                    .map(|(p, ..)| (p, -1, -1, String::new(), code))
+                    .collect();
+                Some((t, ps))
+            }
+        })
+        .collect()
+}
+
+pub fn offset_fetch(
+    broker: &Broker,
+    version: i16,
+    req: OffsetFetchRequest,
+    session: &Session,
+) -> OffsetFetchResponse {
+    let group_ok = |g: &str| broker.allowed_on_group(session, Operation::Describe, g);
     let unstable = |group: &str| -> Vec<(String, i32)> {
         if version >= 7 && req.require_stable {
             broker.groups.unstable_partitions(group)
@@ -357,32 +419,42 @@ pub fn offset_fetch(broker: &Broker, version: i16, req: OffsetFetchRequest) -> O
                         .map(|t| (t.name.to_string(), t.partition_indexes.clone()))
                         .collect()
                 });
-                match broker.groups.fetch_offsets(g.group_id.as_str()) {
+                let fetched = if group_ok(g.group_id.as_str()) {
+                    broker.groups.fetch_offsets(g.group_id.as_str())
+                } else {
+                    Err(ResponseError::GroupAuthorizationFailed)
+                };
+                match fetched {
                     Err(e) => OffsetFetchResponseGroup::default()
                         .with_group_id(g.group_id.clone())
                         .with_error_code(e.code()),
                     Ok(entries) => OffsetFetchResponseGroup::default()
                         .with_group_id(g.group_id.clone())
                         .with_topics(
-                            select(&entries, &wanted, &unstable(g.group_id.as_str()))
-                                .into_iter()
-                                .map(|(t, ps)| {
-                                    OffsetFetchResponseTopics::default()
-                                        .with_name(TopicName(sb(t)))
-                                        .with_partitions(
-                                            ps.into_iter()
-                                                .map(|(p, o, e, m, code)| {
-                                                    OffsetFetchResponsePartitions::default()
-                                                        .with_partition_index(p)
-                                                        .with_committed_offset(o)
-                                                        .with_committed_leader_epoch(e)
-                                                        .with_metadata(Some(sb(m)))
-                                                        .with_error_code(code)
-                                                })
-                                                .collect(),
-                                        )
-                                })
-                                .collect(),
+                            described_only(
+                                broker,
+                                session,
+                                select(&entries, &wanted, &unstable(g.group_id.as_str())),
+                                wanted.is_none(),
+                            )
+                            .into_iter()
+                            .map(|(t, ps)| {
+                                OffsetFetchResponseTopics::default()
+                                    .with_name(TopicName(sb(t)))
+                                    .with_partitions(
+                                        ps.into_iter()
+                                            .map(|(p, o, e, m, code)| {
+                                                OffsetFetchResponsePartitions::default()
+                                                    .with_partition_index(p)
+                                                    .with_committed_offset(o)
+                                                    .with_committed_leader_epoch(e)
+                                                    .with_metadata(Some(sb(m)))
+                                                    .with_error_code(code)
+                                            })
+                                            .collect(),
+                                    )
+                            })
+                            .collect(),
                         ),
                 }
             })
@@ -394,7 +466,12 @@ pub fn offset_fetch(broker: &Broker, version: i16, req: OffsetFetchRequest) -> O
             .map(|t| (t.name.to_string(), t.partition_indexes.clone()))
             .collect()
     });
-    match broker.groups.fetch_offsets(req.group_id.as_str()) {
+    let fetched = if group_ok(req.group_id.as_str()) {
+        broker.groups.fetch_offsets(req.group_id.as_str())
+    } else {
+        Err(ResponseError::GroupAuthorizationFailed)
+    };
+    match fetched {
         Err(e) => {
             let r = OffsetFetchResponse::default();
             if version >= 2 {
@@ -423,29 +500,34 @@ pub fn offset_fetch(broker: &Broker, version: i16, req: OffsetFetchRequest) -> O
             }
         }
         Ok(entries) => OffsetFetchResponse::default().with_topics(
-            select(&entries, &wanted, &unstable(req.group_id.as_str()))
-                .into_iter()
-                .map(|(t, ps)| {
-                    OffsetFetchResponseTopic::default()
-                        .with_name(TopicName(sb(t)))
-                        .with_partitions(
-                            ps.into_iter()
-                                .map(|(p, o, e, m, code)| {
-                                    let r = OffsetFetchResponsePartition::default()
-                                        .with_partition_index(p)
-                                        .with_committed_offset(o)
-                                        .with_metadata(Some(sb(m)))
-                                        .with_error_code(code);
-                                    if version >= 5 {
-                                        r.with_committed_leader_epoch(e)
-                                    } else {
-                                        r
-                                    }
-                                })
-                                .collect(),
-                        )
-                })
-                .collect(),
+            described_only(
+                broker,
+                session,
+                select(&entries, &wanted, &unstable(req.group_id.as_str())),
+                wanted.is_none(),
+            )
+            .into_iter()
+            .map(|(t, ps)| {
+                OffsetFetchResponseTopic::default()
+                    .with_name(TopicName(sb(t)))
+                    .with_partitions(
+                        ps.into_iter()
+                            .map(|(p, o, e, m, code)| {
+                                let r = OffsetFetchResponsePartition::default()
+                                    .with_partition_index(p)
+                                    .with_committed_offset(o)
+                                    .with_metadata(Some(sb(m)))
+                                    .with_error_code(code);
+                                if version >= 5 {
+                                    r.with_committed_leader_epoch(e)
+                                } else {
+                                    r
+                                }
+                            })
+                            .collect(),
+                    )
+            })
+            .collect(),
         ),
     }
 }
@@ -454,16 +536,30 @@ pub fn describe_groups(
     broker: &Broker,
     version: i16,
     req: DescribeGroupsRequest,
+    session: &Session,
 ) -> DescribeGroupsResponse {
+    let with_ops = version >= 3 && req.include_authorized_operations;
     let groups = req
         .groups
         .iter()
-        .map(|gid| match broker.groups.describe(gid.as_str()) {
+        .map(|gid| {
+            if !broker.allowed_on_group(session, Operation::Describe, gid.as_str()) {
+                return Err(ResponseError::GroupAuthorizationFailed);
+            }
+            broker.groups.describe(gid.as_str())
+        })
+        .zip(req.groups.iter())
+        .map(|(described, gid)| match described {
             Err(e) => DescribedGroup::default()
                 .with_group_id(gid.clone())
                 .with_error_code(e.code()),
             Ok(d) => DescribedGroup::default()
                 .with_group_id(gid.clone())
+                .with_authorized_operations(if with_ops {
+                    broker.authorized_bits(session, ResourceType::Group, gid.as_str())
+                } else {
+                    i32::MIN
+                })
                 .with_group_state(sb(d.state))
                 .with_protocol_type(sb(d.protocol_type))
                 .with_protocol_data(sb(d.protocol))
@@ -490,13 +586,21 @@ pub fn describe_groups(
     DescribeGroupsResponse::default().with_groups(groups)
 }
 
-pub fn list_groups(broker: &Broker, version: i16, req: ListGroupsRequest) -> ListGroupsResponse {
+pub fn list_groups(
+    broker: &Broker,
+    version: i16,
+    req: ListGroupsRequest,
+    session: &Session,
+) -> ListGroupsResponse {
     let filter: Vec<String> = req.states_filter.iter().map(|s| s.to_lowercase()).collect();
+    // DESCRIBE on the cluster lists every group; otherwise those it may describe.
+    let all = broker.allowed_on_cluster(session, Operation::Describe);
     let groups = broker
         .groups
         .list()
         .into_iter()
         .filter(|(_, _, state)| filter.is_empty() || filter.contains(&state.to_lowercase()))
+        .filter(|(id, _, _)| all || broker.allowed_on_group(session, Operation::Describe, id))
         .map(|(id, pt, state)| {
             let mut g = ListedGroup::default()
                 .with_group_id(GroupId(sb(id)))
@@ -513,10 +617,18 @@ pub fn list_groups(broker: &Broker, version: i16, req: ListGroupsRequest) -> Lis
     ListGroupsResponse::default().with_groups(groups)
 }
 
-pub async fn delete_groups(broker: &Broker, req: DeleteGroupsRequest) -> DeleteGroupsResponse {
+pub async fn delete_groups(
+    broker: &Broker,
+    req: DeleteGroupsRequest,
+    session: &Session,
+) -> DeleteGroupsResponse {
     let mut results = Vec::new();
     for g in &req.groups_names {
-        let code = broker.groups.delete(g.as_str()).await;
+        let code = if broker.allowed_on_group(session, Operation::Delete, g.as_str()) {
+            broker.groups.delete(g.as_str()).await
+        } else {
+            ResponseError::GroupAuthorizationFailed.code()
+        };
         results.push(
             DeletableGroupResult::default()
                 .with_group_id(g.clone())
@@ -528,10 +640,23 @@ pub async fn delete_groups(broker: &Broker, req: DeleteGroupsRequest) -> DeleteG
 
 /// OffsetDelete: partitions that do not exist get UNKNOWN_TOPIC_OR_PARTITION; the
 /// others go to the group coordinator.
-pub async fn offset_delete(broker: &Broker, req: OffsetDeleteRequest) -> OffsetDeleteResponse {
+pub async fn offset_delete(
+    broker: &Broker,
+    req: OffsetDeleteRequest,
+    session: &Session,
+) -> OffsetDeleteResponse {
     use kafka_protocol::messages::offset_delete_response::{
         OffsetDeleteResponsePartition, OffsetDeleteResponseTopic,
     };
+    if !broker.allowed_on_group(session, Operation::Delete, req.group_id.as_str()) {
+        return OffsetDeleteResponse::default()
+            .with_error_code(ResponseError::GroupAuthorizationFailed.code());
+    }
+    let denied = broker.denied_topics(
+        session,
+        Operation::Read,
+        req.topics.iter().map(|t| t.name.as_str()),
+    );
     let image = broker.controller.image();
     let exists = |t: &str, p: i32| image.partition(t, p).is_some();
     let wanted: Vec<(String, i32)> = req
@@ -542,7 +667,7 @@ pub async fn offset_delete(broker: &Broker, req: OffsetDeleteRequest) -> OffsetD
                 .iter()
                 .map(|p| (t.name.to_string(), p.partition_index))
         })
-        .filter(|(t, p)| exists(t, *p))
+        .filter(|(t, p)| exists(t, *p) && !denied.contains(t))
         .collect();
     let codes = match broker
         .groups
@@ -563,7 +688,9 @@ pub async fn offset_delete(broker: &Broker, req: OffsetDeleteRequest) -> OffsetD
                     t.partitions
                         .iter()
                         .map(|p| {
-                            let code = if exists(t.name.as_str(), p.partition_index) {
+                            let code = if denied.contains(t.name.as_str()) {
+                                ResponseError::TopicAuthorizationFailed.code()
+                            } else if exists(t.name.as_str(), p.partition_index) {
                                 codes.next().unwrap_or(0)
                             } else {
                                 ResponseError::UnknownTopicOrPartition.code()

@@ -12,8 +12,9 @@ use kafka_protocol::messages::{
     OffsetForLeaderEpochResponse,
 };
 
-use crate::broker::Broker;
+use crate::broker::{Broker, Session};
 use crate::protocol::error_code::ResponseError;
+use crate::security::acl::Operation;
 
 fn missing_code(broker: &Broker, topic: &str, partition: i32) -> i16 {
     if broker
@@ -28,7 +29,17 @@ fn missing_code(broker: &Broker, topic: &str, partition: i32) -> i16 {
     }
 }
 
-pub fn handle(broker: &Broker, version: i16, req: ListOffsetsRequest) -> ListOffsetsResponse {
+pub fn handle(
+    broker: &Broker,
+    version: i16,
+    req: ListOffsetsRequest,
+    session: &Session,
+) -> ListOffsetsResponse {
+    let denied = broker.denied_topics(
+        session,
+        Operation::Describe,
+        req.topics.iter().map(|t| t.name.0.as_str()),
+    );
     // isolation_level exists from v2 on: 1 = read_committed, whose latest offset is
     // the last stable offset.
     let read_committed = version >= 2 && req.isolation_level == 1;
@@ -46,6 +57,9 @@ pub fn handle(broker: &Broker, version: i16, req: ListOffsetsRequest) -> ListOff
                         .with_timestamp(-1)
                         .with_offset(-1);
                     match broker.replicas.get(&name, p.partition_index) {
+                        _ if denied.contains(&name) => {
+                            r.with_error_code(ResponseError::TopicAuthorizationFailed.code())
+                        }
                         None => r.with_error_code(missing_code(broker, &name, p.partition_index)),
                         Some(part) => match part.list_offset(
                             p.timestamp,
@@ -77,7 +91,18 @@ pub fn handle(broker: &Broker, version: i16, req: ListOffsetsRequest) -> ListOff
 pub fn offset_for_leader_epoch(
     broker: &Broker,
     req: OffsetForLeaderEpochRequest,
+    session: &Session,
 ) -> OffsetForLeaderEpochResponse {
+    // Brokers (CLUSTER_ACTION) or clients with DESCRIBE on the topic.
+    let denied = if broker.allowed_on_cluster(session, Operation::ClusterAction) {
+        Default::default()
+    } else {
+        broker.denied_topics(
+            session,
+            Operation::Describe,
+            req.topics.iter().map(|t| t.topic.0.as_str()),
+        )
+    };
     let topics = req
         .topics
         .into_iter()
@@ -92,6 +117,9 @@ pub fn offset_for_leader_epoch(
                         .with_leader_epoch(-1)
                         .with_end_offset(-1);
                     match broker.replicas.get(&name, p.partition) {
+                        _ if denied.contains(&name) => {
+                            r.with_error_code(ResponseError::TopicAuthorizationFailed.code())
+                        }
                         None => r.with_error_code(missing_code(broker, &name, p.partition)),
                         Some(part) => {
                             let current = part.leader_epoch();

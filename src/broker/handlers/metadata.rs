@@ -8,19 +8,43 @@ use kafka_protocol::messages::{BrokerId, MetadataRequest, MetadataResponse, Topi
 use uuid::Uuid;
 
 use super::topics::auto_create;
-use crate::broker::Broker;
+use crate::broker::{Broker, Session};
 use crate::controller::TopicImage;
 use crate::protocol::error_code::ResponseError;
 use crate::protocol::sb;
+use crate::security::acl::{Operation, ResourceType, CLUSTER_NAME};
 
 pub async fn handle(
     broker: &Broker,
     version: i16,
     req: MetadataRequest,
-    listener: &str,
+    session: &Session,
 ) -> MetadataResponse {
+    let listener = &*session.listener;
     let mut image = broker.controller.image();
     let allow_create = version < 4 || req.allow_auto_topic_creation;
+    // Topics the principal may not describe: left out of a full listing, answered
+    // TOPIC_AUTHORIZATION_FAILED when named (before looking whether they exist).
+    let may_describe = |name: &str| broker.allowed_on_topic(session, Operation::Describe, name);
+    let may_create = |name: &str| {
+        broker.allowed_on_cluster(session, Operation::Create)
+            || broker.allowed_on_topic(session, Operation::Create, name)
+    };
+    let with_ops = version >= 8 && req.include_topic_authorized_operations;
+    let ops = |mut e: MetadataResponseTopic, name: &str| {
+        if with_ops && e.error_code == 0 {
+            e.topic_authorized_operations =
+                broker.authorized_bits(session, ResourceType::Topic, name);
+        }
+        e
+    };
+    let denied_entry = |name: Option<String>, _id: Uuid| {
+        MetadataResponseTopic::default()
+            .with_error_code(ResponseError::TopicAuthorizationFailed.code())
+            .with_name(name.map(|n| TopicName(sb(n))))
+            .with_topic_id(Uuid::nil())
+            .with_topic_authorized_operations(i32::MIN)
+    };
     let requested: Option<Vec<(Option<String>, Uuid)>> = match req.topics {
         None => None,
         Some(ts) if ts.is_empty() && version == 0 => None,
@@ -35,7 +59,7 @@ pub async fn handle(
         let missing: Vec<&String> = list
             .iter()
             .filter_map(|(n, _)| n.as_ref())
-            .filter(|n| !image.topics.contains_key(*n))
+            .filter(|n| !image.topics.contains_key(*n) && may_describe(n) && may_create(n))
             .collect();
         if allow_create && broker.config.auto_create_topics && !missing.is_empty() {
             for name in missing {
@@ -50,15 +74,22 @@ pub async fn handle(
         None => image
             .topics
             .values()
-            .map(|t| topic_entry(broker, version, t))
+            .filter(|t| may_describe(&t.name))
+            .map(|t| ops(topic_entry(broker, version, t), &t.name))
             .collect(),
         Some(list) => list
             .into_iter()
             .map(|(name, id)| {
+                if name.as_deref().is_some_and(|n| !may_describe(n)) {
+                    return denied_entry(name, id);
+                }
                 let found = match &name {
                     Some(n) => image.topic(n),
                     None => image.topic_by_id(id),
                 };
+                if found.is_some_and(|t| !may_describe(&t.name)) {
+                    return denied_entry(None, id);
+                }
                 match found {
                     // Kafka answers a topic created by this very request with
                     // LEADER_NOT_AVAILABLE; clients retry and then see it whole.
@@ -68,7 +99,14 @@ pub async fn handle(
                         e.partitions.clear();
                         e
                     }
-                    Some(t) => topic_entry(broker, version, t),
+                    Some(t) => ops(topic_entry(broker, version, t), &t.name),
+                    // Missing and not ours to create.
+                    None if allow_create
+                        && broker.config.auto_create_topics
+                        && name.as_deref().is_some_and(|n| !may_create(n)) =>
+                    {
+                        denied_entry(name, id)
+                    }
                     None => {
                         // A name Kafka could never create is invalid, not unknown: a
                         // client stops asking at once instead of retrying.
@@ -110,6 +148,18 @@ pub async fn handle(
         .with_cluster_id(Some(sb(image.cluster_id.clone())))
         .with_controller_id(BrokerId(broker.controller.controller_id().await))
         .with_topics(topics)
+        .with_cluster_authorized_operations(
+            // v8-10 only; 0 when asked for without DESCRIBE on the cluster.
+            if (8..=10).contains(&version) && req.include_cluster_authorized_operations {
+                if broker.allowed_on_cluster(session, Operation::Describe) {
+                    broker.authorized_bits(session, ResourceType::Cluster, CLUSTER_NAME)
+                } else {
+                    0
+                }
+            } else {
+                i32::MIN
+            },
+        )
 }
 
 /// Fields newer than `version` keep their defaults: the crate refuses to encode them.
@@ -166,8 +216,9 @@ pub async fn describe_cluster(
     broker: &Broker,
     version: i16,
     req: kafka_protocol::messages::DescribeClusterRequest,
-    listener: &str,
+    session: &Session,
 ) -> kafka_protocol::messages::DescribeClusterResponse {
+    let listener = &*session.listener;
     use kafka_protocol::messages::describe_cluster_response::DescribeClusterBroker;
     use kafka_protocol::messages::DescribeClusterResponse;
     let image = broker.controller.image();
@@ -175,7 +226,13 @@ pub async fn describe_cluster(
         .with_cluster_id(sb(image.cluster_id.clone()))
         .with_controller_id(BrokerId(broker.controller.controller_id().await))
         // -2147483648: authorized operations were not asked for / are not computed.
-        .with_cluster_authorized_operations(i32::MIN);
+        .with_cluster_authorized_operations(if !req.include_cluster_authorized_operations {
+            i32::MIN
+        } else if broker.allowed_on_cluster(session, Operation::Describe) {
+            broker.authorized_bits(session, ResourceType::Cluster, CLUSTER_NAME)
+        } else {
+            0
+        });
     if version >= 1 && req.endpoint_type == 2 {
         return resp
             .with_error_code(ResponseError::UnsupportedEndpointType.code())

@@ -2,6 +2,7 @@
 //! call one part per partition and build the response; per-partition failures become
 //! per-partition error codes.
 
+pub mod acls;
 pub mod api_versions;
 pub mod configs;
 pub mod fetch;

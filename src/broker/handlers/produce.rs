@@ -13,18 +13,31 @@ use tracing::{debug, warn};
 const INTERNAL_TOPICS: &[&str] = &[crate::protocol::OFFSETS_TOPIC, crate::protocol::TXN_TOPIC];
 
 use super::topics::auto_create;
-use crate::broker::Broker;
+use crate::broker::{Broker, Session};
 use crate::protocol::error_code::ResponseError;
 use crate::protocol::sb;
 use crate::replication::partition::blocking;
+use crate::security::acl::Operation;
 
 pub async fn handle(
     broker: &Broker,
     version: i16,
     req: ProduceRequest,
-    peer: &str,
+    session: &Session,
 ) -> Option<ProduceResponse> {
+    let peer = session.host.as_str();
     let acks = req.acks;
+    // Authorization: WRITE on the transactional id for transactional batches, then
+    // WRITE on each topic.
+    let txn_denied = req
+        .transactional_id
+        .as_ref()
+        .is_some_and(|id| !broker.allowed_on_txn(session, Operation::Write, id));
+    let denied = broker.denied_topics(
+        session,
+        Operation::Write,
+        req.topic_data.iter().map(|t| t.name.0.as_str()),
+    );
     let deadline = Instant::now() + Duration::from_millis(req.timeout_ms.max(0) as u64);
     // Append to every partition first, then wait for replication of all of them
     // together, so a request's latency is one replication round trip, not one per
@@ -36,6 +49,24 @@ pub async fn handle(
         let mut parts = Vec::with_capacity(t.partition_data.len());
         for p in t.partition_data {
             let resp = PartitionProduceResponse::default().with_index(p.index);
+            if txn_denied {
+                parts.push(Err(error(
+                    resp,
+                    ResponseError::TransactionalIdAuthorizationFailed,
+                    None,
+                    version,
+                )));
+                continue;
+            }
+            if denied.contains(&name) {
+                parts.push(Err(error(
+                    resp,
+                    ResponseError::TopicAuthorizationFailed,
+                    None,
+                    version,
+                )));
+                continue;
+            }
             if INTERNAL_TOPICS.contains(&name.as_str()) {
                 // As Kafka: only the broker itself writes its internal topics.
                 warn!(client = peer, topic = %name, "refusing a Produce to an internal topic");

@@ -4,15 +4,36 @@
 use kafka_protocol::messages::{InitProducerIdRequest, InitProducerIdResponse, ProducerId};
 use tracing::warn;
 
-use crate::broker::Broker;
+use crate::broker::{Broker, Session};
 use crate::protocol::error_code::ResponseError;
+use crate::security::acl::Operation;
 
 pub async fn handle(
     broker: &Broker,
     version: i16,
     req: InitProducerIdRequest,
+    session: &Session,
 ) -> InitProducerIdResponse {
     let resp = InitProducerIdResponse::default();
+    let refuse = |code: ResponseError| {
+        resp.clone()
+            .with_error_code(code.code())
+            .with_producer_id(ProducerId(-1))
+            .with_producer_epoch(-1)
+    };
+    // A transactional producer needs WRITE on its id; an idempotent one
+    // IDEMPOTENT_WRITE on the cluster or WRITE on some topic (Kafka 2.8+).
+    match &req.transactional_id {
+        Some(tid) if !broker.allowed_on_txn(session, Operation::Write, tid) => {
+            return refuse(ResponseError::TransactionalIdAuthorizationFailed)
+        }
+        None if !broker.allowed_on_cluster(session, Operation::IdempotentWrite)
+            && !broker.allowed_on_any_topic(session, Operation::Write) =>
+        {
+            return refuse(ResponseError::ClusterAuthorizationFailed)
+        }
+        _ => {}
+    }
     if let Some(tid) = &req.transactional_id {
         // The producer id and epoch it already has exist from v3 on (KIP-360).
         let (pid, epoch) = if version >= 3 {

@@ -12,16 +12,34 @@ use kafka_protocol::messages::describe_user_scram_credentials_response::{
 };
 use kafka_protocol::messages::*;
 
-use crate::broker::Broker;
+use crate::broker::{Broker, Session};
 use crate::controller::records::ScramRecord;
 use crate::protocol::error_code::ResponseError;
 use crate::protocol::sb;
+use crate::security::acl::Operation;
 use crate::security::scram::{self, Mechanism};
 
 pub fn describe(
     broker: &Broker,
     req: DescribeUserScramCredentialsRequest,
+    session: &Session,
 ) -> DescribeUserScramCredentialsResponse {
+    if !broker.allowed_on_cluster(session, Operation::Describe) {
+        let code = ResponseError::ClusterAuthorizationFailed.code();
+        return DescribeUserScramCredentialsResponse::default()
+            .with_error_code(code)
+            .with_results(
+                req.users
+                    .unwrap_or_default()
+                    .iter()
+                    .map(|u| {
+                        DescribeUserScramCredentialsResult::default()
+                            .with_user(u.name.clone())
+                            .with_error_code(code)
+                    })
+                    .collect(),
+            );
+    }
     let image = broker.controller.image();
     // Null or empty: every user with a credential.
     let names: Vec<String> = match req.users {
@@ -70,8 +88,10 @@ pub fn describe(
 pub async fn alter(
     broker: &Broker,
     req: AlterUserScramCredentialsRequest,
+    session: &Session,
 ) -> AlterUserScramCredentialsResponse {
     let image = broker.controller.image();
+    let cluster_denied = !broker.allowed_on_cluster(session, Operation::Alter);
     // One result per user, in the order users first appear.
     let mut order: Vec<String> = Vec::new();
     let mut count: HashMap<String, usize> = HashMap::new();
@@ -94,6 +114,13 @@ pub async fn alter(
             .or_insert((code, msg.to_string()));
     };
     for (user, n) in &count {
+        if cluster_denied {
+            fail(
+                user,
+                ResponseError::ClusterAuthorizationFailed,
+                "Cluster authorization failed.",
+            );
+        }
         if *n > 1 {
             fail(
                 user,

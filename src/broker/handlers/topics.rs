@@ -18,10 +18,11 @@ use kafka_protocol::messages::{
 };
 use tracing::debug;
 
-use crate::broker::Broker;
+use crate::broker::{Broker, Session};
 use crate::controller::{self, NewTopic};
 use crate::protocol::error_code::ResponseError;
 use crate::protocol::sb;
+use crate::security::acl::Operation;
 
 /// How long a create/delete waits for this node to apply the metadata change.
 const APPLY_WAIT: Duration = Duration::from_secs(10);
@@ -56,8 +57,10 @@ pub async fn create(
     broker: &Broker,
     version: i16,
     req: CreateTopicsRequest,
+    session: &Session,
 ) -> CreateTopicsResponse {
     let mut results = Vec::with_capacity(req.topics.len());
+    let on_cluster = broker.allowed_on_cluster(session, Operation::Create);
     let mut last_offset = 0;
     for t in req.topics {
         let name = t.name.0.to_string();
@@ -93,6 +96,13 @@ pub async fn create(
                 .with_error_code(code.code())
                 .with_error_message(Some(sb(message)))
         };
+        if !on_cluster && !broker.allowed_on_topic(session, Operation::Create, &name) {
+            results.push(refuse(
+                ResponseError::TopicAuthorizationFailed,
+                "Authorization failed.",
+            ));
+            continue;
+        }
         if !assignments.is_empty() && (t.num_partitions != -1 || t.replication_factor != -1) {
             results.push(refuse(
                 ResponseError::InvalidRequest,
@@ -172,7 +182,9 @@ pub async fn delete(
     broker: &Broker,
     version: i16,
     req: DeleteTopicsRequest,
+    session: &Session,
 ) -> DeleteTopicsResponse {
+    let on_cluster = broker.allowed_on_cluster(session, Operation::Delete);
     // v6 names topics in `topics` (by name or id); older versions in `topic_names`.
     let targets: Vec<(Option<String>, uuid::Uuid)> = if version >= 6 {
         req.topics
@@ -198,7 +210,18 @@ pub async fn delete(
         if version >= 6 {
             r.topic_id = id;
         }
+        // DELETE on the cluster, or DESCRIBE and DELETE on the topic.
+        let topic_name = resolved.as_ref().map(|(n, _)| n.clone()).or(name.clone());
+        let may = on_cluster
+            || topic_name.as_deref().is_some_and(|n| {
+                broker.allowed_on_topic(session, Operation::Describe, n)
+                    && broker.allowed_on_topic(session, Operation::Delete, n)
+            });
         match resolved {
+            _ if !may => {
+                r.error_code = ResponseError::TopicAuthorizationFailed.code();
+                r.error_message = Some(sb("Authorization failed."));
+            }
             None => {
                 let code = if name.is_some() {
                     ResponseError::UnknownTopicOrPartition
@@ -240,12 +263,19 @@ pub async fn delete(
 pub async fn create_partitions(
     broker: &Broker,
     req: CreatePartitionsRequest,
+    session: &Session,
 ) -> CreatePartitionsResponse {
     let mut results = Vec::new();
     let mut last_offset = 0;
     for t in req.topics {
         let name = t.name.0.to_string();
         let mut r = CreatePartitionsTopicResult::default().with_name(t.name.clone());
+        if !broker.allowed_on_topic(session, Operation::Alter, &name) {
+            r.error_code = ResponseError::TopicAuthorizationFailed.code();
+            r.error_message = Some(sb("The topic authorization is failed."));
+            results.push(r);
+            continue;
+        }
         match broker
             .controller
             .create_partitions(&name, t.count, req.validate_only)
@@ -268,7 +298,16 @@ pub async fn create_partitions(
 /// DeleteRecords: move each partition's log start up to the given offset (-1: the
 /// high watermark) on its leader, then wait (up to `timeout_ms`) until every
 /// in-sync replica has dropped the records; answers each partition's low watermark.
-pub async fn delete_records(broker: &Broker, req: DeleteRecordsRequest) -> DeleteRecordsResponse {
+pub async fn delete_records(
+    broker: &Broker,
+    req: DeleteRecordsRequest,
+    session: &Session,
+) -> DeleteRecordsResponse {
+    let denied = broker.denied_topics(
+        session,
+        Operation::Delete,
+        req.topics.iter().map(|t| t.name.as_str()),
+    );
     use kafka_protocol::messages::delete_records_response::{
         DeleteRecordsPartitionResult, DeleteRecordsTopicResult,
     };
@@ -284,6 +323,9 @@ pub async fn delete_records(broker: &Broker, req: DeleteRecordsRequest) -> Delet
                 .with_partition_index(p.partition_index)
                 .with_low_watermark(-1);
             let outcome: Result<i64, ResponseError> = async {
+                if denied.contains(name) {
+                    return Err(ResponseError::TopicAuthorizationFailed);
+                }
                 if name == crate::protocol::OFFSETS_TOPIC || name == crate::protocol::TXN_TOPIC {
                     return Err(ResponseError::InvalidTopicException);
                 }

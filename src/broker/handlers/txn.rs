@@ -24,10 +24,11 @@ use kafka_protocol::messages::*;
 use tokio::time::Instant;
 use tracing::debug;
 
-use crate::broker::Broker;
+use crate::broker::{Broker, Session};
 use crate::protocol::error_code::ResponseError;
 use crate::protocol::{sb, TopicPartition, OFFSETS_TOPIC};
 use crate::replication::partition::blocking;
+use crate::security::acl::Operation;
 
 /// How long a marker waits for the in-sync replicas before its partition answers
 /// REQUEST_TIMED_OUT (the coordinator retries).
@@ -47,9 +48,25 @@ pub async fn add_partitions(
     broker: &Broker,
     version: i16,
     req: AddPartitionsToTxnRequest,
+    session: &Session,
 ) -> AddPartitionsToTxnResponse {
     // v0-3: one transaction per request (v4+ is broker-to-broker and not served).
     let image = broker.controller.image();
+    // WRITE on the transactional id, then on every topic: a denied topic fails the
+    // request, the other partitions are not attempted.
+    let txn_denied = !broker.allowed_on_txn(
+        session,
+        Operation::Write,
+        req.v3_and_below_transactional_id.as_str(),
+    );
+    let denied = broker.denied_topics(
+        session,
+        Operation::Write,
+        req.v3_and_below_topics
+            .iter()
+            .map(|t| t.name.0.as_str())
+            .filter(|n| *n != OFFSETS_TOPIC),
+    );
     let mut wanted = Vec::new();
     let mut any_unknown = false;
     for t in &req.v3_and_below_topics {
@@ -60,7 +77,9 @@ pub async fn add_partitions(
         }
     }
     // As Kafka: an unknown partition fails the request; the others are not tried.
-    let outcome = if any_unknown {
+    let outcome = if txn_denied {
+        Some(Err(ResponseError::TransactionalIdAuthorizationFailed))
+    } else if any_unknown || !denied.is_empty() {
         None
     } else {
         Some(
@@ -76,6 +95,8 @@ pub async fn add_partitions(
         )
     };
     let code_for = |tp: &TopicPartition| match &outcome {
+        None if denied.contains(&tp.topic) => ResponseError::TopicAuthorizationFailed.code(),
+        None if !denied.is_empty() => ResponseError::OperationNotAttempted.code(),
         None if image.partition(&tp.topic, tp.partition).is_none() => {
             ResponseError::UnknownTopicOrPartition.code()
         }
@@ -111,7 +132,16 @@ pub async fn add_offsets(
     broker: &Broker,
     version: i16,
     req: AddOffsetsToTxnRequest,
+    session: &Session,
 ) -> AddOffsetsToTxnResponse {
+    if !broker.allowed_on_txn(session, Operation::Write, req.transactional_id.as_str()) {
+        return AddOffsetsToTxnResponse::default()
+            .with_error_code(ResponseError::TransactionalIdAuthorizationFailed.code());
+    }
+    if !broker.allowed_on_group(session, Operation::Read, req.group_id.as_str()) {
+        return AddOffsetsToTxnResponse::default()
+            .with_error_code(ResponseError::GroupAuthorizationFailed.code());
+    }
     let tp = broker.txns.offsets_partition_of(req.group_id.as_str());
     let code = match broker
         .txns
@@ -129,7 +159,16 @@ pub async fn add_offsets(
     AddOffsetsToTxnResponse::default().with_error_code(code)
 }
 
-pub async fn end_txn(broker: &Broker, version: i16, req: EndTxnRequest) -> EndTxnResponse {
+pub async fn end_txn(
+    broker: &Broker,
+    version: i16,
+    req: EndTxnRequest,
+    session: &Session,
+) -> EndTxnResponse {
+    if !broker.allowed_on_txn(session, Operation::Write, req.transactional_id.as_str()) {
+        return EndTxnResponse::default()
+            .with_error_code(ResponseError::TransactionalIdAuthorizationFailed.code());
+    }
     let code = match broker
         .txns
         .end_txn(
@@ -150,7 +189,49 @@ pub async fn txn_offset_commit(
     broker: &Broker,
     version: i16,
     req: TxnOffsetCommitRequest,
+    session: &Session,
 ) -> TxnOffsetCommitResponse {
+    // WRITE on the transactional id, READ on the group, READ on each topic; the
+    // errors go on every partition (the response has no other place for them).
+    let refused_all =
+        if !broker.allowed_on_txn(session, Operation::Write, req.transactional_id.as_str()) {
+            Some(ResponseError::TransactionalIdAuthorizationFailed)
+        } else if !broker.allowed_on_group(session, Operation::Read, req.group_id.as_str()) {
+            Some(ResponseError::GroupAuthorizationFailed)
+        } else {
+            None
+        };
+    let denied = broker.denied_topics(
+        session,
+        Operation::Read,
+        req.topics.iter().map(|t| t.name.as_str()),
+    );
+    if refused_all.is_some() || !denied.is_empty() {
+        let topics = req
+            .topics
+            .iter()
+            .map(|t| {
+                let code = refused_all
+                    .or(denied
+                        .contains(t.name.as_str())
+                        .then_some(ResponseError::TopicAuthorizationFailed))
+                    .map_or(ResponseError::OperationNotAttempted.code(), |c| c.code());
+                TxnOffsetCommitResponseTopic::default()
+                    .with_name(t.name.clone())
+                    .with_partitions(
+                        t.partitions
+                            .iter()
+                            .map(|p| {
+                                TxnOffsetCommitResponsePartition::default()
+                                    .with_partition_index(p.partition_index)
+                                    .with_error_code(code)
+                            })
+                            .collect(),
+                    )
+            })
+            .collect();
+        return TxnOffsetCommitResponse::default().with_topics(topics);
+    }
     let image = broker.controller.image();
     let exists = |topic: &str, partition: i32| image.partition(topic, partition).is_some();
     let mut flat = Vec::new();
@@ -226,7 +307,11 @@ pub async fn txn_offset_commit(
 pub async fn write_markers(
     broker: &Broker,
     req: WriteTxnMarkersRequest,
+    session: &Session,
 ) -> WriteTxnMarkersResponse {
+    // Only brokers write markers: ALTER or CLUSTER_ACTION on the cluster.
+    let allowed = broker.allowed_on_cluster(session, Operation::Alter)
+        || broker.allowed_on_cluster(session, Operation::ClusterAction);
     let deadline = Instant::now() + MARKER_REPLICATION_TIMEOUT;
     // Append every marker first, then wait for replication of all together.
     let mut appended = Vec::new();
@@ -236,6 +321,7 @@ pub async fn write_markers(
             let mut parts = Vec::new();
             for p in &t.partition_indexes {
                 let outcome = match broker.replicas.get(t.name.as_str(), *p) {
+                    _ if !allowed => Err(ResponseError::ClusterAuthorizationFailed),
                     None => Err(ResponseError::UnknownTopicOrPartition),
                     Some(part) => match part.append_marker(
                         m.producer_id.0,
@@ -313,15 +399,22 @@ pub async fn write_markers(
 pub async fn describe_transactions(
     broker: &Broker,
     req: DescribeTransactionsRequest,
+    session: &Session,
 ) -> DescribeTransactionsResponse {
     let mut states = Vec::with_capacity(req.transactional_ids.len());
     for id in &req.transactional_ids {
-        states.push({
+        let state = {
             let base = TransactionState::default()
                 .with_transactional_id(id.clone())
                 .with_producer_id(ProducerId(-1))
                 .with_producer_epoch(-1)
                 .with_transaction_start_time_ms(-1);
+            if !broker.allowed_on_txn(session, Operation::Describe, id.as_str()) {
+                states.push(
+                    base.with_error_code(ResponseError::TransactionalIdAuthorizationFailed.code()),
+                );
+                continue;
+            }
             match broker.txns.describe(id.as_str()).await {
                 Err(e) => base.with_error_code(e.code()),
                 Ok(m) => {
@@ -346,7 +439,8 @@ pub async fn describe_transactions(
                         .with_topics(topics)
                 }
             }
-        });
+        };
+        states.push(state);
     }
     DescribeTransactionsResponse::default().with_transaction_states(states)
 }
@@ -355,6 +449,7 @@ pub fn list_transactions(
     broker: &Broker,
     version: i16,
     req: ListTransactionsRequest,
+    session: &Session,
 ) -> ListTransactionsResponse {
     let known = |s: &str| crate::txn::state::TxnState::from_name(s).is_some();
     let states: Vec<String> = req
@@ -387,6 +482,9 @@ pub fn list_transactions(
         .with_transaction_states(
             listed
                 .into_iter()
+                .filter(|m| {
+                    broker.allowed_on_txn(session, Operation::Describe, &m.transactional_id)
+                })
                 .map(|m| {
                     ListedTransaction::default()
                         .with_transactional_id(TransactionalId(sb(m.transactional_id)))
@@ -400,8 +498,14 @@ pub fn list_transactions(
 pub fn describe_producers(
     broker: &Broker,
     req: DescribeProducersRequest,
+    session: &Session,
 ) -> DescribeProducersResponse {
     let image = broker.controller.image();
+    let denied = broker.denied_topics(
+        session,
+        Operation::Read,
+        req.topics.iter().map(|t| t.name.as_str()),
+    );
     let topics = req
         .topics
         .iter()
@@ -412,6 +516,9 @@ pub fn describe_producers(
                 .map(|p| {
                     let r = PartitionResponse::default().with_partition_index(*p);
                     let listed = match broker.replicas.get(t.name.as_str(), *p) {
+                        _ if denied.contains(t.name.as_str()) => {
+                            Err(ResponseError::TopicAuthorizationFailed)
+                        }
                         None if image.partition(t.name.as_str(), *p).is_some() => {
                             Err(ResponseError::NotLeaderOrFollower)
                         }
