@@ -61,7 +61,18 @@ fn cluster_up_status_stop_start_down() {
     };
     let run = |extra: &[&str]| ok(&with(extra).iter().map(|s| s.as_str()).collect::<Vec<_>>());
     let console = format!("127.0.0.1:{}", free_port());
-    let bootstrap = run(&["up", "--nodes", "1", "--console-listen", &console]);
+    // A secret among the settings stays off every command line kw starts.
+    let jaas = "sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule \
+                required username=\"admin\" password=\"cluster-secret\";";
+    let bootstrap = run(&[
+        "up",
+        "--nodes",
+        "1",
+        "--console-listen",
+        &console,
+        "--config",
+        jaas,
+    ]);
     assert_eq!(bootstrap.trim(), format!("127.0.0.1:{port}"));
     let b = bootstrap.trim().to_string();
     ok(&["-b", &b, "topics", "create", "c", "--partitions", "3"]);
@@ -79,6 +90,19 @@ fn cluster_up_status_stop_start_down() {
     assert_eq!(status[0]["up"], true);
     assert_eq!(status[0]["partitions_led"], 3);
     let pid = status[0]["pid"].as_i64().unwrap();
+    let cmdline = std::fs::read(format!("/proc/{pid}/cmdline")).unwrap();
+    let cmdline = String::from_utf8_lossy(&cmdline).replace('\0', " ");
+    assert!(cmdline.contains("--config-file"), "{cmdline}");
+    assert!(!cmdline.contains("cluster-secret"), "{cmdline}");
+    let settings = dir.join("node-1").join("kw.config");
+    assert!(std::fs::read_to_string(&settings)
+        .unwrap()
+        .contains("password=\"cluster-secret\""));
+    use std::os::unix::fs::PermissionsExt;
+    assert_eq!(
+        std::fs::metadata(&settings).unwrap().permissions().mode() & 0o777,
+        0o600
+    );
     run(&["stop", "1"]);
     let status: serde_json::Value = serde_json::from_str(&run(&["status", "-o", "json"])).unwrap();
     assert_eq!(status[0]["up"], false);

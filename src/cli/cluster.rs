@@ -162,15 +162,43 @@ fn known_nodes(base: &Path) -> Vec<u32> {
     nodes
 }
 
+/// The node's settings reach it as `--config-file`, never as arguments: a secret
+/// such as sasl.jaas.config must not show in `ps`.
 fn config_args(dir: &Path) -> Vec<String> {
-    std::fs::read_to_string(dir.join("kw.config"))
-        .map(|s| {
-            s.lines()
-                .filter(|l| !l.is_empty())
-                .flat_map(|l| ["--config".to_string(), l.to_string()])
-                .collect()
-        })
-        .unwrap_or_default()
+    let path = dir.join("kw.config");
+    match std::fs::read_to_string(&path) {
+        Ok(s) if s.lines().any(|l| !l.trim().is_empty()) => {
+            vec!["--config-file".to_string(), path.display().to_string()]
+        }
+        _ => Vec::new(),
+    }
+}
+
+/// `--config KEY=VALUE` settings as a properties file only its owner can read.
+fn write_config(dir: &Path, config: &[String]) -> anyhow::Result<()> {
+    use std::io::Write;
+    use std::os::unix::fs::OpenOptionsExt;
+    let path = dir.join("kw.config");
+    let mut text = String::new();
+    for kv in config {
+        let (key, value) = kv.split_once('=').unwrap_or((kv, ""));
+        let value = value
+            .replace('\\', "\\\\")
+            .replace('\n', "\\n")
+            .replace('\r', "\\r");
+        text.push_str(&format!("{}={value}\n", key.trim()));
+    }
+    let mut f = std::fs::OpenOptions::new()
+        .create(true)
+        .write(true)
+        .truncate(true)
+        .mode(0o600)
+        .open(&path)
+        .with_context(|| format!("writing {}", path.display()))?;
+    // An older kw.config may have been readable by others.
+    std::fs::set_permissions(&path, std::os::unix::fs::PermissionsExt::from_mode(0o600))?;
+    f.write_all(text.as_bytes())?;
+    Ok(())
 }
 
 fn tail(path: &Path, n: usize) -> String {
@@ -363,7 +391,7 @@ pub async fn run(args: ClusterArgs) -> anyhow::Result<u8> {
             for node in 1..=nodes {
                 let dir = node_dir(&base, node);
                 std::fs::create_dir_all(&dir)?;
-                std::fs::write(dir.join("kw.config"), config.join("\n"))?;
+                write_config(&dir, &config)?;
                 if running_pid(&dir).is_none() {
                     started.push((node, spawn_node(&base, args.base_port, node, nodes)?));
                 }
