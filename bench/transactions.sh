@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Transactions benchmark on three nodes (RF 3, 6 partitions): a confluent-kafka
 # producer sends MESSAGES x 100 bytes idempotently (acks=all), then the same
-# transactionally with 1,000 messages per transaction; then a confluent-kafka
+# transactionally with 1,000 messages per transaction; then four producers share the
+# same work, each with its own transactional id; then a confluent-kafka
 # consumer reads everything with read_uncommitted and with read_committed. Prints
 # msg/s, MB/s, the nodes' CPU seconds and the ratios the issue sets (transactional
 # >= 0.5 of idempotent, read_committed >= 0.9 of read_uncommitted).
@@ -35,22 +36,29 @@ wait_brokers() { # bootstrap count
 }
 
 cat >"$WORK/produce.py" <<'PY'
-import sys, time
+import os, sys, time
 from confluent_kafka import Producer
-b, topic, n, txn_size = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
+b, topic, n, txn_size, go = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), float(sys.argv[5])
 conf = {"bootstrap.servers": b, "acks": "all", "linger.ms": 5, "enable.idempotence": True,
         "queue.buffering.max.messages": 1000000}
 if txn_size:
-    conf["transactional.id"] = f"bench-{time.time_ns()}"
+    conf["transactional.id"] = f"bench-{os.getpid()}-{time.time_ns()}"
 p = Producer(conf)
+# Neither start-up counts: init_transactions, or (idempotent) the producer id, which
+# librdkafka first asks for only on a 500 ms timer once a broker is up.
 if txn_size:
     p.init_transactions(60)
+else:
+    p.produce(topic, b"warm-up")
+    p.flush(60)
 val = b"y" * 100
 failed = 0
 def cb(err, msg):
     global failed
     if err is not None:
         failed += 1
+while time.time() < go:
+    time.sleep(0.001)
 t0 = time.time()
 for i in range(n):
     if txn_size and i % txn_size == 0:
@@ -68,8 +76,7 @@ for i in range(n):
 if txn_size:
     p.commit_transaction(60)
 p.flush()
-dt = time.time() - t0
-print(f"{n / dt:.0f} {n * 100 / dt / 1e6:.1f} {dt:.2f} {failed}")
+print(f"{t0} {time.time()} {n} {failed}")
 PY
 
 cat >"$WORK/consume.py" <<'PY'
@@ -101,16 +108,26 @@ for P in "$P1" "$P2" "$P3"; do
   NODES+=($!); PIDS+=($!)
 done
 wait_brokers "$B" 3
-for t in idem txn; do
+for t in idem1 txn1 idem4 txn4; do
   "$KW" -b "$B" topics create "$t" --partitions 6 --replication-factor 3 >/dev/null
 done
 
-produce() { # label topic txn_size
-  local c0 c1
+produce() { # label topic txn_size producers: the producers start together, N in all
+  local c0 c1 go pids=() i
+  go=$(python3 -c 'import time; print(time.time() + 5)')
+  for i in $(seq 1 "$4"); do
+    "$PY" "$WORK/produce.py" "$B" "$2" $((N / $4)) "$3" "$go" >"$WORK/produced.$i" &
+    pids+=($!)
+  done
+  while [ "$(python3 -c "import time; print(int(time.time() < $go))")" = 1 ]; do sleep 0.05; done
   c0=$(cpu_all)
-  read -r rate mbs secs failed < <("$PY" "$WORK/produce.py" "$B" "$2" "$N" "$3")
+  wait "${pids[@]}"
   c1=$(cpu_all)
-  printf '%-46s %9d msgs %7.2f s %9.0f msg/s %6.1f MB/s  brokers CPU %.2f s  failed %d\n' \
+  read -r rate mbs secs failed < <(cat "$WORK"/produced.* | awk '
+    NR == 1 { s = $1; e = $2 } { if ($1 < s) s = $1; if ($2 > e) e = $2; n += $3; f += $4 }
+    END { printf "%.0f %.1f %.2f %d\n", n / (e - s), n * 100 / (e - s) / 1e6, e - s, f }')
+  rm -f "$WORK"/produced.*
+  printf '%-50s %9d msgs %7.2f s %9.0f msg/s %6.1f MB/s  brokers CPU %.2f s  failed %d\n' \
     "$1" "$N" "$secs" "$rate" "$mbs" "$(echo "$c1 - $c0" | bc)" "$failed" >&2
   echo "$rate"
 }
@@ -124,11 +141,13 @@ consume() { # label topic isolation
   echo "$rate"
 }
 
-idem=$(produce "idempotent, acks=all, RF 3" idem 0)
-txn=$(produce "transactional, 1,000 per transaction, RF 3" txn 1000)
-echo "transactional / idempotent: $(echo "scale=2; $txn / $idem" | bc) (target >= 0.5)"
-ru=$(consume "read_uncommitted (transactional topic)" txn read_uncommitted)
-rc=$(consume "read_committed (transactional topic)" txn read_committed)
+for producers in 1 4; do
+  idem=$(produce "idempotent, acks=all, RF 3, $producers producer(s)" "idem$producers" 0 "$producers")
+  txn=$(produce "transactional, 1,000 per txn, RF 3, $producers producer(s)" "txn$producers" 1000 "$producers")
+  echo "transactional / idempotent, $producers producer(s): $(echo "scale=2; $txn / $idem" | bc) (target >= 0.5)"
+done
+ru=$(consume "read_uncommitted (transactional topic)" txn1 read_uncommitted)
+rc=$(consume "read_committed (transactional topic)" txn1 read_committed)
 echo "read_committed / read_uncommitted: $(echo "scale=2; $rc / $ru" | bc) (target >= 0.9)"
 for i in 0 1 2; do
   echo "node $((i + 1)) peak RSS: $(awk '/^VmHWM/{print $2}' "/proc/${NODES[$i]}/status") kB"
