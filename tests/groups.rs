@@ -5,9 +5,9 @@
 mod common;
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
-use common::{kcat, wait_until, Background, Node};
+use common::{kcat, wait_until, Background, Cluster, Node};
 
 const TOPIC: &str = "demo.purchases";
 const GROUP: &str = "purchases-group";
@@ -673,4 +673,101 @@ fn a_simple_consumer_with_group_id_resumes_from_stored_offsets() {
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("-o stored needs a consumer group"));
+}
+
+/// The members of `GROUP` as `kw groups describe -o json` shows them, with the
+/// coordinator and the state; None while no node answers.
+fn group_view(c: &Cluster) -> Option<(i64, String, BTreeSet<String>)> {
+    let (ok, out, _) = c.kw(&["groups", "describe", GROUP, "-o", "json"]);
+    let v: serde_json::Value = serde_json::from_str(out.trim()).ok().filter(|_| ok)?;
+    let ids = v["members"]
+        .as_array()?
+        .iter()
+        .filter_map(|m| m["member_id"].as_str().map(str::to_string))
+        .collect();
+    Some((
+        v["coordinator"]["id"].as_i64()?,
+        v["state"].as_str()?.to_string(),
+        ids,
+    ))
+}
+
+fn rebalances(member: &Background) -> usize {
+    member
+        .err_lines()
+        .iter()
+        .filter(|l| l.contains(" rebalanced (memberid "))
+        .count()
+}
+
+/// As Kafka's coordinator, a new group coordinator loads the members with the
+/// offsets: kill -9 of the coordinator moves the group to another node and its
+/// members go on with the same ids, generation and partitions, without a rebalance.
+#[test]
+fn group_coordinator_failover_keeps_the_members_without_a_rebalance() {
+    let mut c = Cluster::start(3, &[]);
+    c.kw_ok(&[
+        "topics",
+        "create",
+        TOPIC,
+        "--partitions",
+        "6",
+        "--replication-factor",
+        "3",
+    ]);
+    let member = || {
+        Background::spawn(kcat().args([
+            "-b",
+            &c.bootstrap(),
+            "-G",
+            GROUP,
+            TOPIC,
+            "-u",
+            "-f",
+            "%p|%o|%s\\n",
+            "-X",
+            "auto.offset.reset=earliest",
+            "-X",
+            "session.timeout.ms=10000",
+            "-X",
+            "heartbeat.interval.ms=500",
+        ]))
+    };
+    let (a, b) = (member(), member());
+    wait_assignments(&[&a, &b], &[3, 3], "two members share the partitions");
+    let (coordinator, state, ids) = group_view(&c).expect("the group is described");
+    assert_eq!(state, "Stable");
+    assert_eq!(ids.len(), 2);
+    let events = (rebalances(&a), rebalances(&b));
+
+    c.node(coordinator as i32).kill9();
+    let killed = Instant::now();
+    wait_until(
+        Duration::from_secs(60),
+        "another node coordinates the group, with the same members",
+        || {
+            group_view(&c).is_some_and(|(now, state, now_ids)| {
+                now != coordinator && state == "Stable" && now_ids == ids
+            })
+        },
+    );
+    // They go on consuming what is produced after the failover...
+    produce(c.any(), 0, 60);
+    wait_until(
+        Duration::from_secs(60),
+        "the members read the new messages",
+        || {
+            let got: BTreeSet<String> =
+                consumed(&[&a, &b]).into_iter().map(|(_, _, v)| v).collect();
+            (0..60).all(|i| got.contains(&format!("m{i}")))
+        },
+    );
+    // ...and keep their session through more than a session timeout after the kill:
+    // their heartbeats reach the new coordinator.
+    while killed.elapsed() < Duration::from_secs(12) {
+        let (_, state, now_ids) = group_view(&c).expect("the group is described");
+        assert_eq!((state.as_str(), &now_ids), ("Stable", &ids));
+        std::thread::sleep(Duration::from_millis(500));
+    }
+    assert_eq!((rebalances(&a), rebalances(&b)), events, "no rebalance");
 }

@@ -312,6 +312,7 @@ impl Coordinator {
             .groups
             .retain(|g, _| partition_for(g, partitions) != p);
         let count = records.len();
+        let now = Instant::now();
         for rec in records {
             let rec = match rec {
                 LoadedRecord::Plain(rec) => rec,
@@ -346,10 +347,7 @@ impl Coordinator {
                             .groups
                             .entry(group.clone())
                             .or_insert_with(|| Group::new(&group));
-                        g.generation_id = g.generation_id.max(v.generation_id);
-                        if !v.protocol_type.is_empty() {
-                            g.protocol_type = Some(v.protocol_type);
-                        }
+                        g.restore(v.into_stored(), now);
                     }
                     None => {
                         inner.groups.remove(&group);

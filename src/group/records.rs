@@ -4,7 +4,7 @@
 
 use bytes::{Buf, BufMut, Bytes, BytesMut};
 
-use super::state::{CommittedOffset, Group};
+use super::state::{CommittedOffset, Group, StoredGroup, StoredMember};
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum GroupRecord {
@@ -43,6 +43,33 @@ pub struct MemberValue {
     pub session_timeout_ms: i32,
     pub subscription: Bytes,
     pub assignment: Bytes,
+}
+
+impl GroupMetadataValue {
+    /// The group as the state machine restores it.
+    pub fn into_stored(self) -> StoredGroup {
+        let ms = |v: i32| std::time::Duration::from_millis(v.max(0) as u64);
+        StoredGroup {
+            protocol_type: self.protocol_type,
+            generation_id: self.generation_id,
+            protocol: self.protocol,
+            leader: self.leader,
+            members: self
+                .members
+                .into_iter()
+                .map(|m| StoredMember {
+                    member_id: m.member_id,
+                    group_instance_id: m.group_instance_id,
+                    client_id: m.client_id,
+                    client_host: m.client_host,
+                    session_timeout: ms(m.session_timeout_ms),
+                    rebalance_timeout: ms(m.rebalance_timeout_ms),
+                    subscription: m.subscription,
+                    assignment: m.assignment,
+                })
+                .collect(),
+        }
+    }
 }
 
 fn put_str(b: &mut BytesMut, s: &str) {

@@ -607,6 +607,73 @@ impl Group {
     }
 }
 
+/// A member as the group's last metadata record holds it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoredMember {
+    pub member_id: String,
+    pub group_instance_id: Option<String>,
+    pub client_id: String,
+    pub client_host: String,
+    pub session_timeout: Duration,
+    pub rebalance_timeout: Duration,
+    pub subscription: Bytes,
+    pub assignment: Bytes,
+}
+
+/// A group as its last metadata record in `__consumer_offsets` holds it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoredGroup {
+    pub protocol_type: String,
+    pub generation_id: i32,
+    pub protocol: Option<String>,
+    pub leader: Option<String>,
+    pub members: Vec<StoredMember>,
+}
+
+impl Group {
+    /// Take the group over as its last metadata record left it, as Kafka's
+    /// coordinator does when it loads a partition after a failover: the members
+    /// keep their ids, generation and assignments and go on heartbeating without a
+    /// rebalance; their sessions start now, so members that are gone expire.
+    /// Committed offsets are untouched.
+    pub fn restore(&mut self, stored: StoredGroup, now: Instant) {
+        self.protocol_type = (!stored.protocol_type.is_empty()).then_some(stored.protocol_type);
+        self.generation_id = stored.generation_id;
+        self.pending.clear();
+        self.join_not_before = None;
+        self.join_deadline = None;
+        self.members.clear();
+        // A record without a protocol (an empty group) has no one to restore.
+        let Some(protocol) = stored.protocol.filter(|_| !stored.members.is_empty()) else {
+            self.state = GroupState::Empty;
+            self.protocol = None;
+            self.leader = None;
+            return;
+        };
+        for m in stored.members {
+            self.members.insert(
+                m.member_id.clone(),
+                Member {
+                    member_id: m.member_id,
+                    group_instance_id: m.group_instance_id,
+                    client_id: m.client_id,
+                    client_host: m.client_host,
+                    session_timeout: m.session_timeout,
+                    rebalance_timeout: m.rebalance_timeout,
+                    protocols: vec![(protocol.clone(), m.subscription)],
+                    assignment: m.assignment,
+                    awaiting_join: false,
+                    awaiting_sync: false,
+                    last_heartbeat: now,
+                },
+            );
+        }
+        self.leader = stored.leader.filter(|l| self.members.contains_key(l));
+        self.protocol = Some(protocol);
+        self.state = GroupState::Stable;
+    }
+}
+
 /// The topics of a consumer-protocol subscription (version, then an array of
 /// int16-prefixed names). Every length is checked against the bytes there; a
 /// malformed subscription names nothing.
@@ -707,6 +774,91 @@ mod tests {
         }
         assert_eq!(g.state, GroupState::Stable);
         assert_eq!(g.heartbeat(&a, 1, t0), 0);
+    }
+
+    fn stored(members: &[&str], generation_id: i32) -> StoredGroup {
+        StoredGroup {
+            protocol_type: "consumer".into(),
+            generation_id,
+            protocol: (!members.is_empty()).then(|| "range".to_string()),
+            leader: members.first().map(|m| m.to_string()),
+            members: members
+                .iter()
+                .map(|m| StoredMember {
+                    member_id: m.to_string(),
+                    group_instance_id: None,
+                    client_id: "c".into(),
+                    client_host: "/127.0.0.1".into(),
+                    session_timeout: Duration::from_secs(10),
+                    rebalance_timeout: Duration::from_secs(30),
+                    subscription: Bytes::from_static(b"meta"),
+                    assignment: Bytes::copy_from_slice(m.as_bytes()),
+                })
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn a_restored_group_goes_on_without_a_rebalance() {
+        let t0 = Instant::now();
+        // (members in the record, generation, member asking, its generation, heartbeat answer)
+        let cases: &[(&[&str], i32, &str, i32, i16)] = &[
+            (&["a", "b"], 7, "a", 7, 0),
+            (&["a", "b"], 7, "b", 7, 0),
+            (
+                &["a", "b"],
+                7,
+                "a",
+                6,
+                ResponseError::IllegalGeneration.code(),
+            ),
+            (
+                &["a", "b"],
+                7,
+                "c",
+                7,
+                ResponseError::UnknownMemberId.code(),
+            ),
+            (&[], 8, "a", 8, ResponseError::UnknownMemberId.code()),
+        ];
+        for &(members, generation, who, their_generation, want) in cases {
+            let mut g = Group::new("g");
+            // Whatever was in memory before the load is replaced.
+            join_new(&mut g, "old", t0);
+            g.restore(stored(members, generation), t0);
+            assert_eq!(g.generation_id, generation);
+            assert_eq!(
+                g.heartbeat(who, their_generation, t0),
+                want,
+                "{members:?} {who}"
+            );
+            if members.is_empty() {
+                assert_eq!(g.state, GroupState::Empty);
+                assert!(g.members.is_empty() && g.pending.is_empty());
+                continue;
+            }
+            assert_eq!(g.state, GroupState::Stable);
+            assert_eq!(g.leader.as_deref(), Some(members[0]));
+            assert_eq!(g.protocol.as_deref(), Some("range"));
+            // A member rejoining with its id keeps it and gets its assignment back
+            // from the leader's next sync.
+            assert_eq!(g.members[who_or_first(members, who)].assignment.len(), 1);
+            assert_eq!(g.check_commit(members[0], generation, t0), Ok(()));
+            // Members that never come back expire after their session.
+            assert!(g.expired_members(t0 + Duration::from_secs(5)).is_empty());
+            assert_eq!(
+                g.expired_members(t0 + Duration::from_secs(11)).len(),
+                members.len()
+            );
+        }
+    }
+
+    fn who_or_first<'a>(members: &[&'a str], who: &'a str) -> &'a str {
+        if members.contains(&who) {
+            who
+        } else {
+            members[0]
+        }
     }
 
     #[test]
