@@ -525,8 +525,8 @@ impl Coordinator {
         group_id: &str,
         member_ids: &[String],
     ) -> Result<Vec<i16>, ResponseError> {
-        self.check_local(group_id)?;
-        let out = {
+        let p = self.check_local(group_id)?;
+        let (out, emptied) = {
             let mut inner = self.lock();
             let config = self.config.group.clone();
             let Some(g) = inner.groups.get_mut(group_id) else {
@@ -535,7 +535,8 @@ impl Coordinator {
                     .map(|_| ResponseError::UnknownMemberId.code())
                     .collect());
             };
-            member_ids
+            let was_empty = g.state == GroupState::Empty;
+            let out = member_ids
                 .iter()
                 .map(|m| {
                     if g.remove_member(m, Instant::now(), &config) {
@@ -545,8 +546,20 @@ impl Coordinator {
                         ResponseError::UnknownMemberId.code()
                     }
                 })
-                .collect()
+                .collect();
+            // The last one out: store the empty group, or a new coordinator would
+            // restore members long gone.
+            let emptied = (!was_empty && g.state == GroupState::Empty)
+                .then(|| GroupRecord::metadata_of(g, now_ms()));
+            (out, emptied)
         };
+        if let Some(record) = emptied {
+            // The members have left either way; a failed write only means a later
+            // coordinator restores them until their sessions expire.
+            if let Err(e) = self.persist(p, vec![record]).await {
+                debug!(group = group_id, error = ?e, "could not store the emptied group");
+            }
+        }
         self.tick_group(group_id).await;
         Ok(out)
     }
@@ -909,11 +922,13 @@ impl Coordinator {
             let Some(g) = inner.groups.get_mut(group_id) else {
                 return;
             };
+            // The last member leaving or expiring empties the group: that is stored,
+            // or a new coordinator would restore members long gone.
+            let was_empty = g.state == GroupState::Empty;
             for m in g.expired_members(now) {
                 info!(group = group_id, member = %m, "member session expired");
                 g.remove_member(&m, now, &config);
             }
-            let was_empty = g.state == GroupState::Empty;
             let outcomes = g.try_complete_join(now);
             let became_empty = !was_empty && g.state == GroupState::Empty;
             if became_empty {
