@@ -299,6 +299,9 @@ fn three_nodes_replicate_over_tls() {
         [
             format!("listeners=PLAINTEXT://127.0.0.1:{port},SSL://127.0.0.1:{ssl}"),
             "inter.broker.listener.name=SSL".to_string(),
+            // The quorum port (in --voters) speaks mutual TLS too.
+            "controller.listener.names=CONTROLLER".to_string(),
+            "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,SSL:SSL,CONTROLLER:SSL".to_string(),
             format!("ssl.keystore.location={}", path(&keystore)),
             format!("ssl.truststore.location={}", path(&pki.ca_path())),
             "ssl.client.auth=required".to_string(),
@@ -348,6 +351,19 @@ fn three_nodes_replicate_over_tls() {
     );
     assert_eq!(code, 0, "{err}");
     assert_eq!(out.lines().count(), 300);
+    // A client without a certificate gets nothing from the quorum port, and the
+    // node says why.
+    let reply = c.nodes[0].plain_quorum_heartbeat();
+    assert!(
+        !String::from_utf8_lossy(&reply).contains("Heartbeat"),
+        "{reply:?}"
+    );
+    common::wait_until(Duration::from_secs(10), "the refusal is logged", || {
+        c.nodes[0]
+            .log_tail(200)
+            .contains("refused a quorum connection without a trusted client certificate")
+    });
+    c.kw_ok(&["topics", "create", "after-the-probe"]);
 }
 
 const JAAS: &str = r#"sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required username="admin" password="admin-secret" user_admin="admin-secret";"#;
@@ -592,6 +608,13 @@ fn three_nodes_replicate_over_sasl_ssl_with_scram() {
         .unwrap();
         vec!["--config-file".into(), path(&props)]
     });
+    // Without controller.listener.names the quorum port is plain TCP (keep it on
+    // a trusted network): the same probe gets an answer.
+    let reply = c.nodes[0].plain_quorum_heartbeat();
+    assert!(
+        String::from_utf8_lossy(&reply).contains("Heartbeat"),
+        "{reply:?}"
+    );
     // min.insync.replicas=3: acks=all succeeds only once both followers, fetching
     // over SASL_SSL as the administrator, have every message.
     c.kw_ok(&[
@@ -763,6 +786,40 @@ fn acls_allow_one_topic_and_group_refuse_the_rest_and_spare_super_users() {
         assert_eq!(code, 1, "{args:?}: {err}");
         assert!(err.to_lowercase().contains("authoriz"), "{args:?}: {err}");
     }
+    // An unknown topic: refused to her, unknown to the super user.
+    let (code, _, err) = kw_with(&addr, &alice, &["topics", "delete", "nope"]);
+    assert_eq!(code, 1);
+    assert!(err.to_lowercase().contains("authoriz"), "{err}");
+    let (code, _, err) = kw_with(&addr, &admin, &["topics", "delete", "nope"]);
+    assert_eq!(code, 1);
+    assert!(!err.to_lowercase().contains("authoriz"), "{err}");
+    // WRITE alone creates no topic: producing to a new name needs CREATE.
+    let (code, _, err) = kw_with(
+        &addr,
+        &admin,
+        &[
+            "acls",
+            "add",
+            "--allow-principal",
+            "User:alice",
+            "--operation",
+            "Write",
+            "--topic",
+            "alice.",
+            "--resource-pattern-type",
+            "prefixed",
+        ],
+    );
+    assert_eq!(code, 0, "{err}");
+    let (code, _, err) = kw_stdin(&addr, &alice, &["produce", "-t", "alice.new"], "m\n");
+    assert_eq!(code, 1, "{err}");
+    // A refused group commit leaves no group behind.
+    let (code, out, err) = kw_with(&addr, &admin, &["topics", "list"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(!out.contains("alice.new"), "{out}");
+    let (code, out, err) = kw_with(&addr, &admin, &["groups", "list"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(!out.contains("other-group"), "{out}");
     // Anonymous PLAINTEXT clients see nothing and may do nothing.
     let (code, out, _) = kw_with(&node.bootstrap(), &[], &["topics", "list"]);
     assert_eq!(code, 0);
@@ -799,8 +856,9 @@ fn acls_allow_one_topic_and_group_refuse_the_rest_and_spare_super_users() {
         "alice read 3 from allowed",
         "alice secret: TOPIC_AUTHORIZATION_FAILED",
         "alice produce: TOPIC_AUTHORIZATION_FAILED",
-        "admin sees 3 acls",
+        "admin sees 4 acls",
         "bob create_acls: CLUSTER_AUTHORIZATION_FAILED",
+        "admin txn to __consumer_offsets: TOPIC_AUTHORIZATION_FAILED",
     ] {
         assert!(text.contains(line), "missing '{line}' in:\n{text}");
     }

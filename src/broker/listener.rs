@@ -70,7 +70,7 @@ async fn accept(
 ) {
     let session = Session {
         // Kafka reports client hosts as Java prints an InetAddress.
-        host: format!("/{}", peer.ip()),
+        host: format!("/{}", crate::security::acl::java_host_address(peer.ip())),
         listener: spec.name.clone(),
         principal: Principal::anonymous(),
     };

@@ -755,7 +755,16 @@ async fn send_request(inner: &Arc<Inner>, leader: i32, batches: Vec<Batch>) {
                 .with_records(Some(b.encoded.clone())),
         );
     }
+    // Transactional batches carry their transactional id: the broker checks WRITE
+    // on it, and refuses transactional batches without one.
     let req = ProduceRequest::default()
+        .with_transactional_id(
+            inner
+                .config
+                .transactional_id
+                .as_ref()
+                .map(|id| TransactionalId(sb(id.clone()))),
+        )
         .with_acks(inner.config.acks)
         .with_timeout_ms(inner.config.request_timeout.as_millis() as i32)
         .with_topic_data(

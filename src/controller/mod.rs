@@ -122,6 +122,8 @@ pub struct QuorumSettings {
     pub listener: tokio::net::TcpListener,
     /// voter id -> internal address; just this node for a single-node cluster.
     pub voters: BTreeMap<u64, String>,
+    /// Plain TCP, or mutual TLS between the voters.
+    pub security: network::QuorumSecurity,
 }
 
 /// How brokers prove they are alive, and how leadership is rebalanced.
@@ -175,6 +177,7 @@ impl Controller {
             data_dir,
             settings.listener,
             &settings.voters,
+            settings.security,
             base,
         )
         .await?;
@@ -306,7 +309,7 @@ impl Controller {
         });
         let me = self.clone();
         let beat = tokio::spawn(async move {
-            let mut sender = network::HeartbeatSender::default();
+            let mut sender = network::HeartbeatSender::new(me.member.security.clone());
             let mut tick = tokio::time::interval(s.heartbeat_interval);
             tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
             loop {
@@ -427,7 +430,7 @@ impl Controller {
     async fn commit(&self, records: Vec<MetadataRecord>) -> Result<u64, Error> {
         let mut offset = 0;
         for r in records {
-            offset = network::write(&self.member.raft, r).await?;
+            offset = network::write(&self.member.raft, &self.member.security, r).await?;
         }
         // Applied locally before answering, so this node's next read sees the change.
         let mut rx = self.images.clone();
@@ -638,6 +641,7 @@ pub(crate) mod tests {
         let settings = QuorumSettings {
             listener,
             voters: BTreeMap::from([(1u64, addr)]),
+            security: None,
         };
         let c = Controller::start(dir, 1, settings).await.unwrap();
         c.register("127.0.0.1", 9092, Vec::new()).await.unwrap();

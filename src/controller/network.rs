@@ -1,7 +1,10 @@
 //! Quorum traffic between controller voters on their internal ports: openraft's
 //! AppendEntries, Vote and InstallSnapshot, plus forwarding a metadata write to the
 //! Raft leader. Frames are a 4-byte length and a JSON body; one request in flight per
-//! connection (Raft sends few, small messages here).
+//! connection (Raft sends few, small messages here). With [`QuorumTls`] every
+//! connection is mutual TLS, so only holders of a certificate the truststore's CA
+//! signed can append to the metadata log. Takes its TLS configurations ready-made:
+//! it must not depend on how they are read (`security`).
 
 use std::time::Duration;
 
@@ -15,9 +18,9 @@ use openraft::raft::{
 };
 use openraft::BasicNode;
 use serde::{Deserialize, Serialize};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
-use tracing::debug;
+use tracing::{debug, warn};
 
 use super::raft::{MetadataRaft, NodeId, TypeConfig};
 use super::records::MetadataRecord;
@@ -25,6 +28,36 @@ use super::records::MetadataRecord;
 /// Largest quorum message accepted (metadata is small; this bounds a bad peer).
 const MAX_FRAME_BYTES: usize = 64 * 1024 * 1024;
 const RPC_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// Mutual TLS on the quorum port (`controller.listener.names` mapped to SSL): the
+/// server requires a client certificate, the client verifies the server's.
+pub struct QuorumTls {
+    pub acceptor: tokio_rustls::TlsAcceptor,
+    pub connector: tokio_rustls::TlsConnector,
+}
+
+/// How quorum connections are made: plain TCP, or mutual TLS.
+pub type QuorumSecurity = Option<std::sync::Arc<QuorumTls>>;
+
+trait Io: AsyncRead + AsyncWrite + Unpin + Send + Sync {}
+impl<T: AsyncRead + AsyncWrite + Unpin + Send + Sync> Io for T {}
+type Stream = Box<dyn Io>;
+
+async fn connect(addr: &str, security: &QuorumSecurity) -> std::io::Result<Stream> {
+    let tcp = TcpStream::connect(addr).await?;
+    let _ = tcp.set_nodelay(true);
+    let Some(tls) = security else {
+        return Ok(Box::new(tcp));
+    };
+    let host = addr
+        .rsplit_once(':')
+        .map_or(addr, |(h, _)| h)
+        .trim_start_matches('[')
+        .trim_end_matches(']');
+    let name = tokio_rustls::rustls::pki_types::ServerName::try_from(host.to_string())
+        .map_err(|e| std::io::Error::other(format!("quorum address {addr}: {e}")))?;
+    Ok(Box::new(tls.connector.connect(name, tcp).await?))
+}
 
 #[derive(Serialize, Deserialize)]
 enum Rpc {
@@ -70,19 +103,34 @@ impl Heartbeats {
 }
 
 /// Tells the active controller that a broker is alive, keeping one connection.
-#[derive(Default)]
 pub struct HeartbeatSender {
-    conn: Option<TcpStream>,
+    conn: Option<Stream>,
     addr: String,
+    security: QuorumSecurity,
 }
 
 impl HeartbeatSender {
+    pub fn new(security: QuorumSecurity) -> HeartbeatSender {
+        HeartbeatSender {
+            conn: None,
+            addr: String::new(),
+            security,
+        }
+    }
+
     pub async fn send(&mut self, addr: &str, node_id: i32) -> std::io::Result<()> {
         if self.addr != addr {
             self.conn = None;
             self.addr = addr.to_string();
         }
-        match call(&mut self.conn, addr, &Rpc::Heartbeat(node_id)).await {
+        match call(
+            &mut self.conn,
+            addr,
+            &self.security,
+            &Rpc::Heartbeat(node_id),
+        )
+        .await
+        {
             Ok(Reply::Heartbeat) => Ok(()),
             Ok(_) => Err(std::io::Error::other("unexpected reply to a heartbeat")),
             Err(e) => Err(e),
@@ -99,21 +147,26 @@ pub enum WriteError {
     Unavailable(String),
 }
 
-async fn write_frame<T: Serialize>(stream: &mut TcpStream, msg: &T) -> std::io::Result<()> {
+async fn write_frame<T: Serialize>(stream: &mut Stream, msg: &T) -> std::io::Result<()> {
     let body = serde_json::to_vec(msg).map_err(std::io::Error::other)?;
     stream.write_all(&(body.len() as u32).to_be_bytes()).await?;
     stream.write_all(&body).await
 }
 
-async fn read_frame<T: for<'de> Deserialize<'de>>(stream: &mut TcpStream) -> std::io::Result<T> {
+async fn read_frame<T: for<'de> Deserialize<'de>>(stream: &mut Stream) -> std::io::Result<T> {
     let len = stream.read_u32().await? as usize;
     if len > MAX_FRAME_BYTES {
         return Err(std::io::Error::other(format!(
             "quorum frame of {len} bytes is too large"
         )));
     }
-    let mut buf = vec![0u8; len];
-    stream.read_exact(&mut buf).await?;
+    // The buffer grows with the bytes that really arrive, not with what the length
+    // claims.
+    let mut buf = Vec::with_capacity(len.min(64 * 1024));
+    stream.take(len as u64).read_to_end(&mut buf).await?;
+    if buf.len() != len {
+        return Err(std::io::ErrorKind::UnexpectedEof.into());
+    }
     serde_json::from_slice(&buf).map_err(std::io::Error::other)
 }
 
@@ -124,16 +177,17 @@ async fn read_frame<T: for<'de> Deserialize<'de>>(stream: &mut TcpStream) -> std
 /// it that the next call would read as its own. Found by the fault tests: a stale
 /// AppendEntries reply taken for a newer one let a leader count entries as
 /// replicated that were not.
-async fn call(conn: &mut Option<TcpStream>, addr: &str, rpc: &Rpc) -> std::io::Result<Reply> {
+async fn call(
+    conn: &mut Option<Stream>,
+    addr: &str,
+    security: &QuorumSecurity,
+    rpc: &Rpc,
+) -> std::io::Result<Reply> {
     let reused = conn.take();
     let attempt = async move {
         let mut s = match reused {
             Some(s) => s,
-            None => {
-                let s = TcpStream::connect(addr).await?;
-                let _ = s.set_nodelay(true);
-                s
-            }
+            None => connect(addr, security).await?,
         };
         write_frame(&mut s, rpc).await?;
         let reply = read_frame::<Reply>(&mut s).await?;
@@ -153,12 +207,13 @@ async fn call(conn: &mut Option<TcpStream>, addr: &str, rpc: &Rpc) -> std::io::R
 }
 
 /// Creates one client per peer voter.
-pub struct Network;
+pub struct Network(pub QuorumSecurity);
 
 pub struct PeerClient {
     target: NodeId,
     addr: String,
-    conn: Option<TcpStream>,
+    conn: Option<Stream>,
+    security: QuorumSecurity,
 }
 
 impl RaftNetworkFactory<TypeConfig> for Network {
@@ -169,6 +224,7 @@ impl RaftNetworkFactory<TypeConfig> for Network {
             target,
             addr: node.addr.clone(),
             conn: None,
+            security: self.0.clone(),
         }
     }
 }
@@ -193,9 +249,14 @@ impl RaftNetwork<TypeConfig> for PeerClient {
         rpc: AppendEntriesRequest<TypeConfig>,
         _option: RPCOption,
     ) -> Result<AppendEntriesResponse<NodeId>, RPCError<NodeId, BasicNode, RaftError<NodeId>>> {
-        match call(&mut self.conn, &self.addr, &Rpc::Append(rpc))
-            .await
-            .map_err(unreachable)?
+        match call(
+            &mut self.conn,
+            &self.addr,
+            &self.security,
+            &Rpc::Append(rpc),
+        )
+        .await
+        .map_err(unreachable)?
         {
             Reply::Append(r) => {
                 r.map_err(|e| RPCError::RemoteError(RemoteError::new(self.target, e)))
@@ -212,9 +273,14 @@ impl RaftNetwork<TypeConfig> for PeerClient {
         InstallSnapshotResponse<NodeId>,
         RPCError<NodeId, BasicNode, RaftError<NodeId, InstallSnapshotError>>,
     > {
-        match call(&mut self.conn, &self.addr, &Rpc::Snapshot(rpc))
-            .await
-            .map_err(unreachable)?
+        match call(
+            &mut self.conn,
+            &self.addr,
+            &self.security,
+            &Rpc::Snapshot(rpc),
+        )
+        .await
+        .map_err(unreachable)?
         {
             Reply::Snapshot(r) => {
                 r.map_err(|e| RPCError::RemoteError(RemoteError::new(self.target, e)))
@@ -228,7 +294,7 @@ impl RaftNetwork<TypeConfig> for PeerClient {
         rpc: VoteRequest<NodeId>,
         _option: RPCOption,
     ) -> Result<VoteResponse<NodeId>, RPCError<NodeId, BasicNode, RaftError<NodeId>>> {
-        match call(&mut self.conn, &self.addr, &Rpc::Vote(rpc))
+        match call(&mut self.conn, &self.addr, &self.security, &Rpc::Vote(rpc))
             .await
             .map_err(unreachable)?
         {
@@ -242,7 +308,11 @@ impl RaftNetwork<TypeConfig> for PeerClient {
 
 /// Append `record` through the local node, forwarding to the leader when this node
 /// is not it. Returns the image version that includes the record.
-pub async fn write(raft: &MetadataRaft, record: MetadataRecord) -> Result<u64, WriteError> {
+pub async fn write(
+    raft: &MetadataRaft,
+    security: &QuorumSecurity,
+    record: MetadataRecord,
+) -> Result<u64, WriteError> {
     // Long enough to ride out an election (election timeout 1-2 s) and a retry or two.
     let deadline = tokio::time::Instant::now() + Duration::from_secs(15);
     while tokio::time::Instant::now() < deadline {
@@ -255,7 +325,7 @@ pub async fn write(raft: &MetadataRaft, record: MetadataRecord) -> Result<u64, W
                     continue;
                 };
                 let mut conn = None;
-                match call(&mut conn, &node.addr, &Rpc::Write(record.clone())).await {
+                match call(&mut conn, &node.addr, security, &Rpc::Write(record.clone())).await {
                     Ok(Reply::Write(Ok(v))) => return Ok(v),
                     Ok(Reply::Write(Err(WriteError::NotLeader { .. }))) | Err(_) => {
                         debug!(leader = id, "forwarding a metadata write failed; retrying");
@@ -278,19 +348,37 @@ pub async fn serve(
     listener: TcpListener,
     raft: MetadataRaft,
     heartbeats: std::sync::Arc<Heartbeats>,
+    security: QuorumSecurity,
 ) {
     // Peer connections belong to this task: they stop when it is aborted.
     let mut peers = tokio::task::JoinSet::new();
     loop {
         while peers.try_join_next().is_some() {}
-        let Ok((mut stream, peer)) = listener.accept().await else {
+        let Ok((tcp, peer)) = listener.accept().await else {
             tokio::time::sleep(Duration::from_millis(100)).await;
             continue;
         };
-        let _ = stream.set_nodelay(true);
+        let _ = tcp.set_nodelay(true);
         let raft = raft.clone();
         let heartbeats = heartbeats.clone();
+        let security = security.clone();
         peers.spawn(async move {
+            let mut stream: Stream = match &security {
+                None => Box::new(tcp),
+                Some(tls) => {
+                    match tokio::time::timeout(RPC_TIMEOUT, tls.acceptor.accept(tcp)).await {
+                        Ok(Ok(s)) => Box::new(s),
+                        Ok(Err(e)) => {
+                            warn!(%peer, error = %e, "refused a quorum connection without a trusted client certificate");
+                            return;
+                        }
+                        Err(_) => {
+                            debug!(%peer, "quorum TLS handshake timed out");
+                            return;
+                        }
+                    }
+                }
+            };
             loop {
                 let rpc: Rpc = match read_frame(&mut stream).await {
                     Ok(r) => r,
@@ -341,7 +429,8 @@ mod tests {
         let seen = connections.clone();
         tokio::spawn(async move {
             loop {
-                let (mut s, _) = listener.accept().await.unwrap();
+                let (s, _) = listener.accept().await.unwrap();
+                let mut s: Stream = Box::new(s);
                 seen.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
                 tokio::spawn(async move {
                     // Every reply comes late: after the first caller gave up.
@@ -361,7 +450,7 @@ mod tests {
         let mut conn = None;
         let cancelled = tokio::time::timeout(
             Duration::from_millis(20),
-            call(&mut conn, &addr, &Rpc::Heartbeat(1)),
+            call(&mut conn, &addr, &None, &Rpc::Heartbeat(1)),
         )
         .await;
         assert!(cancelled.is_err(), "the first call is cut short");
@@ -369,6 +458,7 @@ mod tests {
         let reply = call(
             &mut conn,
             &addr,
+            &None,
             &Rpc::Write(MetadataRecord::Cluster {
                 cluster_id: "c".into(),
             }),

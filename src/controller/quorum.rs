@@ -12,7 +12,7 @@ use tokio::sync::watch;
 use tracing::info;
 
 use super::image::MetadataImage;
-use super::network::{self, Heartbeats, Network};
+use super::network::{self, Heartbeats, Network, QuorumSecurity};
 use super::raft::{LogStore, MetadataRaft, NodeId, StateMachine};
 
 #[derive(Debug, thiserror::Error)]
@@ -51,6 +51,7 @@ pub struct QuorumMember {
     pub raft: MetadataRaft,
     pub state_machine: StateMachine,
     pub heartbeats: Arc<Heartbeats>,
+    pub security: QuorumSecurity,
     server: tokio::task::JoinHandle<()>,
 }
 
@@ -68,6 +69,7 @@ impl QuorumMember {
         dir: &Path,
         listener: TcpListener,
         voters: &BTreeMap<NodeId, String>,
+        security: QuorumSecurity,
         base: MetadataImage,
     ) -> Result<(QuorumMember, watch::Receiver<Arc<MetadataImage>>), QuorumError> {
         let log = LogStore::open(&dir.join("raft")).map_err(|source| QuorumError::Log {
@@ -75,11 +77,22 @@ impl QuorumMember {
             source,
         })?;
         let (state_machine, images) = StateMachine::new(base);
-        let raft = MetadataRaft::new(node_id, raft_config()?, Network, log, state_machine.clone())
-            .await
-            .map_err(|e| QuorumError::Raft(e.to_string()))?;
+        let raft = MetadataRaft::new(
+            node_id,
+            raft_config()?,
+            Network(security.clone()),
+            log,
+            state_machine.clone(),
+        )
+        .await
+        .map_err(|e| QuorumError::Raft(e.to_string()))?;
         let heartbeats = Arc::new(Heartbeats::default());
-        let server = tokio::spawn(network::serve(listener, raft.clone(), heartbeats.clone()));
+        let server = tokio::spawn(network::serve(
+            listener,
+            raft.clone(),
+            heartbeats.clone(),
+            security.clone(),
+        ));
         let initialized = raft
             .is_initialized()
             .await
@@ -129,6 +142,7 @@ impl QuorumMember {
                 raft,
                 state_machine,
                 heartbeats,
+                security,
                 server,
             },
             images,
@@ -205,6 +219,7 @@ mod tests {
                 &tmp.path().join(format!("n{id}")),
                 l,
                 &voters,
+                None,
                 MetadataImage::default(),
             )
             .await
@@ -223,7 +238,7 @@ mod tests {
         }
         let leader = leader.expect("a leader is elected");
         let follower = (1..=3).find(|id| *id != leader).unwrap();
-        network::write(&members[&follower].raft, topic("a"))
+        network::write(&members[&follower].raft, &None, topic("a"))
             .await
             .unwrap();
         for rx in images.values() {
@@ -237,7 +252,7 @@ mod tests {
         let old = members.remove(&leader).unwrap();
         old.shutdown().await;
         let survivor = *members.keys().next().unwrap();
-        network::write(&members[&survivor].raft, topic("b"))
+        network::write(&members[&survivor].raft, &None, topic("b"))
             .await
             .unwrap();
         for (id, rx) in &images {
@@ -257,6 +272,7 @@ mod tests {
             &tmp.path().join(format!("n{leader}")),
             l,
             &voters,
+            None,
             MetadataImage::default(),
         )
         .await

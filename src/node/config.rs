@@ -304,6 +304,9 @@ settings! {
         "listener.security.protocol.map", Kind::Text;
     /// The listener replication, transaction markers and coordinators' traffic use.
     inter_broker_listener_name: Option<String> = None, "inter.broker.listener.name", Kind::Text;
+    /// The quorum port's listener name (its address is in --voters); its protocol in
+    /// listener.security.protocol.map, PLAINTEXT or SSL (mutual TLS between voters).
+    controller_listener_names: Option<String> = None, "controller.listener.names", Kind::Text;
     /// The security protocol between brokers, when inter.broker.listener.name is not given.
     security_inter_broker_protocol: Option<String> = None, "security.inter.broker.protocol",
         Kind::Choice(&["PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"]);
@@ -374,10 +377,6 @@ pub const IGNORED: &[(&str, &str)] = &[
         "every kw node is both broker and controller",
     ),
     ("controller.quorum.voters", "use --voters"),
-    (
-        "controller.listener.names",
-        "the quorum port is part of --voters",
-    ),
     ("log.dir", "use --data-dir"),
     ("log.dirs", "use --data-dir"),
     ("metadata.log.dir", "the metadata log lives in --data-dir"),
@@ -428,6 +427,8 @@ pub struct NodeConfig {
     pub listeners: Vec<ListenerConfig>,
     /// The index in `listeners` of the one brokers use between themselves.
     pub inter_broker: usize,
+    /// The quorum port's protocol: PLAINTEXT, or SSL (mutual TLS).
+    pub quorum_protocol: SecurityProtocol,
     pub data_dir: PathBuf,
     pub settings: Settings,
     /// Keys given with `--config` (reported as static broker configs).
@@ -628,6 +629,36 @@ fn listeners_of(
             .unwrap_or(0),
     };
     Ok((listeners, inter_broker))
+}
+
+/// The quorum port's protocol from `controller.listener.names` and the protocol
+/// map: PLAINTEXT unless the name maps to SSL. The port itself is in --voters.
+fn quorum_protocol_of(s: &Settings) -> Result<SecurityProtocol, ConfigError> {
+    let Some(names) = &s.controller_listener_names else {
+        return Ok(SecurityProtocol::Plaintext);
+    };
+    let conflict = |expected: String| ConfigError::Conflict {
+        key: "controller.listener.names".into(),
+        value: names.clone(),
+        expected,
+    };
+    let name = names.trim().to_ascii_uppercase();
+    if name.is_empty() || name.contains(',') {
+        return Err(conflict(
+            "one listener name (the quorum port is in --voters)".into(),
+        ));
+    }
+    let map = parse_protocol_map(&s.listener_security_protocol_map)?;
+    match map.get(&name) {
+        None => Err(conflict(format!(
+            "a name listener.security.protocol.map maps to a protocol ({name} is not in it)"
+        ))),
+        Some(p @ (SecurityProtocol::Plaintext | SecurityProtocol::Ssl)) => Ok(*p),
+        Some(p) => Err(conflict(format!(
+            "a listener of PLAINTEXT or SSL: the quorum port speaks mutual TLS, not SASL ({name} is {})",
+            p.name()
+        ))),
+    }
 }
 
 /// The `kw serve` flags a [`NodeConfig`] is made from.
@@ -881,6 +912,7 @@ impl NodeConfig {
             }
         }
         let (listeners, inter_broker) = listeners_of(flags, &settings, node_id)?;
+        let quorum_protocol = quorum_protocol_of(&settings)?;
         const AUTHORIZERS: &[&str] = &[
             "",
             "kw",
@@ -966,6 +998,7 @@ impl NodeConfig {
             voters,
             listeners,
             inter_broker,
+            quorum_protocol,
             data_dir,
             settings,
             given,
@@ -986,6 +1019,7 @@ impl NodeConfig {
                 advertise: None,
             }],
             inter_broker: 0,
+            quorum_protocol: SecurityProtocol::Plaintext,
             data_dir: data_dir.into(),
             settings: Settings::default(),
             given: BTreeSet::new(),
@@ -1343,6 +1377,14 @@ mod tests {
             Some(("kafka.example.com".into(), 443))
         );
         assert_eq!(c.inter_broker, 2);
+        assert_eq!(c.quorum_protocol, SecurityProtocol::Plaintext);
+        // The quorum port's protocol by its listener name.
+        let c = with(&[
+            "controller.listener.names=controller",
+            "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:SSL",
+        ])
+        .unwrap();
+        assert_eq!(c.quorum_protocol, SecurityProtocol::Ssl);
         // Without a choice: the PLAINTEXT listener, else the first.
         let c = with(&["listeners=SSL://127.0.0.1:1,PLAINTEXT://127.0.0.1:2"]).unwrap();
         assert_eq!(c.inter_broker, 1);
@@ -1410,6 +1452,21 @@ mod tests {
             (
                 vec!["listener.security.protocol.map=PLAINTEXT:TLS"],
                 "NAME:PROTOCOL",
+            ),
+            (
+                vec!["controller.listener.names=CONTROLLER"],
+                "CONTROLLER is not in it",
+            ),
+            (
+                vec![
+                    "controller.listener.names=CONTROLLER",
+                    "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:SASL_SSL",
+                ],
+                "not SASL",
+            ),
+            (
+                vec!["controller.listener.names=PLAINTEXT,SSL"],
+                "one listener name",
             ),
         ] {
             let e = with(&bad).unwrap_err().to_string();

@@ -26,6 +26,7 @@ use crate::broker::config::DescribedConfig;
 use crate::broker::config::SaslSettings;
 use crate::broker::listener::ListenerSpec;
 use crate::broker::{listener, Broker, BrokerSettings};
+use crate::controller::network::{QuorumSecurity, QuorumTls};
 use crate::controller::records::Endpoint;
 use crate::controller::{Controller, LivenessSettings, QuorumSettings};
 use crate::group::state::GroupConfig;
@@ -351,7 +352,11 @@ impl Node {
                 BTreeMap::from([(config.node_id as u64, own)])
             }
         };
-        Ok(QuorumSettings { listener, voters })
+        Ok(QuorumSettings {
+            listener,
+            voters,
+            security: quorum_security(config)?,
+        })
     }
 
     pub fn node_id(&self) -> i32 {
@@ -500,6 +505,54 @@ fn server_tls(
         listener: listener.name.clone(),
         source,
     })
+}
+
+/// Mutual TLS between the voters when the quorum's listener maps to SSL: the
+/// keystore is both the server's and the client's certificate, and a peer must
+/// present one the truststore's CA signed, whatever `ssl.client.auth` says, since
+/// that is how a voter knows its peers.
+fn quorum_security(config: &NodeConfig) -> Result<QuorumSecurity, Error> {
+    if config.quorum_protocol != crate::security::SecurityProtocol::Ssl {
+        return Ok(None);
+    }
+    let s = &config.settings;
+    let name = s
+        .controller_listener_names
+        .clone()
+        .unwrap_or_default()
+        .to_ascii_uppercase();
+    let key = || match (&s.ssl_keystore_location, &s.ssl_keystore_key) {
+        (_, Some(text)) => Some(Pem::Text(text.clone())),
+        (Some(path), None) => Some(Pem::File(PathBuf::from(path))),
+        (None, None) => None,
+    };
+    let tls_err = |source| Error::Tls {
+        listener: name.clone(),
+        source,
+    };
+    let server = ServerTls {
+        chain: pem(&s.ssl_keystore_location, &s.ssl_keystore_certificate_chain),
+        key: key(),
+        trust: pem(&s.ssl_truststore_location, &s.ssl_truststore_certificates),
+        client_auth: ClientAuth::Required,
+    }
+    .config()
+    .map_err(tls_err)?;
+    let client = ClientTls {
+        ca: pem(&s.ssl_truststore_location, &s.ssl_truststore_certificates),
+        certificate: pem(&s.ssl_keystore_location, &s.ssl_keystore_certificate_chain),
+        key: key(),
+        verify_certificate: true,
+        verify_hostname: s
+            .ssl_endpoint_identification_algorithm
+            .eq_ignore_ascii_case("https"),
+    }
+    .config()
+    .map_err(tls_err)?;
+    Ok(Some(Arc::new(QuorumTls {
+        acceptor: TlsAcceptor::from(server),
+        connector: crate::security::tls::TlsConnector::from(client),
+    })))
 }
 
 fn jaas(config: &NodeConfig) -> Option<JaasConfig> {

@@ -257,6 +257,22 @@ pub struct Authorizer<'a> {
     pub allow_if_no_acl: bool,
 }
 
+/// A client's address as Kafka's authorizer sees it (Java's
+/// `InetAddress.getHostAddress`): an IPv4-mapped IPv6 address as plain IPv4 (a
+/// dual-stack listener), IPv6 as eight uncompressed hex groups, so that ACL hosts
+/// written for Kafka match.
+pub fn java_host_address(ip: std::net::IpAddr) -> String {
+    match ip.to_canonical() {
+        std::net::IpAddr::V4(v4) => v4.to_string(),
+        std::net::IpAddr::V6(v6) => v6
+            .segments()
+            .iter()
+            .map(|g| format!("{g:x}"))
+            .collect::<Vec<_>>()
+            .join(":"),
+    }
+}
+
 impl Authorizer<'_> {
     pub fn authorize(&self, r: &Request) -> bool {
         if self.super_users.iter().any(|s| s == r.principal) {
@@ -359,6 +375,20 @@ impl Authorizer<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn client_hosts_are_written_as_java_writes_them() {
+        let cases = [
+            ("10.0.0.5", "10.0.0.5"),
+            ("::ffff:10.0.0.5", "10.0.0.5"),
+            ("::1", "0:0:0:0:0:0:0:1"),
+            ("fe80::1:abcd", "fe80:0:0:0:0:0:1:abcd"),
+            ("2001:db8::ff00:42:8329", "2001:db8:0:0:0:ff00:42:8329"),
+        ];
+        for (ip, want) in cases {
+            assert_eq!(java_host_address(ip.parse().unwrap()), want, "{ip}");
+        }
+    }
     use Operation::*;
     use Permission::*;
     use ResourceType::*;

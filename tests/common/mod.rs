@@ -118,6 +118,44 @@ impl Node {
         node
     }
 
+    /// This cluster member's quorum address (from --voters).
+    pub fn quorum_addr(&self) -> Option<String> {
+        self.voters.as_deref()?.split(',').find_map(|v| {
+            let (id, addr) = v.split_once('@')?;
+            (id.parse::<i32>().ok()? == self.id).then(|| addr.to_string())
+        })
+    }
+
+    /// Send a quorum heartbeat frame in plain TCP to this member's quorum port and
+    /// return whatever comes back before the connection closes (10 s at most).
+    pub fn plain_quorum_heartbeat(&self) -> Vec<u8> {
+        use std::io::{Read, Write};
+        let addr = self.quorum_addr().expect("a cluster member");
+        let mut s = std::net::TcpStream::connect(&addr).expect("connect to the quorum port");
+        s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+        let body = br#"{"Heartbeat":7}"#;
+        s.write_all(&(body.len() as u32).to_be_bytes()).unwrap();
+        s.write_all(body).unwrap();
+        let mut got = Vec::new();
+        let mut buf = [0u8; 256];
+        loop {
+            match s.read(&mut buf) {
+                Ok(0) | Err(_) => break,
+                Ok(n) => {
+                    got.extend_from_slice(&buf[..n]);
+                    // A plain quorum answers with one frame and keeps the connection.
+                    if got.len() >= 4
+                        && got.len()
+                            >= 4 + u32::from_be_bytes([got[0], got[1], got[2], got[3]]) as usize
+                    {
+                        break;
+                    }
+                }
+            }
+        }
+        got
+    }
+
     pub fn bootstrap(&self) -> String {
         format!("127.0.0.1:{}", self.port)
     }

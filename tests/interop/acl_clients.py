@@ -76,3 +76,16 @@ try:
     print("bob create_acls: ok", flush=True)
 except KafkaException as e:
     print(f"bob create_acls: {e.args[0].name()}", flush=True)
+
+# Internal topics never join a transaction through AddPartitionsToTxn, not even
+# for a super user (offsets go through AddOffsetsToTxn).
+tx = Producer({**conf("admin", "SCRAM-SHA-512"), "transactional.id": "acl-internal",
+               "message.timeout.ms": 10000})
+tx.init_transactions(30)
+tx.begin_transaction()
+tx.produce("__consumer_offsets", b"x", partition=0)
+try:
+    tx.commit_transaction(30)
+    print("admin txn to __consumer_offsets: ok", flush=True)
+except KafkaException as e:
+    print(f"admin txn to __consumer_offsets: {e.args[0].name()}", flush=True)

@@ -258,15 +258,21 @@ pub async fn offset_commit(
             ));
         }
     }
-    let codes = broker
-        .groups
-        .commit(
-            req.group_id.as_str(),
-            req.member_id.as_str(),
-            req.generation_id_or_member_epoch,
-            flat,
-        )
-        .await;
+    // As Kafka: with nothing left to commit the coordinator is not asked, so a
+    // refused request neither creates the group nor counts as a member's heartbeat.
+    let codes = if flat.is_empty() {
+        Vec::new()
+    } else {
+        broker
+            .groups
+            .commit(
+                req.group_id.as_str(),
+                req.member_id.as_str(),
+                req.generation_id_or_member_epoch,
+                flat,
+            )
+            .await
+    };
     let mut codes = codes.into_iter();
     let topics = req
         .topics

@@ -29,10 +29,21 @@ pub async fn handle(
     let acks = req.acks;
     // Authorization: WRITE on the transactional id for transactional batches, then
     // WRITE on each topic.
-    let txn_denied = req
-        .transactional_id
-        .as_ref()
-        .is_some_and(|id| !broker.allowed_on_txn(session, Operation::Write, id));
+    // As Kafka, transactional batches need a transactional id even without an
+    // authorizer: a transaction no coordinator knows would hold the last stable
+    // offset back for ever.
+    let transactional = req.topic_data.iter().any(|t| {
+        t.partition_data.iter().any(|p| {
+            p.records.as_deref().is_some_and(|r| {
+                crate::protocol::batch::BatchIter::new(r, 0)
+                    .any(|b| b.is_ok_and(|(_, h)| h.is_transactional()))
+            })
+        })
+    });
+    let txn_denied = match req.transactional_id.as_ref() {
+        Some(id) => !broker.allowed_on_txn(session, Operation::Write, id),
+        None => transactional,
+    };
     let denied = broker.denied_topics(
         session,
         Operation::Write,
@@ -94,7 +105,12 @@ pub async fn handle(
                     } else if image.partition(&name, p.index).is_some() {
                         ResponseError::NotLeaderOrFollower
                     } else {
-                        if image.topic(&name).is_none() && broker.config.auto_create_topics {
+                        // Creating needs CREATE, as through Metadata; WRITE is not enough.
+                        if image.topic(&name).is_none()
+                            && broker.config.auto_create_topics
+                            && (broker.allowed_on_cluster(session, Operation::Create)
+                                || broker.allowed_on_topic(session, Operation::Create, &name))
+                        {
                             auto_create(broker, &name).await;
                         }
                         ResponseError::UnknownTopicOrPartition

@@ -217,19 +217,33 @@ pub async fn delete(
                 broker.allowed_on_topic(session, Operation::Describe, n)
                     && broker.allowed_on_topic(session, Operation::Delete, n)
             });
+        // As Kafka: an unknown id is UNKNOWN_TOPIC_ID; an unknown name is
+        // UNKNOWN_TOPIC_OR_PARTITION to those who may describe it, and refused to
+        // the others, so that no one learns which names exist.
+        let describable =
+            |n: &str| on_cluster || broker.allowed_on_topic(session, Operation::Describe, n);
         match resolved {
-            _ if !may => {
-                r.error_code = ResponseError::TopicAuthorizationFailed.code();
-                r.error_message = Some(sb("Authorization failed."));
-            }
             None => {
-                let code = if name.is_some() {
-                    ResponseError::UnknownTopicOrPartition
-                } else {
-                    ResponseError::UnknownTopicId
+                let (code, message) = match name.as_deref() {
+                    None => (
+                        ResponseError::UnknownTopicId,
+                        "This server does not host this topic ID.",
+                    ),
+                    Some(n) if describable(n) => (
+                        ResponseError::UnknownTopicOrPartition,
+                        "This server does not host this topic-partition.",
+                    ),
+                    Some(_) => (
+                        ResponseError::TopicAuthorizationFailed,
+                        "Authorization failed.",
+                    ),
                 };
                 r.error_code = code.code();
-                r.error_message = Some(sb("This server does not host this topic."));
+                r.error_message = Some(sb(message));
+            }
+            Some(_) if !may => {
+                r.error_code = ResponseError::TopicAuthorizationFailed.code();
+                r.error_message = Some(sb("Authorization failed."));
             }
             Some((n, _)) if n.starts_with("__") => {
                 r.error_code = ResponseError::InvalidTopicException.code();

@@ -44,6 +44,10 @@ fn fenced_as(code: ResponseError, version: i16, since: i16) -> i16 {
     }
 }
 
+fn is_internal(topic: &str) -> bool {
+    topic == OFFSETS_TOPIC || topic == crate::protocol::TXN_TOPIC
+}
+
 pub async fn add_partitions(
     broker: &Broker,
     version: i16,
@@ -59,13 +63,22 @@ pub async fn add_partitions(
         Operation::Write,
         req.v3_and_below_transactional_id.as_str(),
     );
-    let denied = broker.denied_topics(
+    // As Kafka: an internal topic is never authorized here, whatever the ACLs
+    // (offsets join a transaction through AddOffsetsToTxn).
+    let mut denied = broker.denied_topics(
         session,
         Operation::Write,
         req.v3_and_below_topics
             .iter()
             .map(|t| t.name.0.as_str())
-            .filter(|n| *n != OFFSETS_TOPIC),
+            .filter(|n| !is_internal(n)),
+    );
+    denied.extend(
+        req.v3_and_below_topics
+            .iter()
+            .map(|t| t.name.0.as_str())
+            .filter(|n| is_internal(n))
+            .map(str::to_string),
     );
     let mut wanted = Vec::new();
     let mut any_unknown = false;
@@ -96,7 +109,6 @@ pub async fn add_partitions(
     };
     let code_for = |tp: &TopicPartition| match &outcome {
         None if denied.contains(&tp.topic) => ResponseError::TopicAuthorizationFailed.code(),
-        None if !denied.is_empty() => ResponseError::OperationNotAttempted.code(),
         None if image.partition(&tp.topic, tp.partition).is_none() => {
             ResponseError::UnknownTopicOrPartition.code()
         }
@@ -191,8 +203,9 @@ pub async fn txn_offset_commit(
     req: TxnOffsetCommitRequest,
     session: &Session,
 ) -> TxnOffsetCommitResponse {
-    // WRITE on the transactional id, READ on the group, READ on each topic; the
-    // errors go on every partition (the response has no other place for them).
+    // WRITE on the transactional id and READ on the group, or every partition
+    // fails (the response has no other place for the error); then, as Kafka, a
+    // topic without READ gets TOPIC_AUTHORIZATION_FAILED and the rest is committed.
     let refused_all =
         if !broker.allowed_on_txn(session, Operation::Write, req.transactional_id.as_str()) {
             Some(ResponseError::TransactionalIdAuthorizationFailed)
@@ -206,16 +219,12 @@ pub async fn txn_offset_commit(
         Operation::Read,
         req.topics.iter().map(|t| t.name.as_str()),
     );
-    if refused_all.is_some() || !denied.is_empty() {
+    if let Some(refused) = refused_all {
         let topics = req
             .topics
             .iter()
             .map(|t| {
-                let code = refused_all
-                    .or(denied
-                        .contains(t.name.as_str())
-                        .then_some(ResponseError::TopicAuthorizationFailed))
-                    .map_or(ResponseError::OperationNotAttempted.code(), |c| c.code());
+                let code = refused.code();
                 TxnOffsetCommitResponseTopic::default()
                     .with_name(t.name.clone())
                     .with_partitions(
@@ -233,7 +242,9 @@ pub async fn txn_offset_commit(
         return TxnOffsetCommitResponse::default().with_topics(topics);
     }
     let image = broker.controller.image();
-    let exists = |topic: &str, partition: i32| image.partition(topic, partition).is_some();
+    let exists = |topic: &str, partition: i32| {
+        !denied.contains(topic) && image.partition(topic, partition).is_some()
+    };
     let mut flat = Vec::new();
     for t in &req.topics {
         for p in &t.partitions {
@@ -257,17 +268,21 @@ pub async fn txn_offset_commit(
     } else {
         (String::new(), -1)
     };
-    let codes = broker
-        .groups
-        .txn_commit(
-            req.group_id.as_str(),
-            req.producer_id.0,
-            req.producer_epoch,
-            &member_id,
-            generation_id,
-            flat,
-        )
-        .await;
+    let codes = if flat.is_empty() {
+        Vec::new()
+    } else {
+        broker
+            .groups
+            .txn_commit(
+                req.group_id.as_str(),
+                req.producer_id.0,
+                req.producer_epoch,
+                &member_id,
+                generation_id,
+                flat,
+            )
+            .await
+    };
     let mut codes = codes.into_iter();
     let topics = req
         .topics
@@ -279,7 +294,9 @@ pub async fn txn_offset_commit(
                     t.partitions
                         .iter()
                         .map(|p| {
-                            let mut code = if exists(t.name.as_str(), p.partition_index) {
+                            let mut code = if denied.contains(t.name.as_str()) {
+                                ResponseError::TopicAuthorizationFailed.code()
+                            } else if exists(t.name.as_str(), p.partition_index) {
                                 codes.next().unwrap_or(0)
                             } else {
                                 ResponseError::UnknownTopicOrPartition.code()
@@ -419,7 +436,10 @@ pub async fn describe_transactions(
                 Err(e) => base.with_error_code(e.code()),
                 Ok(m) => {
                     let mut topics: Vec<TopicData> = Vec::new();
-                    for tp in &m.partitions {
+                    // As Kafka: topics the caller may not describe are left out.
+                    for tp in m.partitions.iter().filter(|tp| {
+                        broker.allowed_on_topic(session, Operation::Describe, &tp.topic)
+                    }) {
                         match topics.last_mut() {
                             Some(t) if t.topic.0.as_str() == tp.topic => {
                                 t.partitions.push(tp.partition)
