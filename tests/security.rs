@@ -585,6 +585,62 @@ fn sasl_ssl_with_scram_and_plain_for_kw_kcat_confluent_kafka_and_kafka_python() 
     assert_eq!(code, 0, "{err}");
 }
 
+/// What a peer that has not authenticated gets back from `frame`, until the
+/// connection closes (None: still open after 10 s).
+fn unauthenticated(addr: &str, frame: &[u8]) -> Option<Vec<u8>> {
+    use std::io::{Read, Write};
+    let mut s = std::net::TcpStream::connect(addr).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    s.write_all(frame).unwrap();
+    let mut got = Vec::new();
+    let mut buf = [0u8; 4096];
+    loop {
+        match s.read(&mut buf) {
+            Ok(0) => return Some(got),
+            Ok(n) => got.extend_from_slice(&buf[..n]),
+            Err(e)
+                if e.kind() == std::io::ErrorKind::WouldBlock
+                    || e.kind() == std::io::ErrorKind::TimedOut =>
+            {
+                return None
+            }
+            Err(_) => return Some(got),
+        }
+    }
+}
+
+/// As Kafka: before authentication a SASL listener takes frames up to 512 KiB
+/// (sasl.server.max.receive.size) and nothing but ApiVersions, SaslHandshake and
+/// SaslAuthenticate; anything else closes the connection at once, unanswered.
+#[test]
+fn unauthenticated_peers_get_small_frames_and_only_sasl() {
+    let pki = Pki::new("kw-test");
+    let (node, _, sasl_plain) = sasl_node(&pki);
+    let addr = format!("127.0.0.1:{sasl_plain}");
+    // A 1 MB frame announced: closed without waiting for its bytes.
+    let closed = unauthenticated(&addr, &1_000_000i32.to_be_bytes());
+    assert_eq!(closed, Some(Vec::new()), "closed at once, unanswered");
+    // A Metadata v0 request (api key 3) before authenticating: closed, unanswered.
+    let mut metadata = vec![0, 3, 0, 0, 0, 0, 0, 1, 0xff, 0xff, 0, 0, 0, 0];
+    let mut frame = (metadata.len() as i32).to_be_bytes().to_vec();
+    frame.append(&mut metadata);
+    assert_eq!(unauthenticated(&addr, &frame), Some(Vec::new()));
+    common::wait_until(Duration::from_secs(10), "both refusals logged", || {
+        let log = node.log_tail(100);
+        log.contains("before authentication (sasl.server.max.receive.size)")
+            && log.contains("API key 3 before authentication")
+    });
+    // An authenticated client goes on as before.
+    let admin = vec![
+        "security.protocol=SASL_PLAINTEXT".to_string(),
+        "sasl.mechanism=PLAIN".to_string(),
+        "sasl.username=admin".to_string(),
+        "sasl.password=admin-secret".to_string(),
+    ];
+    let (code, _, err) = kw_with(&addr, &admin, &["topics", "create", "after-refusals"]);
+    assert_eq!(code, 0, "{err}");
+}
+
 #[test]
 fn three_nodes_replicate_over_sasl_ssl_with_scram() {
     let pki = Pki::new("kw-test");

@@ -13,6 +13,7 @@
 //!   requests or in the middle of one, is closed.
 
 use std::net::SocketAddr;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -32,6 +33,8 @@ pub const READ_AHEAD: usize = 16;
 
 /// How long a connection whose authentication failed is kept before it closes.
 const FAILED_AUTHENTICATION_DELAY: Duration = Duration::from_millis(100);
+/// Largest frame before authentication (Kafka's `sasl.server.max.receive.size`).
+const SASL_MAX_RECEIVE_BYTES: usize = 512 * 1024;
 
 /// How much a frame's buffer grows per read at most (it doubles up to this).
 const READ_CHUNK_BYTES: usize = 64 * 1024;
@@ -96,14 +99,26 @@ async fn read_frames<R: AsyncRead + Unpin>(
     tx: mpsc::Sender<Queued>,
     broker: Arc<Broker>,
     budget: Arc<Semaphore>,
+    authenticated: Arc<AtomicBool>,
 ) -> ReadEnd {
-    let max = broker.config.socket_request_max_bytes;
     let idle = broker.config.connections_max_idle;
     loop {
         let size = match tokio::time::timeout(idle, rd.read_i32()).await {
             Err(_) => return ReadEnd::Idle,
             Ok(Err(_)) => return ReadEnd::Closed,
             Ok(Ok(s)) => s,
+        };
+        // Before authentication a frame is a SASL message: small, as Kafka's
+        // sasl.server.max.receive.size, and kept out of the node's request pool so
+        // that unauthenticated peers cannot hold it.
+        let pre_auth = !authenticated.load(Ordering::Acquire);
+        let max = if pre_auth {
+            broker
+                .config
+                .socket_request_max_bytes
+                .min(SASL_MAX_RECEIVE_BYTES)
+        } else {
+            broker.config.socket_request_max_bytes
         };
         let size = match frame::check_frame_size(size, max) {
             Ok(s) => s,
@@ -112,6 +127,9 @@ async fn read_frames<R: AsyncRead + Unpin>(
                 return ReadEnd::Refused(
                     "a TLS handshake on a listener without TLS (is the client's security.protocol SSL?)".into(),
                 )
+            }
+            Err(e) if pre_auth => {
+                return ReadEnd::Refused(format!("{e} before authentication (sasl.server.max.receive.size)"))
             }
             Err(e) => return ReadEnd::Refused(format!("{e} (socket.request.max.bytes)")),
         };
@@ -124,8 +142,8 @@ async fn read_frames<R: AsyncRead + Unpin>(
             Err(_) => return ReadEnd::Closed,
         };
         let node = match &broker.request_memory {
-            Some(pool) => Some(pool.reserve(size).await),
-            None => None,
+            Some(pool) if !pre_auth => Some(pool.reserve(size).await),
+            _ => None,
         };
         let frame = match read_body(&mut rd, size, idle).await {
             Ok(f) => f,
@@ -168,11 +186,14 @@ pub async fn serve<R, W>(
         // Set once the reader stops: a request still waiting (a long-poll fetch, a
         // parked join) for a peer that is gone stops waiting.
         let (gone_tx, mut gone) = watch::channel(false);
+        // A PLAINTEXT or SSL listener has nothing to authenticate.
+        let authenticated = Arc::new(AtomicBool::new(!sasl));
         let reader = {
             let broker = broker.clone();
+            let authenticated = authenticated.clone();
             tokio::spawn(
                 async move {
-                    let end = read_frames(rd, tx, broker, budget).await;
+                    let end = read_frames(rd, tx, broker, budget, authenticated).await;
                     let _ = gone_tx.send(true);
                     match end {
                         ReadEnd::Closed => debug!("peer closed the connection"),
@@ -206,17 +227,21 @@ pub async fn serve<R, W>(
                         debug!(%principal, "authenticated");
                         session.principal = principal;
                         auth = None;
+                        // Before the answer goes out: the client's next frame is
+                        // read with the full size limit.
+                        authenticated.store(true, Ordering::Release);
                         resp
                     }
                     Step::Fail(resp, why) => {
                         info!(%peer, "authentication failed: {why}");
+                        // Kafka's connection.failed.authentication.delay.ms: the
+                        // answer itself waits, so a password guesser waits for every
+                        // wrong guess.
+                        tokio::time::sleep(FAILED_AUTHENTICATION_DELAY).await;
                         if let Some(resp) = resp {
                             let _ = wr.write_all(&resp).await;
                             let _ = wr.flush().await;
                         }
-                        // Kafka's connection.failed.authentication.delay.ms: a
-                        // password guesser waits for every wrong guess.
-                        tokio::time::sleep(FAILED_AUTHENTICATION_DELAY).await;
                         break;
                     }
                 };

@@ -51,11 +51,11 @@ enum Round {
 }
 
 /// Feed one SASL token to the mechanism; an error is the message for the client.
-fn round(state: &mut State, broker: &Broker, token: &[u8]) -> Result<Round, String> {
+async fn round(state: &mut State, broker: &Broker, token: &[u8]) -> Result<Round, String> {
     match state {
         State::Plain { .. } => {
             let (user, password) = scram::parse_plain(token).map_err(str::to_string)?;
-            if !plain_ok(broker, &user, &password) {
+            if !plain_ok(broker, &user, password).await {
                 return Err("Authentication failed: Invalid username or password".into());
             }
             Ok(Round::Done(Vec::new(), Principal::user(&user)))
@@ -153,21 +153,30 @@ fn failed(version: i16, correlation_id: i32, message: String) -> Result<Step, Di
 
 /// Whether `password` is `user`'s: PLAIN's users in `sasl.jaas.config`, then the
 /// SCRAM credentials of the metadata log.
-fn plain_ok(broker: &Broker, user: &str, password: &str) -> bool {
+async fn plain_ok(broker: &Broker, user: &str, password: String) -> bool {
     if let Some(expected) = broker.config.sasl.plain_users.get(user) {
+        // Compared in time independent of where they differ (lengths included).
         let (a, b) = (expected.0.as_bytes(), password.as_bytes());
-        return a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0;
+        let longest = a.len().max(b.len());
+        let diff = (0..longest).fold(u8::from(a.len() != b.len()), |acc, i| {
+            acc | (a.get(i).copied().unwrap_or(0) ^ b.get(i).copied().unwrap_or(0))
+        });
+        return diff == 0;
     }
     let image = broker.controller.image();
-    let Some(creds) = image.scram.get(user) else {
+    // The strongest mechanism the user has.
+    let Some((m, c)) = image.scram.get(user).and_then(|creds| {
+        creds
+            .iter()
+            .next_back()
+            .and_then(|(code, c)| Some((Mechanism::from_code(*code)?, c.clone())))
+    }) else {
         return false;
     };
-    // The strongest mechanism the user has.
-    creds
-        .iter()
-        .next_back()
-        .and_then(|(code, c)| Some((Mechanism::from_code(*code)?, c)))
-        .is_some_and(|(m, c)| scram::password_matches(m, c, password))
+    // Thousands of PBKDF2 rounds: not on an async worker.
+    tokio::task::spawn_blocking(move || scram::password_matches(m, &c, &password))
+        .await
+        .unwrap_or(false)
 }
 
 /// Handle one frame of a connection that has not authenticated yet.
@@ -188,11 +197,30 @@ async fn step_inner(
         State::Plain { raw: true } | State::Scram { raw: true, .. }
     ) {
         // Failures close without an answer: v0 framing has no room for an error.
-        return Ok(match round(&mut auth.state, broker, &frame) {
+        return Ok(match round(&mut auth.state, broker, &frame).await {
             Ok(Round::More(reply)) => Step::Continue(raw_frame(&reply)),
             Ok(Round::Done(reply, who)) => Step::Done(raw_frame(&reply), who),
             Err(why) => Step::Fail(None, why),
         });
+    }
+    // Only ApiVersions, SaslHandshake and SaslAuthenticate come before
+    // authentication: anything else closes the connection before it is decoded (a
+    // decoded request can take far more memory than its frame).
+    let key = frame
+        .get(..2)
+        .map(|b| i16::from_be_bytes([b[0], b[1]]))
+        .unwrap_or(-1);
+    if ![
+        ApiKey::ApiVersions as i16,
+        ApiKey::SaslHandshake as i16,
+        ApiKey::SaslAuthenticate as i16,
+    ]
+    .contains(&key)
+    {
+        return Ok(Step::Fail(
+            None,
+            format!("API key {key} before authentication"),
+        ));
     }
     let (key, version, header, request) = match dispatch::decode(frame)? {
         // An ApiVersions version this broker does not know: the client retries.
@@ -249,7 +277,7 @@ async fn step_inner(
         (
             mut state @ (State::Plain { .. } | State::Scram { .. }),
             RequestKind::SaslAuthenticate(r),
-        ) => match round(&mut state, broker, &r.auth_bytes) {
+        ) => match round(&mut state, broker, &r.auth_bytes).await {
             Ok(Round::More(reply)) => {
                 auth.state = state;
                 Ok(Step::Continue(authenticate_response(version, cid, reply)?))

@@ -393,8 +393,10 @@ impl ScramClient {
         let iterations: i32 = iterations
             .parse()
             .map_err(|_| ScramError::Malformed("iterations are not a number"))?;
-        // A hostile server could make the client spin: Kafka never asks for more.
-        if !(1..=MAX_ITERATIONS * 64).contains(&iterations) {
+        // As Kafka's client: fewer than 4096 rounds would hand a hostile server a
+        // proof cheap to crack, and Kafka never stores more than 16384 (more would
+        // let a hostile server make the client spin).
+        if !(MIN_ITERATIONS..=MAX_ITERATIONS).contains(&iterations) {
             return Err(ScramError::Iterations);
         }
         let salted = salted_password(m, &self.password, &salt, iterations);
@@ -575,6 +577,13 @@ mod tests {
         let mut c = ScramClient::new(m, "alice", "pw");
         assert!(c.respond(b"r=other,s=AAAA,i=4096").is_err());
         let nonce = c.nonce.clone();
+        for i in ["999999999", "16385", "4095", "1"] {
+            assert_eq!(
+                c.respond(format!("r={nonce}x,s=AAAA,i={i}").as_bytes()),
+                Err(ScramError::Iterations),
+                "i={i}"
+            );
+        }
         assert!(c
             .respond(format!("r={nonce}x,s=AAAA,i=999999999").as_bytes())
             .is_err());

@@ -354,6 +354,9 @@ impl<T: NewType<StrBytes>> Encoder<&T> for String {
     }
 }
 
+/// kw: the most elements an array reserves before any is decoded.
+const PREALLOC_ELEMENTS: usize = 1024;
+
 /// kw patch: a length read from the wire must fit in what is left of the buffer
 /// before anything is allocated for it (each array element takes at least one byte),
 /// as Kafka checks since CVE-2022-34917.
@@ -1003,7 +1006,9 @@ impl<T, E: Decoder<T>> Decoder<Option<Vec<T>>> for Array<E> {
             -1 => Ok(None),
             n if n >= 0 => {
                 check_remaining(buf, n as usize, "Array")?;
-                let mut result = Vec::with_capacity(n as usize);
+                // kw: grows with the elements really decoded (an element may be
+                // far larger in memory than its one byte on the wire).
+                let mut result = Vec::with_capacity((n as usize).min(PREALLOC_ELEMENTS));
                 for _ in 0..n {
                     result.push(self.0.decode(buf)?);
                 }
@@ -1112,7 +1117,8 @@ impl<T, E: Decoder<T>> Decoder<Option<Vec<T>>> for CompactArray<E> {
             0 => Ok(None),
             n => {
                 check_remaining(buf, (n - 1) as usize, "CompactArray")?;
-                let mut result = Vec::with_capacity((n - 1) as usize);
+                // kw: grows with the elements really decoded.
+                let mut result = Vec::with_capacity(((n - 1) as usize).min(PREALLOC_ELEMENTS));
                 for _ in 1..n {
                     result.push(self.0.decode(buf)?);
                 }
