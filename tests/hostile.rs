@@ -919,3 +919,45 @@ fn a_damaged_segment_fails_its_reads_and_nothing_else() {
     );
     assert!(answers(&node.bootstrap()));
 }
+
+/// max.connections bounds the clients' connections; once they are all taken a
+/// separate inter-broker listener still accepts, as in Kafka (KIP-402), so other
+/// brokers are not locked out by idle or hostile clients.
+#[test]
+fn max_connections_leave_the_inter_broker_listener_open() {
+    let (client, internal) = (common::free_port(), common::free_port());
+    let node = Node::start_listeners(
+        client,
+        &[
+            "--config".to_string(),
+            format!("listeners=PLAINTEXT://127.0.0.1:{client},INTERNAL://127.0.0.1:{internal}"),
+            "--config".to_string(),
+            "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,INTERNAL:PLAINTEXT".to_string(),
+            "--config".to_string(),
+            "inter.broker.listener.name=INTERNAL".to_string(),
+            "--config".to_string(),
+            "max.connections=3".to_string(),
+        ],
+    );
+    let client_addr = node.bootstrap();
+    let internal_addr = format!("127.0.0.1:{internal}");
+    // Three idle clients take every permit (the node accepts them: they stay).
+    let idle: Vec<TcpStream> = (0..3)
+        .map(|_| TcpStream::connect(&client_addr).unwrap())
+        .collect();
+    wait_until(
+        Duration::from_secs(30),
+        "a fourth client is no longer served",
+        || !answers(&client_addr),
+    );
+    // Several times: each listener holds one permit while it waits to accept.
+    for _ in 0..3 {
+        assert!(answers(&internal_addr), "the inter-broker listener serves");
+    }
+    drop(idle);
+    wait_until(
+        Duration::from_secs(30),
+        "clients are served again once the idle ones go",
+        || answers(&client_addr),
+    );
+}

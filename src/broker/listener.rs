@@ -23,8 +23,9 @@ pub struct ListenerSpec {
     pub tls: Option<TlsAcceptor>,
 }
 
-/// Serve connections on `listener` until the task is dropped. `permits` is shared
-/// by all of a node's listeners.
+/// Serve connections on `listener` until the task is dropped. `permits`
+/// (max.connections) is shared by the node's client listeners; a separate
+/// inter-broker listener has its own.
 pub async fn run(
     listener: TcpListener,
     spec: Arc<ListenerSpec>,

@@ -288,15 +288,25 @@ impl Node {
             txns,
         );
         let permits = Arc::new(tokio::sync::Semaphore::new(broker.config.max_connections));
+        // As Kafka (KIP-402): clients filling max.connections on their listeners do
+        // not lock the other brokers out of a separate inter-broker listener.
+        let inter_broker_permits =
+            Arc::new(tokio::sync::Semaphore::new(broker.config.max_connections));
+        let separate = bound.len() > 1;
         let mut tasks = Vec::new();
         let mut addrs = Vec::new();
-        for (tcp, spec, addr) in bound {
+        for (i, (tcp, spec, addr)) in bound.into_iter().enumerate() {
             addrs.push((spec.name.to_string(), addr));
+            let permits = if separate && i == config.inter_broker {
+                inter_broker_permits.clone()
+            } else {
+                permits.clone()
+            };
             tasks.push(tokio::spawn(listener::run(
                 tcp,
                 spec,
                 broker.clone(),
-                permits.clone(),
+                permits,
             )));
         }
         // Liveness only matters with peers; a lone node never fences itself.

@@ -98,15 +98,29 @@ fn string_value(tag: u8, bytes: &[u8]) -> Option<String> {
     }
 }
 
-/// RFC 2253 escaping of an attribute value.
+/// An attribute value as Java's `X500Principal.getName()` (RFC 2253) writes it,
+/// which is the principal Kafka matches ACLs and super.users against: each of
+/// `,=+<>#;"\` escaped wherever it is, NUL as `\00`, and every leading and trailing
+/// space (or CR) escaped.
 fn escape(value: &str) -> String {
-    let mut out = String::with_capacity(value.len());
-    let last = value.chars().count().saturating_sub(1);
-    for (i, c) in value.chars().enumerate() {
-        let special = matches!(c, ',' | '+' | '"' | '\\' | '<' | '>' | ';')
-            || (i == 0 && (c == '#' || c == ' '))
-            || (i == last && c == ' ');
-        if special {
+    let mut escaped: Vec<(bool, char)> = Vec::with_capacity(value.len());
+    for c in value.chars() {
+        match c {
+            ',' | '=' | '+' | '<' | '>' | '#' | ';' | '"' | '\\' => escaped.push((true, c)),
+            '\0' => {
+                escaped.push((true, '0'));
+                escaped.push((false, '0'));
+            }
+            _ => escaped.push((false, c)),
+        }
+    }
+    let blank = |(e, c): &(bool, char)| !e && (*c == ' ' || *c == '\r');
+    let lead = escaped.iter().take_while(|x| blank(x)).count();
+    let trail = escaped.iter().rev().take_while(|x| blank(x)).count();
+    let mut out = String::with_capacity(value.len() + 8);
+    let n = escaped.len();
+    for (i, (e, c)) in escaped.into_iter().enumerate() {
+        if e || i < lead || i >= n - trail {
             out.push('\\');
         }
         out.push(c);
@@ -222,8 +236,18 @@ mod tests {
 
     #[test]
     fn values_are_escaped_as_rfc_2253_says() {
-        assert_eq!(escape("a,b+c"), "a\\,b\\+c");
-        assert_eq!(escape("#x "), "\\#x\\ ");
-        assert_eq!(escape("plain"), "plain");
+        // (value, as Java's X500Principal.getName() writes it)
+        for (value, java) in [
+            ("a,b+c", "a\\,b\\+c"),
+            ("#x ", "\\#x\\ "),
+            ("a=b#c", "a\\=b\\#c"),
+            ("  two  ", "\\ \\ two\\ \\ "),
+            ("q\"b\\s;<>", "q\\\"b\\\\s\\;\\<\\>"),
+            ("nul\0", "nul\\00"),
+            ("plain", "plain"),
+            ("", ""),
+        ] {
+            assert_eq!(escape(value), java, "{value:?}");
+        }
     }
 }
