@@ -232,13 +232,18 @@ fn regex_subscriptions_follow_topics_and_delete_records_replicates_on_three_node
     cluster
         .any()
         .kw_ok(&["topics", "alter", "grow", "--partitions", "4"]);
+    // The answering node has applied it; the others follow within moments (as in
+    // Kafka, each broker applies the metadata log on its own).
     for n in &cluster.nodes {
-        let md = n.kw_ok(&["metadata", "-t", "grow"]);
-        assert_eq!(
-            md.matches("    partition ").count(),
-            4,
-            "node {}: {md}",
-            n.id
+        wait_until(
+            Duration::from_secs(10),
+            &format!("node {} shows 4 partitions of grow", n.id),
+            || {
+                n.kw_ok(&["metadata", "-t", "grow"])
+                    .matches("    partition ")
+                    .count()
+                    == 4
+            },
         );
     }
 

@@ -165,9 +165,24 @@ pub struct SettingInfo {
 macro_rules! settings {
     ($( $(#[doc = $doc:literal])+ $field:ident : $ty:ty = $default:expr, $key:literal, $kind:expr; )*) => {
         /// Every broker setting, typed (field names are the Kafka keys with `_`).
-        #[derive(Debug, Clone, PartialEq)]
+        #[derive(Clone, PartialEq)]
         pub struct Settings {
             $( $(#[doc = $doc])+ pub $field: $ty, )*
+        }
+
+        /// Passwords (sasl.jaas.config, ssl.keystore.key, ...) never printed.
+        impl std::fmt::Debug for Settings {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                let mut d = f.debug_struct("Settings");
+                $(
+                    if matches!($kind, Kind::Password) {
+                        d.field(stringify!($field), &"(hidden)");
+                    } else {
+                        d.field(stringify!($field), &self.$field);
+                    }
+                )*
+                d.finish()
+            }
         }
 
         impl Default for Settings {
@@ -1342,6 +1357,19 @@ mod tests {
                 "empty=",
             ]
         );
+    }
+
+    #[test]
+    fn passwords_are_never_printed() {
+        let s = Settings {
+            sasl_jaas_config: Some("x required username=\"a\" password=\"s3cret\";".into()),
+            ssl_keystore_key: Some("-----BEGIN PRIVATE KEY-----s3cret".into()),
+            ..Settings::default()
+        };
+        let shown = format!("{s:?}");
+        assert!(!shown.contains("s3cret"), "{shown}");
+        assert!(shown.contains("sasl_jaas_config: \"(hidden)\""), "{shown}");
+        assert!(shown.contains("num_partitions: 1"), "{shown}");
     }
 
     #[test]

@@ -74,12 +74,21 @@ impl Mechanism {
 }
 
 /// What the server keeps of a password: never the password itself.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 pub struct Credential {
     pub salt: Vec<u8>,
     pub stored_key: Vec<u8>,
     pub server_key: Vec<u8>,
     pub iterations: i32,
+}
+
+/// The keys would let anyone who reads them log in as the user: never printed.
+impl std::fmt::Debug for Credential {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Credential")
+            .field("iterations", &self.iterations)
+            .finish_non_exhaustive()
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -178,6 +187,8 @@ fn attributes(msg: &str) -> Vec<(char, &str)> {
             let rest = chars.as_str();
             rest.strip_prefix('=').map(|v| (key, v))
         })
+        // Only the first few are ever read; a message of thousands is not kept.
+        .take(8)
         .collect()
 }
 
@@ -209,6 +220,8 @@ enum ServerState {
     Initial,
     First {
         user: String,
+        /// "n,[a=authzid]," as the client sent it: its client-final must bind it.
+        gs2_header: String,
         client_first_bare: String,
         server_first: String,
         nonce: String,
@@ -268,12 +281,15 @@ impl ScramServer {
                 "tokenauth (delegation tokens)".into(),
             ));
         }
-        if let Some(a) = authzid.strip_prefix("a=") {
-            if unescape_name(a)? != user {
+        match authzid.strip_prefix("a=") {
+            None if authzid.is_empty() => {}
+            None => return Err(ScramError::Malformed("a malformed authorization id")),
+            Some(a) if unescape_name(a)? != user => {
                 return Err(ScramError::Malformed(
                     "an authorization id other than the user",
-                ));
+                ))
             }
+            Some(_) => {}
         }
         if user.is_empty() {
             return Err(ScramError::BadCredentials);
@@ -290,6 +306,7 @@ impl ScramServer {
         );
         self.state = ServerState::First {
             user,
+            gs2_header: format!("n,{authzid},"),
             client_first_bare: bare.to_string(),
             server_first: server_first.clone(),
             nonce,
@@ -302,6 +319,7 @@ impl ScramServer {
     pub fn finish(&mut self, msg: &[u8]) -> Result<(Vec<u8>, String), ScramError> {
         let ServerState::First {
             user,
+            gs2_header,
             client_first_bare,
             server_first,
             nonce,
@@ -317,6 +335,12 @@ impl ScramServer {
             .ok_or(ScramError::Malformed("no proof"))?;
         let attrs = attributes(without_proof);
         match attrs.as_slice() {
+            // RFC 5802: the channel binding repeats the gs2 header ("biws" for "n,,").
+            [('c', c), ..] if *c != B64.encode(&gs2_header) => {
+                return Err(ScramError::Malformed(
+                    "the channel binding is not the gs2 header",
+                ))
+            }
             // Kafka accepts a nonce that ends with the server's: librdkafka sends
             // its own nonce in front of the combined one.
             [('c', _), ('r', r), ..] if r.ends_with(&nonce) => {}
@@ -567,6 +591,26 @@ mod tests {
                 .unwrap();
             assert!(s2.finish(bad).is_err(), "{bad:?}");
         }
+        // A malformed authorization id, and a channel binding that is not the gs2
+        // header, are refused.
+        assert!(ScramServer::new(m)
+            .first(b"n,xyz,n=alice,r=abc", |_| Some(stored.clone()))
+            .is_err());
+        let mut s3 = ScramServer::new(m);
+        let first = s3
+            .first(b"n,,n=alice,r=abc", |_| Some(stored.clone()))
+            .unwrap();
+        let server_nonce = String::from_utf8(first).unwrap()[2..]
+            .split(',')
+            .next()
+            .unwrap()
+            .to_string();
+        assert_eq!(
+            s3.finish(format!("c=eSws,r={server_nonce},p=AAAA").as_bytes()),
+            Err(ScramError::Malformed(
+                "the channel binding is not the gs2 header"
+            ))
+        );
         // Too few iterations stored: refused.
         let weak = new_credential(m, "pw", 1000);
         assert_eq!(
