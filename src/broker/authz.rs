@@ -51,6 +51,12 @@ impl Broker {
         self.allowed(session, operation, ResourceType::Topic, topic)
     }
 
+    /// Kafka's rule for creating a topic: CREATE on the cluster or on the topic.
+    pub fn may_create_topic(&self, session: &Session, topic: &str) -> bool {
+        self.allowed_on_cluster(session, Operation::Create)
+            || self.allowed_on_topic(session, Operation::Create, topic)
+    }
+
     pub fn allowed_on_group(&self, session: &Session, operation: Operation, group: &str) -> bool {
         self.allowed(session, operation, ResourceType::Group, group)
     }

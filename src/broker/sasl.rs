@@ -206,10 +206,7 @@ async fn step_inner(
     // Only ApiVersions, SaslHandshake and SaslAuthenticate come before
     // authentication: anything else closes the connection before it is decoded (a
     // decoded request can take far more memory than its frame).
-    let key = frame
-        .get(..2)
-        .map(|b| i16::from_be_bytes([b[0], b[1]]))
-        .unwrap_or(-1);
+    let key = crate::protocol::frame::peek_request_prefix(&frame)?.api_key;
     if ![
         ApiKey::ApiVersions as i16,
         ApiKey::SaslHandshake as i16,

@@ -492,29 +492,57 @@ fn server_tls(
     config: &NodeConfig,
     listener: &config::ListenerConfig,
 ) -> Result<Arc<tokio_rustls::rustls::ServerConfig>, Error> {
+    let client_auth = if listener.protocol == crate::security::SecurityProtocol::Ssl {
+        config
+            .settings
+            .ssl_client_auth
+            .parse::<ClientAuth>()
+            .map_err(Error::Unsupported)?
+    } else {
+        ClientAuth::None
+    };
+    keystore_server(config, client_auth)
+        .config()
+        .map_err(|source| Error::Tls {
+            listener: listener.name.clone(),
+            source,
+        })
+}
+
+/// The node's keystore and truststore as a TLS server.
+fn keystore_server(config: &NodeConfig, client_auth: ClientAuth) -> ServerTls {
     let s = &config.settings;
-    let chain = pem(&s.ssl_keystore_location, &s.ssl_keystore_certificate_chain);
-    let key = match (&s.ssl_keystore_location, &s.ssl_keystore_key) {
+    ServerTls {
+        chain: pem(&s.ssl_keystore_location, &s.ssl_keystore_certificate_chain),
+        key: keystore_key(config),
+        trust: pem(&s.ssl_truststore_location, &s.ssl_truststore_certificates),
+        client_auth,
+    }
+}
+
+/// The node's keystore and truststore as a TLS client of another broker: it
+/// presents its certificate and trusts its truststore, as Kafka's brokers do.
+fn keystore_client(config: &NodeConfig) -> ClientTls {
+    let s = &config.settings;
+    ClientTls {
+        ca: pem(&s.ssl_truststore_location, &s.ssl_truststore_certificates),
+        certificate: pem(&s.ssl_keystore_location, &s.ssl_keystore_certificate_chain),
+        key: keystore_key(config),
+        verify_certificate: true,
+        verify_hostname: s
+            .ssl_endpoint_identification_algorithm
+            .eq_ignore_ascii_case("https"),
+    }
+}
+
+/// The private key: `ssl.keystore.key` as PEM text, else the keystore file.
+fn keystore_key(config: &NodeConfig) -> Option<Pem> {
+    let s = &config.settings;
+    match (&s.ssl_keystore_location, &s.ssl_keystore_key) {
         (_, Some(text)) => Some(Pem::Text(text.clone())),
         (Some(path), None) => Some(Pem::File(PathBuf::from(path))),
         (None, None) => None,
-    };
-    let tls = ServerTls {
-        chain,
-        key,
-        trust: pem(&s.ssl_truststore_location, &s.ssl_truststore_certificates),
-        client_auth: if listener.protocol == crate::security::SecurityProtocol::Ssl {
-            s.ssl_client_auth
-                .parse::<ClientAuth>()
-                .map_err(Error::Unsupported)?
-        } else {
-            ClientAuth::None
-        },
-    };
-    tls.config().map_err(|source| Error::Tls {
-        listener: listener.name.clone(),
-        source,
-    })
+    }
 }
 
 /// Mutual TLS between the voters when the quorum's listener maps to SSL: the
@@ -525,40 +553,20 @@ fn quorum_security(config: &NodeConfig) -> Result<QuorumSecurity, Error> {
     if config.quorum_protocol != crate::security::SecurityProtocol::Ssl {
         return Ok(None);
     }
-    let s = &config.settings;
-    let name = s
+    let name = config
+        .settings
         .controller_listener_names
         .clone()
         .unwrap_or_default()
         .to_ascii_uppercase();
-    let key = || match (&s.ssl_keystore_location, &s.ssl_keystore_key) {
-        (_, Some(text)) => Some(Pem::Text(text.clone())),
-        (Some(path), None) => Some(Pem::File(PathBuf::from(path))),
-        (None, None) => None,
-    };
     let tls_err = |source| Error::Tls {
         listener: name.clone(),
         source,
     };
-    let server = ServerTls {
-        chain: pem(&s.ssl_keystore_location, &s.ssl_keystore_certificate_chain),
-        key: key(),
-        trust: pem(&s.ssl_truststore_location, &s.ssl_truststore_certificates),
-        client_auth: ClientAuth::Required,
-    }
-    .config()
-    .map_err(tls_err)?;
-    let client = ClientTls {
-        ca: pem(&s.ssl_truststore_location, &s.ssl_truststore_certificates),
-        certificate: pem(&s.ssl_keystore_location, &s.ssl_keystore_certificate_chain),
-        key: key(),
-        verify_certificate: true,
-        verify_hostname: s
-            .ssl_endpoint_identification_algorithm
-            .eq_ignore_ascii_case("https"),
-    }
-    .config()
-    .map_err(tls_err)?;
+    let server = keystore_server(config, ClientAuth::Required)
+        .config()
+        .map_err(tls_err)?;
+    let client = keystore_client(config).config().map_err(tls_err)?;
     Ok(Some(Arc::new(QuorumTls {
         acceptor: TlsAcceptor::from(server),
         connector: crate::security::tls::TlsConnector::from(client),
@@ -673,20 +681,7 @@ fn inter_broker_security(config: &NodeConfig) -> Result<crate::client::Security,
             sasl,
         });
     }
-    let s = &config.settings;
-    let tls = ClientTls {
-        ca: pem(&s.ssl_truststore_location, &s.ssl_truststore_certificates),
-        certificate: pem(&s.ssl_keystore_location, &s.ssl_keystore_certificate_chain),
-        key: match (&s.ssl_keystore_location, &s.ssl_keystore_key) {
-            (_, Some(text)) => Some(Pem::Text(text.clone())),
-            (Some(path), None) => Some(Pem::File(PathBuf::from(path))),
-            (None, None) => None,
-        },
-        verify_certificate: true,
-        verify_hostname: s
-            .ssl_endpoint_identification_algorithm
-            .eq_ignore_ascii_case("https"),
-    };
+    let tls = keystore_client(config);
     let client = tls.config().map_err(|source| Error::Tls {
         listener: l.name.clone(),
         source,

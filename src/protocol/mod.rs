@@ -16,6 +16,11 @@ pub use kafka_protocol::protocol::StrBytes;
 pub const OFFSETS_TOPIC: &str = "__consumer_offsets";
 pub const TXN_TOPIC: &str = "__transaction_state";
 
+/// Kafka's `Topic.isInternal`: a topic only the broker itself writes.
+pub fn is_internal_topic(name: &str) -> bool {
+    name == OFFSETS_TOPIC || name == TXN_TOPIC
+}
+
 /// A topic name and partition index: the address of one partition log.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct TopicPartition {

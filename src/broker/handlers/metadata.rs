@@ -26,10 +26,7 @@ pub async fn handle(
     // Topics the principal may not describe: left out of a full listing, answered
     // TOPIC_AUTHORIZATION_FAILED when named (before looking whether they exist).
     let may_describe = |name: &str| broker.allowed_on_topic(session, Operation::Describe, name);
-    let may_create = |name: &str| {
-        broker.allowed_on_cluster(session, Operation::Create)
-            || broker.allowed_on_topic(session, Operation::Create, name)
-    };
+    let may_create = |name: &str| broker.may_create_topic(session, name);
     let with_ops = version >= 8 && req.include_topic_authorized_operations;
     let ops = |mut e: MetadataResponseTopic, name: &str| {
         if with_ops && e.error_code == 0 {

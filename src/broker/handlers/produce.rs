@@ -9,9 +9,6 @@ use kafka_protocol::messages::{ProduceRequest, ProduceResponse};
 use tokio::time::Instant;
 use tracing::{debug, warn};
 
-/// Topics only the broker writes (Kafka's `Topic.isInternal`).
-const INTERNAL_TOPICS: &[&str] = &[crate::protocol::OFFSETS_TOPIC, crate::protocol::TXN_TOPIC];
-
 use super::topics::auto_create;
 use crate::broker::{Broker, Session};
 use crate::protocol::error_code::ResponseError;
@@ -78,7 +75,7 @@ pub async fn handle(
                 )));
                 continue;
             }
-            if INTERNAL_TOPICS.contains(&name.as_str()) {
+            if crate::protocol::is_internal_topic(&name) {
                 // As Kafka: only the broker itself writes its internal topics.
                 warn!(client = peer, topic = %name, "refusing a Produce to an internal topic");
                 parts.push(Err(error(
@@ -108,8 +105,7 @@ pub async fn handle(
                         // Creating needs CREATE, as through Metadata; WRITE is not enough.
                         if image.topic(&name).is_none()
                             && broker.config.auto_create_topics
-                            && (broker.allowed_on_cluster(session, Operation::Create)
-                                || broker.allowed_on_topic(session, Operation::Create, &name))
+                            && broker.may_create_topic(session, &name)
                         {
                             auto_create(broker, &name).await;
                         }

@@ -340,7 +340,7 @@ pub async fn delete_records(
                 if denied.contains(name) {
                     return Err(ResponseError::TopicAuthorizationFailed);
                 }
-                if name == crate::protocol::OFFSETS_TOPIC || name == crate::protocol::TXN_TOPIC {
+                if crate::protocol::is_internal_topic(name) {
                     return Err(ResponseError::InvalidTopicException);
                 }
                 let Some(part) = broker.replicas.get(name, p.partition_index) else {

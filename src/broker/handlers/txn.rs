@@ -26,7 +26,7 @@ use tracing::debug;
 
 use crate::broker::{Broker, Session};
 use crate::protocol::error_code::ResponseError;
-use crate::protocol::{sb, TopicPartition, OFFSETS_TOPIC};
+use crate::protocol::{is_internal_topic, sb, TopicPartition, OFFSETS_TOPIC};
 use crate::replication::partition::blocking;
 use crate::security::acl::Operation;
 
@@ -42,10 +42,6 @@ fn fenced_as(code: ResponseError, version: i16, since: i16) -> i16 {
     } else {
         code.code()
     }
-}
-
-fn is_internal(topic: &str) -> bool {
-    topic == OFFSETS_TOPIC || topic == crate::protocol::TXN_TOPIC
 }
 
 pub async fn add_partitions(
@@ -71,13 +67,13 @@ pub async fn add_partitions(
         req.v3_and_below_topics
             .iter()
             .map(|t| t.name.0.as_str())
-            .filter(|n| !is_internal(n)),
+            .filter(|n| !is_internal_topic(n)),
     );
     denied.extend(
         req.v3_and_below_topics
             .iter()
             .map(|t| t.name.0.as_str())
-            .filter(|n| is_internal(n))
+            .filter(|n| is_internal_topic(n))
             .map(str::to_string),
     );
     let mut wanted = Vec::new();
